@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { LOG_LEVELS, type LogLevel } from './log.js';
+
+export const DEFAULT_PORT = 9684;
+export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
+
+export interface CliOptions {
+  configFile: string;
+  listen: { host: string | undefined; port: number };
+  logLevel: LogLevel;
+  checkConfig: boolean;
+  version: boolean;
+  help: boolean;
+}
+
+export const USAGE = `usage: sps-exporter [flags]
+
+  --config.file=PATH            config file (default config.yaml)
+  --web.listen-address=ADDR     where to serve metrics, HOST:PORT or :PORT (default ${DEFAULT_LISTEN_ADDRESS})
+  --log.level=LEVEL             debug, info, warn or error (default info)
+  --check-config                validate the config file and exit
+  --version                     print the version and exit
+  --help                        print this help and exit
+`;
+
+/** Parses "HOST:PORT", ":PORT" or "[IPV6]:PORT". */
+export function parseListenAddress(text: string): { host: string | undefined; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new Error(`--web.listen-address: "${text}" is not HOST:PORT or :PORT`);
+  const host = match[1] ?? match[2];
+  return { host: host === '' ? undefined : host, port };
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'config.file': { type: 'string', default: 'config.yaml' },
+      'web.listen-address': { type: 'string', default: DEFAULT_LISTEN_ADDRESS },
+      'log.level': { type: 'string', default: 'info' },
+      'check-config': { type: 'boolean', default: false },
+      version: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const logLevel = values['log.level'];
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`--log.level: must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    configFile: values['config.file'],
+    listen: parseListenAddress(values['web.listen-address']),
+    logLevel: logLevel as LogLevel,
+    checkConfig: values['check-config'],
+    version: values.version,
+    help: values.help,
+  };
+}

@@ -1,0 +1,90 @@
+export type MetricType = 'gauge' | 'counter';
+
+export interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+}
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** One value of one series; the node's own labels are added when it is rendered. */
+export interface Sample {
+  readonly family: Family;
+  readonly labels?: Labels;
+  readonly value: number;
+}
+
+const gauge = (name: string, help: string): Family => ({ name, help, type: 'gauge' });
+const counter = (name: string, help: string): Family => ({ name, help, type: 'counter' });
+
+/** Every fixed metric family. The names are a contract with dashboards and alert rules. */
+export const F = {
+  up: gauge('sps_up', '1 if the last poll of /api/health_status succeeded and its data is fresh, else 0.'),
+  endpointUp: gauge('sps_endpoint_up', '1 if the last request to this SPS API endpoint succeeded, else 0.'),
+  lastPoll: gauge('sps_last_poll_timestamp_seconds', 'When the node was last polled (Unix time).'),
+  lastSuccess: gauge('sps_last_success_timestamp_seconds', 'When /api/health_status last answered with data (Unix time).'),
+  pollDuration: gauge('sps_poll_duration_seconds', 'How long the last poll of the node took.'),
+  polls: counter('sps_exporter_polls_total', 'Polls of the node started by the exporter.'),
+  pollErrors: counter('sps_exporter_poll_errors_total', 'Failed requests to the node by endpoint and reason.'),
+  logins: counter('sps_exporter_logins_total', 'Logins to the node\'s REST API (each one is an SPS audit event).'),
+  loginFailures: counter('sps_exporter_login_failures_total', 'Logins the node rejected, or sessions it refused right after issuing them.'),
+
+  load1: gauge('sps_load1', 'System load average over 1 minute.'),
+  load5: gauge('sps_load5', 'System load average over 5 minutes.'),
+  load15: gauge('sps_load15', 'System load average over 15 minutes.'),
+  cpuUsage: gauge('sps_cpu_usage_ratio', 'Overall CPU usage (0-1).'),
+  memoryUsage: gauge('sps_memory_usage_ratio', 'Memory usage (0-1).'),
+  diskUsage: gauge('sps_disk_usage_ratio', 'Disk usage (0-1).'),
+  swapUsage: gauge('sps_swap_usage_ratio', 'Swap usage (0-1).'),
+  cpuMode: gauge('sps_cpu_mode_ratio', 'Share of CPU time per mode (0-1), from system_details.cpu.'),
+  diskTotal: gauge('sps_disk_total_bytes', 'Disk size.'),
+  diskUsed: gauge('sps_disk_used_bytes', 'Disk space used.'),
+  diskFree: gauge('sps_disk_free_bytes', 'Disk space free.'),
+  swapTotal: gauge('sps_swap_total_bytes', 'Swap size.'),
+  swapUsed: gauge('sps_swap_used_bytes', 'Swap used.'),
+  swapFree: gauge('sps_swap_free_bytes', 'Swap free.'),
+  swapIn: counter('sps_swap_in_bytes_total', 'Bytes swapped in from disk since boot.'),
+  swapOut: counter('sps_swap_out_bytes_total', 'Bytes swapped out to disk since boot.'),
+  activeSessions: gauge('sps_active_sessions', 'Ongoing sessions per protocol.'),
+  activeSessionsReported: gauge('sps_active_sessions_reported', 'Ongoing sessions in total, as the node reports it.'),
+  pipelineQueue: gauge('sps_pipeline_queue_fullness_ratio', 'Fullness of a processing pipeline queue (0-1).'),
+  raidStatusCode: gauge('sps_raid_status_code', 'RAID status: 0 OK, 1 WARNING, 2 DEGRADED, 3 DEGRADED_SYNCING, 4 CRITICAL, -1 unknown.'),
+  raidStatus: gauge('sps_raid_status', '1 for the current RAID status, 0 for the others.'),
+  raidProgress: gauge('sps_raid_operation_progress_ratio', 'Progress of the running RAID operation such as a rebuild (0-1).'),
+  raidDiskStatus: gauge('sps_raid_disk_status', '1 for the current status of a RAID disk, 0 for the others.'),
+  firmwareIntegrityOk: gauge('sps_firmware_integrity_ok', '1 if the firmware partition passed its integrity check, else 0.'),
+  firmwareTainted: gauge('sps_firmware_tainted_files', 'Files of the firmware partition that differ from the release.'),
+  indexerWorkers: gauge('sps_indexer_workers', 'Indexer workers in the worker group.'),
+  indexerIdleWorkers: gauge('sps_indexer_idle_workers', 'Indexer workers of the group without a task.'),
+  indexerJobs: gauge('sps_indexer_jobs', 'Tasks delegated to the worker group, by task type.'),
+  indexerProcessing: gauge('sps_indexer_processing_tasks', 'Indexer tasks in progress.'),
+  indexerRemaining: gauge('sps_indexer_remaining_tasks', 'Indexer tasks queued for processing.'),
+  indexerWarnings: gauge('sps_indexer_worker_warnings', 'Error and warning messages about indexer workers.'),
+
+  certificateExpiry: gauge('sps_certificate_expiry_timestamp_seconds', 'When the indexer certificate expires (Unix time).'),
+  certificateExpiryDays: gauge('sps_certificate_expiry_days', 'Days until the indexer certificate expires; negative once expired.'),
+  indexerServiceActive: gauge('sps_indexer_service_active', '1 if the service the indexer requires is active, else 0.'),
+
+  info: gauge('sps_info', 'Host and firmware of the node; always 1.'),
+  nodeRole: gauge('sps_node_role', 'A role the node has, such as central-management; always 1.'),
+} as const satisfies Record<string, Family>;
+
+const MEMORY_FIELD = /^[a-z][a-z0-9_]{0,31}$/;
+const MAX_MEMORY_FAMILIES = 48;
+const memoryFamilies = new Map<string, Family>();
+
+/**
+ * `sps_memory_<field>_bytes` for a field of system_details.memory. The kernel decides which
+ * fields exist, so the family set is open; a field name that would not make a tidy metric name,
+ * or one beyond a fixed budget, gets no family (undefined) rather than growing without bound.
+ */
+export function memoryFamily(field: string): Family | undefined {
+  let family = memoryFamilies.get(field);
+  if (family === undefined) {
+    if (!MEMORY_FIELD.test(field) || memoryFamilies.size >= MAX_MEMORY_FAMILIES) return undefined;
+    family = gauge(`sps_memory_${field}_bytes`, `Memory ${field} (system_details.memory.${field}).`);
+    memoryFamilies.set(field, family);
+  }
+  return family;
+}

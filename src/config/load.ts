@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigSchema, type RawDefaults, type RawTarget } from './schema.js';
+import { Secret } from './secret.js';
+
+export const DEFAULT_INTERVAL_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONCURRENCY = 128;
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export interface TlsSettings {
+  ca?: string;
+  insecureSkipVerify: boolean;
+  serverName?: string;
+}
+
+/** One SPS node with every setting resolved: defaults applied, secrets read. */
+export interface TargetConfig {
+  name: string;
+  origin: string;
+  intervalMs: number;
+  timeoutMs: number;
+  username: string;
+  password: Secret;
+  tls: TlsSettings;
+  labels: Record<string, string>;
+  maxResponseBytes: number;
+  /** Changes whenever anything above changes (the password included, without revealing it). */
+  fingerprint: string;
+}
+
+export interface ExporterConfig {
+  concurrency: number;
+  targets: TargetConfig[];
+}
+
+/** Every problem found in a config, each one naming its path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], source: string) {
+    super(`invalid config ${source}:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  return out || '(top level)';
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath(issue.path)}: unknown key "${key}"`);
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [`${formatPath(issue.path)}: is required`];
+  return [`${formatPath(issue.path)}: ${issue.message}`];
+}
+
+const ENV_REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Replaces ${VAR} with the environment's value ($$ is a literal $); names a missing variable as a problem. */
+function interpolate(text: string, path: string, env: NodeJS.ProcessEnv, problems: string[]): string {
+  return text.replace(ENV_REF, (match, name: string | undefined) => {
+    if (name === undefined) return '$';
+    const value = env[name];
+    if (value === undefined) {
+      problems.push(`${path}: environment variable ${name} is not set`);
+      return '';
+    }
+    return value;
+  });
+}
+
+function readSecretFile(file: string, path: string, problems: string[]): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    problems.push(`${path}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return '';
+  }
+}
+
+function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[]): TargetConfig {
+  const at = (key: string) => `targets[${index}].${key}`;
+  const own = raw.password !== undefined || raw.password_file !== undefined;
+  const secretFrom = own ? raw : defaults;
+  const secretPath = own ? at('password') : 'defaults.password';
+  if (secretFrom.password !== undefined && secretFrom.password_file !== undefined) {
+    problems.push(`${secretPath}: set password or password_file, not both`);
+  }
+  let password = '';
+  if (secretFrom.password_file !== undefined) password = readSecretFile(secretFrom.password_file, `${secretPath}_file`, problems);
+  else if (secretFrom.password !== undefined) password = interpolate(secretFrom.password, secretPath, env, problems);
+  else problems.push(`${at('password')}: is required (set password_file or password here or in defaults)`);
+
+  const rawUser = raw.username ?? defaults.username;
+  const username = rawUser === undefined ? '' : interpolate(rawUser, at('username'), env, problems);
+  if (rawUser === undefined) problems.push(`${at('username')}: is required (here or in defaults)`);
+
+  const tlsRaw = { ...defaults.tls, ...raw.tls };
+  let ca: string | undefined;
+  if (tlsRaw.ca_file !== undefined) ca = readSecretFile(tlsRaw.ca_file, at('tls.ca_file'), problems);
+  const intervalMs = raw.interval ?? defaults.interval ?? DEFAULT_INTERVAL_MS;
+  const timeoutMs = raw.timeout ?? defaults.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
+  if (timeoutMs > intervalMs) problems.push(`${at('timeout')}: must not be longer than the interval`);
+
+  const target = {
+    name: raw.name,
+    origin: raw.url,
+    intervalMs,
+    timeoutMs,
+    username,
+    tls: { ca, insecureSkipVerify: tlsRaw.insecure_skip_verify ?? false, serverName: tlsRaw.server_name },
+    labels: { ...defaults.labels, ...raw.labels },
+    maxResponseBytes: raw.max_response_bytes ?? defaults.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  };
+  const fingerprint = createHash('sha256').update(JSON.stringify(target)).update('\0').update(password).digest('hex');
+  return { ...target, password: new Secret(password), fingerprint };
+}
+
+/** Validates config text; throws ConfigError listing every problem. */
+export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => `YAML ${e.linePos?.[0] ? `line ${e.linePos[0].line}` : ''}: ${e.message.split('\n')[0]}`), source);
+  }
+  const result = ConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) throw new ConfigError(result.error.issues.flatMap(formatIssue), source);
+  const problems: string[] = [];
+  const defaults = result.data.defaults ?? {};
+  const targets = result.data.targets.map((raw, index) => resolveTarget(raw, defaults, index, env, problems));
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, targets };
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`cannot read config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`], file);
+  }
+  return parseConfig(text, file, env);
+}

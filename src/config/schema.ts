@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/** Labels the exporter's own series use; a configured label must not shadow one of them. */
+export const RESERVED_LABELS = new Set([
+  'node', 'endpoint', 'reason', 'mode', 'protocol', 'queue', 'status', 'disk', 'partition',
+  'capabilities', 'ip', 'task', 'certificate', 'service', 'hostname', 'firmware_version',
+  'version', 'role',
+]);
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const duration = (min: number, max: number) =>
+  z
+    .string({ error: 'must be a duration such as 30s or 1m' })
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (use e.g. 500ms, 30s, 5m)` });
+        return z.NEVER;
+      }
+      if (ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" must be between ${min}ms and ${max}ms` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const spsUrl = z.string({ error: 'must be an https URL' }).transform((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an https URL' });
+    return z.NEVER;
+  }
+  if (url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an https URL' });
+  else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials (use username and password_file)' });
+  else if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must be the appliance origin only, such as https://sps1.example.com[:port]' });
+  else return url.origin;
+  return z.NEVER;
+});
+
+const labels = z.record(z.string(), z.string({ error: 'label values must be strings' })).superRefine((map, ctx) => {
+  for (const name of Object.keys(map)) {
+    if (!LABEL_NAME.test(name) || name.startsWith('__')) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid Prometheus label name' });
+    else if (RESERVED_LABELS.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is used by the exporter\'s own series and cannot be set here' });
+  }
+});
+
+const tls = z.strictObject({
+  ca_file: z.string().min(1).optional(),
+  insecure_skip_verify: z.boolean().optional(),
+  server_name: z.string().min(1).optional(),
+});
+
+/** Settings a target may inherit from `defaults` or set itself. */
+const targetSettings = {
+  interval: duration(1_000, 3_600_000).optional(),
+  timeout: duration(100, 300_000).optional(),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  password_file: z.string().min(1).optional(),
+  tls: tls.optional(),
+  labels: labels.optional(),
+  max_response_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).optional(),
+};
+
+export const DefaultsSchema = z.strictObject(targetSettings);
+
+export const TargetSchema = z.strictObject({
+  name: z.string({ error: 'is required' }).regex(TARGET_NAME, 'must be 1-128 letters, digits, ".", "_", ":" or "-"'),
+  url: spsUrl,
+  ...targetSettings,
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    concurrency: z.number().int().min(1).max(10_000).optional(),
+    defaults: DefaultsSchema.optional(),
+    targets: z.array(TargetSchema, { error: 'must be a list of targets' }),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.targets.forEach((target, index) => {
+      const first = seen.get(target.name);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `duplicate name "${target.name}" (also targets[${first}])` });
+      else seen.set(target.name, index);
+    });
+  });
+
+export type RawConfig = z.output<typeof ConfigSchema>;
+export type RawTarget = z.output<typeof TargetSchema>;
+export type RawDefaults = z.output<typeof DefaultsSchema>;

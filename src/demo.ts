@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_PORT } from './cli.js';
+import { Fleet } from './simulator/fleet.js';
+import { SCENARIOS } from './simulator/responses.js';
+import { writeExporterFiles } from './simulator/exporter-files.js';
+
+/** Starts a simulated fleet with one node per scenario and the exporter polling it. */
+const port = Number(process.env.PORT ?? DEFAULT_PORT);
+const fleet = await Fleet.start({ nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario })), basePort: 0, flapPeriodMs: 60_000 });
+const config = writeExporterFiles(fleet, '.demo', '10s');
+const exporter = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'inherit' });
+process.stderr.write(
+  `\nsps-exporter demo: ${fleet.nodes.length} simulated SPS nodes (${SCENARIOS.join(', ')})\n` +
+    `  metrics:      curl http://127.0.0.1:${port}/metrics\n` +
+    `  one node:     curl 'http://127.0.0.1:${port}/probe?target=${fleet.nodes[0]!.name}'\n` +
+    `  status page:  http://127.0.0.1:${port}/\n` +
+    `  config used:  ${config}\n  Ctrl-C stops both.\n\n`,
+);
+const stop = () => {
+  exporter.kill('SIGTERM');
+  void fleet.close();
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+exporter.on('exit', (code) => {
+  void fleet.close().then(() => process.exit(code ?? 0));
+});

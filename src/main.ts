@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseCli, USAGE, type CliOptions } from './cli.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { createLogger } from './log.js';
+import { Scheduler } from './poller/scheduler.js';
+import { createApp } from './server/app.js';
+import { createSelfRegistry } from './server/self-metrics.js';
+import { VERSION } from './version.js';
+
+const SHUTDOWN_GRACE_MS = 5_000;
+
+function fail(message: string): never {
+  process.stderr.write(`sps-exporter: ${message}\n`);
+  process.exit(1);
+}
+
+function configProblem(error: unknown): string {
+  return error instanceof ConfigError ? error.message : `config: ${String(error)}`;
+}
+
+async function main(options: CliOptions): Promise<void> {
+  if (options.help) return void process.stdout.write(USAGE);
+  if (options.version) return void process.stdout.write(`sps-exporter ${VERSION} (node ${process.version})\n`);
+
+  let config;
+  try {
+    config = loadConfig(options.configFile);
+  } catch (error) {
+    fail(configProblem(error));
+  }
+  if (options.checkConfig) {
+    process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)\n`);
+    return;
+  }
+
+  const log = createLogger(options.logLevel);
+  const self = createSelfRegistry(VERSION);
+  const scheduler = new Scheduler(log);
+  scheduler.apply(config);
+  self.reloaded(true);
+
+  let reloading = Promise.resolve<string | undefined>(undefined);
+  const reload = (): Promise<string | undefined> => {
+    reloading = reloading.then(() => {
+      try {
+        const result = scheduler.apply(loadConfig(options.configFile));
+        self.reloaded(true);
+        log.info(result, 'config reloaded');
+        return undefined;
+      } catch (error) {
+        self.reloaded(false);
+        const problem = configProblem(error);
+        log.error({ err: problem }, 'config reload rejected; keeping the previous config');
+        return problem;
+      }
+    });
+    return reloading;
+  };
+
+  const server = createServer(createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload }));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.listen.port, options.listen.host, resolve);
+  }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
+  const address = server.address() as AddressInfo;
+  scheduler.start();
+  log.info({ version: VERSION, address: address.address, port: address.port, targets: config.targets.length }, 'listening');
+
+  process.on('SIGHUP', () => void reload());
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    void scheduler.stop();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+let options: CliOptions;
+try {
+  options = parseCli(process.argv.slice(2));
+} catch (error) {
+  fail(`${(error as Error).message}\n\n${USAGE}`);
+}
+main(options).catch((error: unknown) => fail(String(error)));

@@ -1,0 +1,214 @@
+import type { TargetConfig } from '../config/load.js';
+import { F, type Sample } from '../collect/families.js';
+import { collectHealthStatus } from '../collect/health-status.js';
+import { collectIndexerDashboard } from '../collect/indexer-dashboard.js';
+import { collectInfo } from '../collect/info.js';
+import type { Collected } from '../collect/samples.js';
+import { formatLabels, mergeChunks, renderSamples, type Chunks } from '../exposition/text.js';
+import type { Logger } from '../log.js';
+import { SpsClient } from '../sps/client.js';
+import { SpsError, type FailureReason } from '../sps/errors.js';
+import { HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../sps/schemas.js';
+
+export type Endpoint = 'health_status' | 'indexer_dashboard' | 'info';
+
+export const INFO_REFRESH_MS = 10 * 60_000;
+/** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
+export const STALE_AFTER_INTERVALS = 3;
+/** Failures that would hit every other endpoint of the node too, so the rest of the poll is skipped. */
+const NODE_WIDE: ReadonlySet<FailureReason> = new Set(['auth', 'timeout', 'connect', 'tls']);
+const MAX_NOTES = 200;
+
+interface EndpointSpec {
+  path: string;
+  collect(json: unknown, nowMs: number): Collected;
+}
+
+const ENDPOINTS: Record<Endpoint, EndpointSpec> = {
+  health_status: {
+    path: '/api/health_status',
+    collect(json) {
+      const parsed = HealthStatusResponseSchema.safeParse(json);
+      if (!parsed.success) throw new SpsError('parse', 'health_status response has an unexpected shape');
+      if (parsed.data.health_status === null) throw new SpsError('no_data', 'the node reports health_status: null');
+      return collectHealthStatus(parsed.data.health_status);
+    },
+  },
+  indexer_dashboard: {
+    path: '/api/indexer/dashboard',
+    collect(json, nowMs) {
+      const parsed = IndexerDashboardSchema.safeParse(json);
+      if (!parsed.success) throw new SpsError('parse', 'indexer dashboard response has an unexpected shape');
+      return collectIndexerDashboard(parsed.data, nowMs);
+    },
+  },
+  info: {
+    path: '/api/info',
+    collect(json) {
+      const parsed = InfoSchema.safeParse(json);
+      if (!parsed.success) throw new SpsError('parse', 'info response has an unexpected shape');
+      return collectInfo(parsed.data);
+    },
+  },
+};
+
+interface Part {
+  chunks: Chunks;
+  at: number;
+}
+
+export interface LastError {
+  endpoint: Endpoint;
+  reason: FailureReason;
+  message: string;
+  at: number;
+}
+
+/** One configured SPS node: its client, what its polls last returned, and its rendered series. */
+export class NodePoller {
+  readonly client: SpsClient;
+  readonly nodeLabels: string;
+  readonly staleAfterMs: number;
+  polls = 0;
+  lastPollAt: number | undefined;
+  lastSuccessAt: number | undefined;
+  lastDurationSeconds: number | undefined;
+  lastError: LastError | undefined;
+  healthOk = false;
+  busy = false;
+  readonly #errors = new Map<string, number>();
+  readonly #endpointUp = new Map<Endpoint, boolean>();
+  readonly #parts = new Map<Endpoint, Part>();
+  readonly #notes = new Set<string>();
+  #infoAt = -Infinity;
+  #infoLogins = 0;
+  #composed: Chunks | undefined;
+  #composedUntil = 0;
+
+  constructor(
+    readonly target: TargetConfig,
+    readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.client = new SpsClient({ target, now });
+    this.nodeLabels = formatLabels({ node: target.name, ...target.labels });
+    this.staleAfterMs = STALE_AFTER_INTERVALS * target.intervalMs;
+  }
+
+  get name(): string {
+    return this.target.name;
+  }
+
+  /** Reads every endpoint that is due and stores what it maps to. Never throws. */
+  async poll(): Promise<void> {
+    const started = this.now();
+    this.polls++;
+    this.lastPollAt = started;
+    let nodeWide: SpsError | undefined;
+    const wasHealthy = this.healthOk;
+    for (const endpoint of ['health_status', 'indexer_dashboard', 'info'] as const) {
+      if (endpoint === 'info' && !this.#infoDue(started)) continue;
+      if (nodeWide) {
+        this.#failed(endpoint, nodeWide);
+        continue;
+      }
+      try {
+        await this.#read(endpoint);
+      } catch (error) {
+        const failure = error instanceof SpsError ? error : new SpsError('parse', `could not map the ${endpoint} response`);
+        if (!(error instanceof SpsError)) this.log.error({ endpoint, err: String(error) }, 'collector failed');
+        this.#failed(endpoint, failure);
+        if (NODE_WIDE.has(failure.reason)) nodeWide = failure;
+      }
+    }
+    this.lastDurationSeconds = (this.now() - started) / 1000;
+    if (this.healthOk && !wasHealthy) this.log.info({ logins: this.client.logins }, 'node is up');
+    this.#composed = undefined;
+  }
+
+  /** This node's series as of `now`: status always, data only while fresh. */
+  chunks(now: number = this.now()): Chunks {
+    if (this.#composed === undefined || now >= this.#composedUntil) this.#compose(now);
+    return this.#composed!;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  #infoDue(now: number): boolean {
+    return this.client.logins !== this.#infoLogins || now - this.#infoAt >= INFO_REFRESH_MS;
+  }
+
+  async #read(endpoint: Endpoint): Promise<void> {
+    const spec = ENDPOINTS[endpoint];
+    const json = await this.client.getJson(spec.path);
+    const at = this.now();
+    const { samples, notes } = spec.collect(json, at);
+    for (const note of notes) this.#noteOnce(endpoint, note);
+    this.#parts.set(endpoint, { chunks: renderSamples(samples, this.nodeLabels), at });
+    this.#endpointUp.set(endpoint, true);
+    if (endpoint === 'health_status') {
+      this.healthOk = true;
+      this.lastSuccessAt = at;
+    } else if (endpoint === 'info') {
+      this.#infoAt = at;
+      this.#infoLogins = this.client.logins;
+    }
+  }
+
+  #failed(endpoint: Endpoint, error: SpsError): void {
+    const key = `${endpoint}\0${error.reason}`;
+    this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
+    this.#endpointUp.set(endpoint, false);
+    const previous = this.lastError;
+    this.lastError = { endpoint, reason: error.reason, message: error.message, at: this.now() };
+    if (endpoint === 'health_status') {
+      if (this.healthOk) this.log.warn({ endpoint, reason: error.reason, err: error.message }, 'node is down');
+      this.healthOk = false;
+    }
+    const repeated = previous?.endpoint === endpoint && previous.reason === error.reason;
+    this.log[repeated ? 'debug' : 'warn']({ endpoint, reason: error.reason, err: error.message }, 'poll failed');
+  }
+
+  #noteOnce(endpoint: Endpoint, note: string): void {
+    if (this.#notes.has(note) || this.#notes.size >= MAX_NOTES) return;
+    this.#notes.add(note);
+    this.log.warn({ endpoint }, note);
+  }
+
+  #fresh(part: Part | undefined, now: number): part is Part {
+    return part !== undefined && now - part.at < this.staleAfterMs;
+  }
+
+  #compose(now: number): void {
+    const health = this.#parts.get('health_status');
+    const healthFresh = this.#fresh(health, now);
+    const parts: Chunks[] = [renderSamples(this.#statusSamples(healthFresh), this.nodeLabels)];
+    let until = Infinity;
+    for (const [endpoint, part] of this.#parts) {
+      // /api/info is read only every 10 minutes; it describes the node for as long as its health data is fresh.
+      const freshness = endpoint === 'info' ? health : part;
+      if (!this.#fresh(freshness, now)) continue;
+      parts.push(part.chunks);
+      until = Math.min(until, freshness.at + this.staleAfterMs);
+    }
+    this.#composed = mergeChunks(parts);
+    this.#composedUntil = until;
+  }
+
+  #statusSamples(healthFresh: boolean): Sample[] {
+    const samples: Sample[] = [{ family: F.up, value: this.healthOk && healthFresh ? 1 : 0 }];
+    for (const [endpoint, up] of this.#endpointUp) samples.push({ family: F.endpointUp, labels: { endpoint }, value: up ? 1 : 0 });
+    if (this.lastPollAt !== undefined) samples.push({ family: F.lastPoll, value: this.lastPollAt / 1000 });
+    if (this.lastSuccessAt !== undefined) samples.push({ family: F.lastSuccess, value: this.lastSuccessAt / 1000 });
+    if (this.lastDurationSeconds !== undefined) samples.push({ family: F.pollDuration, value: this.lastDurationSeconds });
+    samples.push({ family: F.polls, value: this.polls });
+    for (const [key, count] of this.#errors) {
+      const [endpoint, reason] = key.split('\0') as [string, string];
+      samples.push({ family: F.pollErrors, labels: { endpoint, reason }, value: count });
+    }
+    samples.push({ family: F.logins, value: this.client.logins }, { family: F.loginFailures, value: this.client.loginFailures });
+    return samples;
+  }
+}

@@ -1,0 +1,159 @@
+import type { ExporterConfig, TargetConfig } from '../config/load.js';
+import { renderExposition } from '../exposition/text.js';
+import type { Logger } from '../log.js';
+import { NodePoller } from './node.js';
+
+/** Where in its interval a node is polled: a stable spread from its name (FNV-1a). */
+export function phaseOf(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) / 2 ** 32;
+}
+
+/** A counting gate: at most `limit` polls in flight, the rest wait in arrival order. */
+class Gate {
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+  constructor(public limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A waiter is handed the finishing task's slot directly, so no newcomer can slip in between.
+    if (this.#active >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.#active <= this.limit ? this.#waiting.shift() : undefined;
+      if (next) next();
+      else this.#active--;
+    }
+  }
+}
+
+interface Scheduled {
+  node: NodePoller;
+  timer: NodeJS.Timeout | undefined;
+  nextDue: number;
+  skipped: number;
+}
+
+export interface ApplyResult {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  kept: string[];
+}
+
+/** Polls every configured node on its own cadence; keeps nodes whose settings did not change across reloads. */
+export class Scheduler {
+  readonly #entries = new Map<string, Scheduled>();
+  readonly #gate: Gate;
+  readonly #inFlight = new Set<Promise<void>>();
+  #running = false;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#gate = new Gate(1);
+  }
+
+  get nodes(): NodePoller[] {
+    return [...this.#entries.values()].map((entry) => entry.node);
+  }
+
+  node(name: string): NodePoller | undefined {
+    return this.#entries.get(name)?.node;
+  }
+
+  /** Brings the polled set in line with `config`. Unchanged nodes keep their session and data. */
+  apply(config: ExporterConfig): ApplyResult {
+    this.#gate.limit = config.concurrency;
+    const result: ApplyResult = { added: [], removed: [], changed: [], kept: [] };
+    const wanted = new Map(config.targets.map((target) => [target.name, target]));
+    for (const [name, entry] of this.#entries) {
+      const target = wanted.get(name);
+      if (target?.fingerprint === entry.node.target.fingerprint) result.kept.push(name);
+      else {
+        (target ? result.changed : result.removed).push(name);
+        this.#remove(name);
+      }
+    }
+    for (const target of config.targets) {
+      if (this.#entries.has(target.name)) continue;
+      if (!result.changed.includes(target.name)) result.added.push(target.name);
+      this.#add(target);
+    }
+    return result;
+  }
+
+  start(): void {
+    this.#running = true;
+    for (const entry of this.#entries.values()) this.#arm(entry);
+  }
+
+  /** Stops all timers and closes every node's connection; in-flight polls are cut short. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const name of [...this.#entries.keys()]) this.#remove(name);
+    await Promise.allSettled(this.#inFlight);
+  }
+
+  /** The exposition of every node, from stored data only: never waits on an SPS call. */
+  renderAll(now: number = this.now()): string {
+    const chunks = [];
+    for (const entry of this.#entries.values()) chunks.push(entry.node.chunks(now));
+    return renderExposition(chunks);
+  }
+
+  renderTarget(name: string, now: number = this.now()): string | undefined {
+    const node = this.node(name);
+    return node && renderExposition([node.chunks(now)]);
+  }
+
+  #add(target: TargetConfig): void {
+    const node = new NodePoller(target, this.log.child({ node: target.name }), this.now);
+    const now = this.now();
+    const entry: Scheduled = { node, timer: undefined, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
+    this.#entries.set(target.name, entry);
+    if (this.#running) this.#arm(entry);
+  }
+
+  #remove(name: string): void {
+    const entry = this.#entries.get(name);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    this.#entries.delete(name);
+    void entry.node.close();
+  }
+
+  #arm(entry: Scheduled): void {
+    const interval = entry.node.target.intervalMs;
+    const now = this.now();
+    if (entry.nextDue < now) entry.nextDue += Math.ceil((now - entry.nextDue) / interval) * interval;
+    const delay = entry.nextDue - now;
+    entry.nextDue += interval;
+    entry.timer = setTimeout(() => this.#tick(entry), delay);
+  }
+
+  #tick(entry: Scheduled): void {
+    if (this.#entries.get(entry.node.name) !== entry) return;
+    this.#arm(entry);
+    const { node } = entry;
+    if (node.busy) {
+      entry.skipped++;
+      node.log.debug({ skipped: entry.skipped }, 'previous poll still running; skipping this one');
+      return;
+    }
+    node.busy = true;
+    const run = this.#gate
+      .run(() => (this.#entries.get(node.name) === entry ? node.poll() : Promise.resolve()))
+      .catch((error: unknown) => node.log.error({ err: String(error) }, 'poll crashed'))
+      .finally(() => {
+        node.busy = false;
+        this.#inFlight.delete(run);
+      });
+    this.#inFlight.add(run);
+  }
+}

@@ -1,0 +1,51 @@
+import express, { type Express, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
+import type { Scheduler } from '../poller/scheduler.js';
+import { renderLanding } from './landing.js';
+
+export interface AppOptions {
+  scheduler: Scheduler;
+  selfRegistry: Registry;
+  version: string;
+  /** Re-reads the config; resolves to an error message if the new config was rejected. */
+  reload(): Promise<string | undefined>;
+}
+
+const MAX_TARGET_LENGTH = 256;
+
+export function createApp({ scheduler, selfRegistry, version, reload }: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  const text = (res: Response, status: number, body: string) => res.status(status).type('text/plain; charset=utf-8').send(body);
+
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    const body = scheduler.renderAll() + (await selfRegistry.metrics());
+    res.status(200).set('content-type', TEXT_CONTENT_TYPE).send(body);
+  });
+
+  app.get('/probe', (req: Request, res: Response) => {
+    const target = req.query.target;
+    if (typeof target !== 'string' || target === '' || target.length > MAX_TARGET_LENGTH) return text(res, 400, 'target must be the name of one configured node\n');
+    const body = scheduler.renderTarget(target);
+    if (body === undefined) return text(res, 404, 'unknown target: not a configured node name\n');
+    return res.status(200).set('content-type', TEXT_CONTENT_TYPE).send(body);
+  });
+
+  app.get('/-/healthy', (_req, res) => text(res, 200, 'Healthy\n'));
+  app.get('/-/ready', (_req, res) => text(res, 200, 'Ready\n'));
+  app.post('/-/reload', async (_req, res) => {
+    const error = await reload();
+    return error === undefined ? text(res, 200, 'config reloaded\n') : text(res, 500, `config rejected, previous config still in use:\n${error}\n`);
+  });
+  app.all('/-/reload', (_req, res) => {
+    res.set('allow', 'POST');
+    text(res, 405, 'use POST\n');
+  });
+  app.get('/', (_req, res) => res.status(200).type('html').send(renderLanding(version, scheduler.nodes)));
+  app.use((_req: Request, res: Response) => text(res, 404, 'not found\n'));
+  return app;
+}

@@ -1,0 +1,20 @@
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/** The exporter's own process metrics and build facts; per-node counters live with the nodes. */
+export function createSelfRegistry(version: string): { registry: Registry; reloaded(ok: boolean): void } {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges *_total, which the naming rules reserve for counters.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  new Gauge({ name: 'sps_exporter_build_info', help: 'Version of the running exporter; always 1.', labelNames: ['version', 'nodejs_version'], registers: [registry] })
+    .set({ version, nodejs_version: process.version }, 1);
+  const lastReloadOk = new Gauge({ name: 'sps_exporter_config_last_reload_successful', help: '1 if the last config (re)load succeeded.', registers: [registry] });
+  const lastReloadAt = new Gauge({ name: 'sps_exporter_config_last_reload_success_timestamp_seconds', help: 'When the config was last loaded successfully (Unix time).', registers: [registry] });
+  return {
+    registry,
+    reloaded(ok: boolean) {
+      lastReloadOk.set(ok ? 1 : 0);
+      if (ok) lastReloadAt.set(Date.now() / 1000);
+    },
+  };
+}

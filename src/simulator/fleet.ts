@@ -1,0 +1,184 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createListener, type AddressInfo, type Server as Listener } from 'node:net';
+import { LOOPBACK_HOSTS, TestCa, type KeyPair } from './certs.js';
+import { healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
+
+export const SESSION_IDLE_MS = 20 * 60_000;
+
+export interface SimNodeSpec {
+  name?: string;
+  scenario?: Scenario;
+}
+
+export interface FleetOptions {
+  nodes: SimNodeSpec[];
+  host?: string;
+  /** Node i listens on basePort + i; 0 gives every node a free port. */
+  basePort?: number;
+  username?: string;
+  password?: string;
+  idleTimeoutMs?: number;
+  slowMs?: number;
+  flapPeriodMs?: number;
+  /** The server certificate; by default a new CA issues one for the loopback names. */
+  tls?: KeyPair & { caPem: string };
+  now?: () => number;
+}
+
+export interface SimNode extends SimNodeModel {
+  port: number;
+  url: string;
+  logins: number;
+  failedLogins: number;
+  requests: number;
+  /** Live sessions: id -> last use. */
+  sessions: Map<string, number>;
+}
+
+const WRONG_PASSWORD_SUFFIX = '-but-not-this-one';
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function spsError(res: ServerResponse, status: number, type: string, message: string, path: string): void {
+  json(res, status, { error: { details: { path }, message, type }, meta: { href: path, parent: '/api' } });
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A fleet of fake SPS nodes on 127.0.0.1, one HTTPS port each. */
+export class Fleet {
+  readonly nodes: SimNode[];
+  readonly caPem: string;
+  readonly username: string;
+  readonly password: string;
+  readonly #listeners: Listener[] = [];
+  #https: Server | undefined;
+  readonly #options: Required<Pick<FleetOptions, 'idleTimeoutMs' | 'slowMs' | 'flapPeriodMs' | 'now'>>;
+  readonly #byPort = new Map<number, SimNode>();
+
+  private constructor(options: FleetOptions, caPem: string) {
+    const now = options.now ?? Date.now;
+    this.caPem = caPem;
+    this.username = options.username ?? 'monitoring';
+    this.password = options.password ?? 'simulated-password';
+    this.#options = { idleTimeoutMs: options.idleTimeoutMs ?? SESSION_IDLE_MS, slowMs: options.slowMs ?? 3_000, flapPeriodMs: options.flapPeriodMs ?? 60_000, now };
+    const startedAt = now();
+    this.nodes = options.nodes.map((spec, index) => ({
+      name: spec.name ?? `sps-${String(index + 1).padStart(String(options.nodes.length).length, '0')}`,
+      index,
+      scenario: spec.scenario ?? 'healthy',
+      startedAt,
+      port: 0,
+      url: '',
+      logins: 0,
+      failedLogins: 0,
+      requests: 0,
+      sessions: new Map(),
+    }));
+  }
+
+  static async start(options: FleetOptions): Promise<Fleet> {
+    let tls = options.tls;
+    if (!tls) {
+      const ca = new TestCa('sps-exporter simulator CA');
+      tls = { ...ca.issue({ commonName: 'sps-simulator', hosts: LOOPBACK_HOSTS }), caPem: ca.certPem };
+    }
+    const fleet = new Fleet(options, tls.caPem);
+    // One HTTPS server for the whole fleet; each node's port is a plain listener that hands it the connection.
+    const https = createServer({ cert: tls.certPem, key: tls.keyPem, keepAliveTimeout: 120_000 }, (req, res) => fleet.#handle(req, res));
+    fleet.#https = https;
+    const host = options.host ?? '127.0.0.1';
+    try {
+      for (const node of fleet.nodes) {
+        const listener = createListener((socket) => https.emit('connection', socket));
+        fleet.#listeners.push(listener);
+        await new Promise<void>((resolve, reject) => {
+          listener.once('error', reject);
+          listener.listen(options.basePort ? options.basePort + node.index : 0, host, resolve);
+        });
+        node.port = (listener.address() as AddressInfo).port;
+        node.url = `https://${host.includes(':') ? `[${host}]` : host}:${node.port}`;
+        fleet.#byPort.set(node.port, node);
+      }
+    } catch (error) {
+      await fleet.close();
+      throw error;
+    }
+    return fleet;
+  }
+
+  node(name: string): SimNode | undefined {
+    return this.nodes.find((node) => node.name === name);
+  }
+
+  async close(): Promise<void> {
+    for (const listener of this.#listeners) listener.close();
+    this.#https?.closeAllConnections();
+    await Promise.all(this.#listeners.map((listener) => new Promise((resolve) => (listener.listening ? listener.once('close', resolve) : resolve(undefined)))));
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const node = this.#byPort.get(req.socket.localPort ?? 0);
+    if (!node) return spsError(res, 404, 'NotFound', 'No such node', req.url ?? '/');
+    node.requests++;
+    const delay = node.scenario === 'slow' ? this.#options.slowMs : 0;
+    if (delay > 0) setTimeout(() => this.#route(node, req, res), delay);
+    else this.#route(node, req, res);
+  }
+
+  #route(node: SimNode, req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method !== 'GET') return spsError(res, 405, 'MethodNotAllowed', 'Method not allowed', path);
+    if (path === '/api/authentication') return this.#login(node, req, res);
+    const authenticated = this.#session(node, req);
+    if (path === '/api/info') return json(res, 200, info(node, authenticated));
+    if (!authenticated) return spsError(res, 401, 'Unauthenticated', 'Authentication is required', path);
+    const now = this.#options.now();
+    if (node.scenario === 'flapping' && Math.floor((now - node.startedAt) / this.#options.flapPeriodMs) % 2 === 1) {
+      return spsError(res, 503, 'ServiceUnavailable', 'The service is temporarily unavailable', path);
+    }
+    if (path === '/api/health_status') return json(res, 200, node.scenario === 'malformed_json' ? MALFORMED_JSON : healthStatus(node, now));
+    if (path === '/api/indexer/dashboard') return json(res, 200, indexerDashboard(node));
+    return spsError(res, 404, 'NotFound', 'Resource was not found', path);
+  }
+
+  #login(node: SimNode, req: IncomingMessage, res: ServerResponse): void {
+    const header = req.headers.authorization ?? '';
+    const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    const expected = node.scenario === 'wrong_password' ? this.password + WRONG_PASSWORD_SUFFIX : this.password;
+    if (colon < 0 || decoded.slice(0, colon) !== this.username || !sameSecret(decoded.slice(colon + 1), expected)) {
+      node.failedLogins++;
+      return spsError(res, 401, 'AuthenticationFailure', 'Authenticating the user with the given credentials has failed', '/api/authentication');
+    }
+    node.logins++;
+    const id = randomBytes(20).toString('hex');
+    node.sessions.set(id, this.#options.now());
+    json(res, 200, { meta: { href: '/api/authentication', parent: '/api' } }, { 'set-cookie': `session_id=${id}; Path=/; Secure; HttpOnly` });
+  }
+
+  /** True if the request carries a live session; a session idle for too long is dropped, as SPS does. */
+  #session(node: SimNode, req: IncomingMessage): boolean {
+    const match = /(?:^|;\s*)session_id=([^;]+)/.exec(req.headers.cookie ?? '');
+    if (!match) return false;
+    const lastUsed = node.sessions.get(match[1]!);
+    const now = this.#options.now();
+    if (lastUsed === undefined) return false;
+    if (now - lastUsed > this.#options.idleTimeoutMs) {
+      node.sessions.delete(match[1]!);
+      return false;
+    }
+    node.sessions.set(match[1]!, now);
+    return true;
+  }
+}

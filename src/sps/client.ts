@@ -1,0 +1,181 @@
+import { Client } from 'undici';
+import type { TargetConfig } from '../config/load.js';
+import { classifyTransportError, SpsError } from './errors.js';
+import { loginBackoffMs } from './backoff.js';
+
+export interface SpsClientOptions {
+  target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs'>;
+  now?: () => number;
+}
+
+const SESSION_COOKIE = /(?:^|[;,]\s*)session_id=([^;,\s]+)/;
+
+function sessionIdFrom(setCookie: string | string[] | undefined): string | undefined {
+  for (const header of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+    const match = SESSION_COOKIE.exec(header);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * REST client for one SPS node: one keep-alive connection, one session cookie reused for every
+ * request until SPS drops it, and a login backoff so a wrong password never locks the account.
+ */
+export class SpsClient {
+  readonly #target: SpsClientOptions['target'];
+  readonly #now: () => number;
+  readonly #http: Client;
+  #sessionId: string | undefined;
+  #login: Promise<void> | undefined;
+  #failedLogins = 0;
+  #nextLoginAt = 0;
+  /** Counters the poller exports; they only grow. */
+  logins = 0;
+  loginFailures = 0;
+
+  constructor({ target, now = Date.now }: SpsClientOptions) {
+    this.#target = target;
+    this.#now = now;
+    const keepAlive = target.intervalMs + 15_000;
+    this.#http = new Client(target.origin, {
+      connect: {
+        ca: target.tls.ca,
+        rejectUnauthorized: !target.tls.insecureSkipVerify,
+        servername: target.tls.serverName,
+        timeout: target.timeoutMs,
+      },
+      headersTimeout: target.timeoutMs,
+      bodyTimeout: target.timeoutMs,
+      keepAliveTimeout: keepAlive,
+      keepAliveMaxTimeout: keepAlive,
+      pipelining: 1,
+    });
+  }
+
+  get hasSession(): boolean {
+    return this.#sessionId !== undefined;
+  }
+
+  /** Milliseconds until a login may be tried again (0 when it may be tried now). */
+  get loginBlockedForMs(): number {
+    return Math.max(0, this.#nextLoginAt - this.#now());
+  }
+
+  /** GETs a JSON document, logging in first if needed and once more if SPS dropped the session. */
+  async getJson(path: string): Promise<unknown> {
+    const fresh = await this.#ensureSession();
+    let response = await this.#request(path, this.#sessionId);
+    if (response.status === 401) {
+      this.#sessionId = undefined;
+      if (fresh) throw this.#refused('SPS refused the session it just issued');
+      await this.#ensureSession();
+      response = await this.#request(path, this.#sessionId);
+      if (response.status === 401) {
+        this.#sessionId = undefined;
+        throw this.#refused('SPS refused a fresh session');
+      }
+    }
+    if (response.status === 403) throw new SpsError('auth', `HTTP 403 on ${path}: the user lacks a privilege (REST server access is needed)`, 403);
+    if (response.status < 200 || response.status > 299) throw new SpsError('http', `HTTP ${response.status} on ${path}`, response.status);
+    return parseJson(response.body, path);
+  }
+
+  async close(): Promise<void> {
+    await this.#http.destroy().catch(() => {});
+  }
+
+  /** A session SPS refuses right after issuing it counts as a failed login, so it backs off too. */
+  #refused(message: string): SpsError {
+    this.#loginFailed();
+    return new SpsError('auth', message, 401);
+  }
+
+  #loginFailed(): void {
+    this.loginFailures++;
+    this.#failedLogins++;
+    this.#nextLoginAt = this.#now() + loginBackoffMs(this.#failedLogins);
+  }
+
+  /** Returns true when this call had to log in. */
+  async #ensureSession(): Promise<boolean> {
+    if (this.#sessionId !== undefined) return false;
+    this.#login ??= this.#doLogin().finally(() => {
+      this.#login = undefined;
+    });
+    await this.#login;
+    return true;
+  }
+
+  async #doLogin(): Promise<void> {
+    const wait = this.loginBlockedForMs;
+    if (wait > 0) throw new SpsError('auth', `login backing off after ${this.#failedLogins} failed attempt(s); next try in ${Math.ceil(wait / 1000)}s`);
+    this.logins++;
+    const basic = Buffer.from(`${this.#target.username}:${this.#target.password.reveal()}`).toString('base64');
+    let response: RawResponse;
+    try {
+      response = await this.#send('/api/authentication', { authorization: `Basic ${basic}` });
+    } catch (error) {
+      throw classifyTransportError(error); // not a credential problem: no backoff
+    }
+    if (response.status === 401 || response.status === 403) {
+      this.#loginFailed();
+      throw new SpsError('auth', `login rejected (HTTP ${response.status}): check username, password and the user's REST server privilege`, response.status);
+    }
+    if (response.status < 200 || response.status > 299) throw new SpsError('http', `HTTP ${response.status} on /api/authentication`, response.status);
+    const sessionId = sessionIdFrom(response.headers['set-cookie']);
+    if (!sessionId) throw new SpsError('auth', 'login answered without a session_id cookie');
+    this.#sessionId = sessionId;
+    this.#failedLogins = 0;
+    this.#nextLoginAt = 0;
+  }
+
+  async #request(path: string, sessionId: string | undefined): Promise<RawResponse> {
+    try {
+      return await this.#send(path, sessionId ? { cookie: `session_id=${sessionId}` } : {});
+    } catch (error) {
+      throw classifyTransportError(error);
+    }
+  }
+
+  async #send(path: string, headers: Record<string, string>): Promise<RawResponse> {
+    const limit = this.#target.maxResponseBytes;
+    const response = await this.#http.request({
+      method: 'GET',
+      path,
+      headers: { accept: 'application/json', ...headers },
+      signal: AbortSignal.timeout(this.#target.timeoutMs),
+    });
+    const declared = Number(response.headers['content-length']);
+    if (declared > limit) {
+      response.body.destroy();
+      throw new SpsError('too_large', `response to ${path} declares ${declared} bytes, over the ${limit} byte limit`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        response.body.destroy();
+        throw new SpsError('too_large', `response to ${path} exceeds the ${limit} byte limit`);
+      }
+      chunks.push(chunk);
+    }
+    return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
+  }
+}
+
+function parseJson(body: Buffer, path: string): unknown {
+  if (body.length === 0) throw new SpsError('parse', `empty response to ${path}`);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new SpsError('parse', `response to ${path} is not JSON`);
+  }
+}
