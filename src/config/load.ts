@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type RawDefaults, type RawTarget } from './schema.js';
 import { Secret } from './secret.js';
@@ -120,11 +120,13 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
 
 /** Validates config text; throws ConfigError listing every problem. */
 export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `YAML ${e.linePos?.[0] ? `line ${e.linePos[0].line}` : ''}: ${e.message.split('\n')[0]}`), source);
+    // Only the position and the parser's first line: the offending text may be a password.
+    throw new ConfigError(doc.errors.map((e) => `YAML line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]!.replace(/"[^"]{2,}"/g, '"…"')}`), source);
   }
-  const result = ConfigSchema.safeParse(doc.toJS() ?? {});
+  const result = ConfigSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (!result.success) throw new ConfigError(result.error.issues.flatMap(formatIssue), source);
   const problems: string[] = [];
   const defaults = result.data.defaults ?? {};

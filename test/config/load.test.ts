@@ -1,0 +1,164 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { parseDuration } from '../../src/config/duration.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sps-config-'));
+const passwordFile = join(dir, 'password');
+writeFileSync(passwordFile, 'from-a-file\n');
+
+function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(yaml, 'test.yaml', env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('parseDuration', () => {
+  it('reads Prometheus durations', () => {
+    expect(parseDuration('30s')).toBe(30_000);
+    expect(parseDuration('1m30s')).toBe(90_000);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    for (const bad of ['', '30', 's', '1.5s', '-1s', '30 s']) expect(parseDuration(bad), bad).toBeUndefined();
+  });
+});
+
+describe('parseConfig', () => {
+  it('applies defaults to every target and lets a target override them', () => {
+    const config = parseConfig(
+      `
+concurrency: 8
+defaults:
+  interval: 15s
+  username: monitor
+  password_file: ${passwordFile}
+  tls: { insecure_skip_verify: true }
+  labels: { site: eu, tier: prod }
+targets:
+  - name: sps1
+    url: https://sps1.example.com
+  - name: sps2
+    url: https://10.0.0.2:8443/
+    interval: 1m
+    timeout: 5s
+    password: \${SPS_PASSWORD}
+    tls: { server_name: sps2.example.com, insecure_skip_verify: false }
+    labels: { tier: dr }
+`,
+      'test.yaml',
+      { SPS_PASSWORD: 'from-env' },
+    );
+    expect(config.concurrency).toBe(8);
+    const [a, b] = config.targets;
+    expect(a).toMatchObject({ name: 'sps1', origin: 'https://sps1.example.com', intervalMs: 15_000, timeoutMs: 10_000, username: 'monitor', labels: { site: 'eu', tier: 'prod' } });
+    expect(a!.tls).toEqual({ ca: undefined, insecureSkipVerify: true, serverName: undefined });
+    expect(a!.password.reveal()).toBe('from-a-file');
+    expect(b).toMatchObject({ origin: 'https://10.0.0.2:8443', intervalMs: 60_000, timeoutMs: 5_000, labels: { site: 'eu', tier: 'dr' } });
+    expect(b!.tls).toEqual({ ca: undefined, insecureSkipVerify: false, serverName: 'sps2.example.com' });
+    expect(b!.password.reveal()).toBe('from-env');
+  });
+
+  it('never shows a password when the config is logged, printed or serialized', () => {
+    const config = parseConfig(`targets: [{ name: a, url: "https://a", username: u, password: "hunter2-secret" }]`, 't', {});
+    for (const text of [JSON.stringify(config), inspect(config, { depth: 10 }), String(config.targets[0]!.password)]) {
+      expect(text).not.toContain('hunter2-secret');
+    }
+    expect(config.targets[0]!.fingerprint).not.toContain('hunter2');
+  });
+
+  it('changes the fingerprint when the password changes', () => {
+    const make = (password: string) => parseConfig(`targets: [{ name: a, url: "https://a", username: u, password: "${password}" }]`, 't', {}).targets[0]!.fingerprint;
+    expect(make('one')).not.toBe(make('two'));
+    expect(make('one')).toBe(make('one'));
+  });
+
+  it('names the path of every problem, all at once', () => {
+    const found = problems(`
+defaults:
+  username: u
+  password: p
+  interval: soon
+targets:
+  - name: ok
+    url: https://ok.example.com
+  - name: plain
+    url: http://sps.example.com
+  - name: ok
+    url: https://dup.example.com
+    colour: blue
+  - url: https://nameless.example.com
+  - name: withpath
+    url: https://sps.example.com/api
+    labels: { node: x, "bad-name": y }
+`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'defaults.interval: "soon" is not a duration (use e.g. 500ms, 30s, 5m)',
+        'targets[1].url: must be an https URL',
+        'targets[2]: unknown key "colour"',
+        'targets[3].name: is required',
+        'targets[4].url: must be the appliance origin only, such as https://sps1.example.com[:port]',
+        'targets[4].labels.node: is used by the exporter\'s own series and cannot be set here',
+        'targets[4].labels.bad-name: is not a valid Prometheus label name',
+      ]),
+    );
+  });
+
+  it('reports duplicate names', () => {
+    expect(problems(`targets: [{ name: a, url: "https://a", username: u, password: p }, { name: a, url: "https://b", username: u, password: p }]`)).toEqual([
+      'targets[1].name: duplicate name "a" (also targets[0])',
+    ]);
+  });
+
+  it('reports missing secrets, unset variables and unreadable files', () => {
+    expect(
+      problems(
+        `
+targets:
+  - { name: a, url: "https://a" }
+  - { name: b, url: "https://b", username: u, password: "\${NOT_SET}" }
+  - { name: c, url: "https://c", username: u, password_file: /nonexistent/secret }
+  - { name: d, url: "https://d", username: u, password: p, tls: { ca_file: /nonexistent/ca.pem } }
+  - { name: e, url: "https://e", username: u, password: p, password_file: ${passwordFile} }
+  - { name: f, url: "https://f", username: u, password: p, interval: 10s, timeout: 20s }
+`,
+      ),
+    ).toEqual([
+      'targets[0].password: is required (set password_file or password here or in defaults)',
+      'targets[0].username: is required (here or in defaults)',
+      'targets[1].password: environment variable NOT_SET is not set',
+      'targets[2].password_file: cannot read /nonexistent/secret (ENOENT)',
+      'targets[3].tls.ca_file: cannot read /nonexistent/ca.pem (ENOENT)',
+      'targets[4].password: set password or password_file, not both',
+      'targets[5].timeout: must not be longer than the interval',
+    ]);
+  });
+
+  it('keeps $$ as a literal dollar', () => {
+    const config = parseConfig(`targets: [{ name: a, url: "https://a", username: u, password: "pa$$word" }]`, 't', {});
+    expect(config.targets[0]!.password.reveal()).toBe('pa$word');
+  });
+
+  it('reports YAML syntax errors by line, without echoing the text', () => {
+    const found = problems('targets:\n  - name: a\n    password: "top-secret\n');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.join('\n')).toMatch(/YAML line \d+/);
+    expect(found.join('\n')).not.toContain('top-secret');
+  });
+
+  it('rejects a document that is not a mapping with targets', () => {
+    expect(problems('')).toEqual(['targets: is required']);
+    expect(problems('targets: 5')).toEqual(['targets: must be a list of targets']);
+  });
+
+  it('loadConfig names a file it cannot read', () => {
+    expect(() => loadConfig(join(dir, 'missing.yaml'))).toThrow(/cannot read config file \(ENOENT\)/);
+  });
+});

@@ -1,0 +1,246 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Secret } from '../../src/config/secret.js';
+import { SpsClient } from '../../src/sps/client.js';
+import { SpsError, type FailureReason } from '../../src/sps/errors.js';
+import { loginBackoffMs } from '../../src/sps/backoff.js';
+import { TestCa } from '../../src/simulator/certs.js';
+import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
+
+const PASSWORD = 'correct horse';
+const servers: LocalServer[] = [];
+const clients: SpsClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+/** A small SPS: checks basic auth, issues numbered sessions, and lets a test revoke them. */
+function fakeSps(options: { password?: string; data?: Handler } = {}) {
+  const live = new Set<string>();
+  let issued = 0;
+  const handler: Handler = (req, res) => {
+    if (req.url === '/api/authentication') {
+      const expected = `Basic ${Buffer.from(`monitor:${options.password ?? PASSWORD}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) return sendJson(res, 401, { error: { type: 'AuthenticationFailure' } });
+      const id = `s${++issued}`;
+      live.add(id);
+      return sendJson(res, 200, {}, { 'set-cookie': `session_id=${id}; Path=/; Secure; HttpOnly` });
+    }
+    const id = /session_id=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    if (!id || !live.has(id)) return sendJson(res, 401, { error: { type: 'Unauthenticated' } });
+    if (options.data) return options.data(req, res);
+    sendJson(res, 200, { health_status: { load1: 1, session: id } });
+  };
+  return { handler, live, issued: () => issued };
+}
+
+function client(server: { url: string }, overrides: Partial<ConstructorParameters<typeof SpsClient>[0]['target']> = {}, now?: () => number): SpsClient {
+  const c = new SpsClient({
+    target: {
+      origin: server.url,
+      username: 'monitor',
+      password: new Secret(PASSWORD),
+      tls: { ca: testTls().ca.certPem, insecureSkipVerify: false },
+      timeoutMs: 2_000,
+      maxResponseBytes: 64 * 1024,
+      intervalMs: 30_000,
+      ...overrides,
+    },
+    now,
+  });
+  clients.push(c);
+  return c;
+}
+
+async function failure(promise: Promise<unknown>): Promise<SpsError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SpsError);
+  return error as SpsError;
+}
+
+async function expectReason(promise: Promise<unknown>, reason: FailureReason): Promise<SpsError> {
+  const error = await failure(promise);
+  expect(error.reason).toBe(reason);
+  return error;
+}
+
+describe('SpsClient sessions', () => {
+  it('logs in once and sends the session cookie on every later request', async () => {
+    const sps = fakeSps();
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    const c = client(server);
+    for (let i = 0; i < 5; i++) expect(await c.getJson('/api/health_status')).toEqual({ health_status: { load1: 1, session: 's1' } });
+    expect(c.logins).toBe(1);
+    expect(sps.issued()).toBe(1);
+    const data = server.requests.filter((r) => r.path !== '/api/authentication');
+    expect(data.every((r) => r.headers.cookie === 'session_id=s1')).toBe(true);
+    expect(data.every((r) => r.headers.authorization === undefined)).toBe(true);
+  });
+
+  it('logs in again once and retries once when SPS has dropped the session', async () => {
+    const sps = fakeSps();
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    const c = client(server);
+    await c.getJson('/api/health_status');
+    sps.live.clear(); // the 20-minute idle expiry
+    expect(await c.getJson('/api/health_status')).toEqual({ health_status: { load1: 1, session: 's2' } });
+    expect(c.logins).toBe(2);
+    expect(c.loginFailures).toBe(0);
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/authentication', '/api/health_status', '/api/health_status', '/api/authentication', '/api/health_status']);
+  });
+
+  it('does not loop when SPS refuses every session it issues, and backs off', async () => {
+    let now = 1_000_000;
+    const sps = fakeSps({ data: (_req, res) => sendJson(res, 401, {}) });
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    const c = client(server, {}, () => now);
+    await expectReason(c.getJson('/api/health_status'), 'auth');
+    expect(sps.issued()).toBe(1);
+    expect(c.loginFailures).toBe(1);
+    const blocked = await expectReason(c.getJson('/api/health_status'), 'auth');
+    expect(blocked.message).toMatch(/backing off/);
+    expect(sps.issued()).toBe(1);
+    now += loginBackoffMs(1);
+    await expectReason(c.getJson('/api/health_status'), 'auth');
+    expect(sps.issued()).toBe(2);
+  });
+
+  it('backs off exponentially after a rejected login and never sends the password while backing off', async () => {
+    let now = 5_000_000;
+    const sps = fakeSps({ password: 'something else' });
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    const c = client(server, {}, () => now);
+    const attempts = () => server.requests.filter((r) => r.path === '/api/authentication').length;
+    const error = await expectReason(c.getJson('/api/health_status'), 'auth');
+    expect(error.status).toBe(401);
+    expect(attempts()).toBe(1);
+    for (let failures = 1; failures <= 7; failures++) {
+      now += loginBackoffMs(failures) - 1;
+      await expectReason(c.getJson('/api/health_status'), 'auth');
+      expect(attempts()).toBe(failures); // still waiting
+      now += 1;
+      await expectReason(c.getJson('/api/health_status'), 'auth');
+      expect(attempts()).toBe(failures + 1);
+    }
+    expect(c.loginFailures).toBe(8);
+    expect(c.logins).toBe(8);
+    expect(loginBackoffMs(7)).toBe(600_000);
+  });
+
+  it('treats a login answer without a session cookie as an auth failure', async () => {
+    const server = await startHttps((_req, res) => sendJson(res, 200, {}));
+    servers.push(server);
+    const error = await expectReason(client(server).getJson('/api/health_status'), 'auth');
+    expect(error.message).toMatch(/session_id/);
+  });
+});
+
+describe('SpsClient failure reasons', () => {
+  const data = async (handler: Handler, overrides = {}) => {
+    const server = await startHttps(fakeSps({ data: handler }).handler);
+    servers.push(server);
+    return client(server, overrides).getJson('/api/health_status');
+  };
+
+  it('http with the status for a 5xx, auth for a 403', async () => {
+    expect((await expectReason(data((_q, r) => sendJson(r, 503, {}, { 'retry-after': '30' })), 'http')).status).toBe(503);
+    expect((await expectReason(data((_q, r) => sendJson(r, 403, {})), 'auth')).status).toBe(403);
+  });
+
+  it('does not follow a redirect (credentials stay with the configured node)', async () => {
+    const error = await expectReason(data((_q, r) => { r.writeHead(302, { location: 'https://elsewhere.example.com/api/health_status' }); r.end(); }), 'http');
+    expect(error.status).toBe(302);
+  });
+
+  it('parse for HTML, empty or truncated bodies', async () => {
+    await expectReason(data((_q, r) => { r.writeHead(200, { 'content-type': 'text/html' }); r.end('<html>Gateway</html>'); }), 'parse');
+    await expectReason(data((_q, r) => sendJson(r, 200, '')), 'parse');
+    await expectReason(data((_q, r) => sendJson(r, 200, '{"health_status": {"cpu": 1.0 "disk": 2}')), 'parse');
+  });
+
+  it('too_large for a declared or streamed body over the cap', async () => {
+    await expectReason(data((_q, r) => sendJson(r, 200, 'x'.repeat(70 * 1024))), 'too_large');
+    const streamed = await expectReason(
+      data((_q, r) => {
+        r.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = 'y'.repeat(16 * 1024);
+        let sent = 0;
+        const pump = () => {
+          while (sent < 10_000 && r.write(chunk)) sent++;
+          if (sent < 10_000 && !r.destroyed) r.once('drain', pump);
+          else r.end();
+        };
+        pump();
+      }),
+      'too_large',
+    );
+    expect(streamed.message).toMatch(/exceeds/);
+  });
+
+  it('timeout when the node never answers', async () => {
+    const started = Date.now();
+    await expectReason(data(() => {}, { timeoutMs: 300 }), 'timeout');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('timeout when the body trickles past the deadline', async () => {
+    await expectReason(
+      data((_q, r) => {
+        r.writeHead(200, { 'content-type': 'application/json' });
+        r.write('{"health_status": ');
+        const timer = setInterval(() => (r.destroyed ? clearInterval(timer) : r.write(' ')), 50);
+      }, { timeoutMs: 400 }),
+      'timeout',
+    );
+  });
+
+  it('connect when nothing listens', async () => {
+    const server = await startHttps(() => {});
+    await server.close();
+    await expectReason(client(server).getJson('/api/health_status'), 'connect');
+  });
+
+  it('connect when the connection is reset mid-body', async () => {
+    await expectReason(data((req, r) => { r.writeHead(200, { 'content-length': '1000' }); r.write('{"health'); setTimeout(() => req.socket.destroy(), 20); }), 'connect');
+  });
+});
+
+describe('SpsClient TLS', () => {
+  it('tls when the certificate is signed by another CA, and no login is sent', async () => {
+    const sps = fakeSps();
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    await expectReason(client(server, { tls: { ca: new TestCa('another CA').certPem, insecureSkipVerify: false } }).getJson('/api/health_status'), 'tls');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('accepts any certificate with insecure_skip_verify', async () => {
+    const server = await startHttps(fakeSps().handler);
+    servers.push(server);
+    expect(await client(server, { tls: { insecureSkipVerify: true } }).getJson('/api/health_status')).toBeTruthy();
+  });
+
+  it('checks the certificate against server_name when one is set', async () => {
+    const named = testTls().ca.issue({ commonName: 'sps.example.com', hosts: ['sps.example.com'] });
+    const server = await startHttps(fakeSps().handler, named);
+    servers.push(server);
+    const ca = testTls().ca.certPem;
+    await expectReason(client(server, { tls: { ca, insecureSkipVerify: false } }).getJson('/api/health_status'), 'tls');
+    expect(await client(server, { tls: { ca, insecureSkipVerify: false, serverName: 'sps.example.com' } }).getJson('/api/health_status')).toBeTruthy();
+  });
+
+  it('tls for an expired certificate', async () => {
+    const expired = testTls().ca.issue({ commonName: 'localhost', hosts: ['127.0.0.1'], notBefore: new Date(Date.now() - 20 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    const server = await startHttps(fakeSps().handler, expired);
+    servers.push(server);
+    const error = await expectReason(client(server).getJson('/api/health_status'), 'tls');
+    expect(error.message).toMatch(/CERT_HAS_EXPIRED/);
+  });
+});
