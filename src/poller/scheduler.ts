@@ -3,11 +3,14 @@ import { renderExposition } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { NodePoller } from './node.js';
 
-/** Where in its interval a node is polled: a stable spread from its name (FNV-1a). */
+/** Where in its interval a node is polled (0..1): a stable spread from its name. */
 export function phaseOf(name: string): number {
-  let hash = 0x811c9dc5;
+  let hash = 0x811c9dc5; // FNV-1a ...
   for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) / 2 ** 32;
+  // ... then murmur3's finalizer, so names that differ only at the end (sps01, sps02) spread out too.
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
 }
 
 /** A counting gate: at most `limit` polls in flight, the rest wait in arrival order. */
@@ -54,6 +57,7 @@ export class Scheduler {
   constructor(
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly createNode: (target: TargetConfig, log: Logger, now: () => number) => NodePoller = (target, log, now) => new NodePoller(target, log, now),
   ) {
     this.#gate = new Gate(1);
   }
@@ -112,7 +116,7 @@ export class Scheduler {
   }
 
   #add(target: TargetConfig): void {
-    const node = new NodePoller(target, this.log.child({ node: target.name }), this.now);
+    const node = this.createNode(target, this.log.child({ node: target.name }), this.now);
     const now = this.now();
     const entry: Scheduled = { node, timer: undefined, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
     this.#entries.set(target.name, entry);

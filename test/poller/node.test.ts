@@ -1,0 +1,150 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { renderExposition } from '../../src/exposition/text.js';
+import { INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
+import { Fleet } from '../../src/simulator/fleet.js';
+import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
+import { sendJson, startHttps, testTls, type LocalServer } from '../helpers/https-server.js';
+import { fixture } from '../helpers/fixtures.js';
+
+let fleet: Fleet;
+let now = Date.now();
+const clock = () => now;
+const pollers: NodePoller[] = [];
+const servers: LocalServer[] = [];
+
+beforeAll(async () => {
+  fleet = await Fleet.start({ nodes: [{ name: 'good' }, { name: 'locked', scenario: 'wrong_password' }, { name: 'broken', scenario: 'malformed_json' }], now: clock });
+});
+afterAll(() => fleet.close());
+afterEach(async () => {
+  await Promise.all(pollers.splice(0).map((p) => p.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+function poller(name: string): NodePoller {
+  const p = new NodePoller(fleetTarget(fleet, name), silentLog, clock);
+  pollers.push(p);
+  return p;
+}
+
+const text = (p: NodePoller) => renderExposition([p.chunks(now)]);
+
+describe('NodePoller', () => {
+  it('polls a healthy node: up, every endpoint, info, one login', async () => {
+    const p = poller('good');
+    await p.poll();
+    const out = text(p);
+    expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
+    for (const endpoint of ['health_status', 'indexer_dashboard', 'info']) expect(out).toContain(`sps_endpoint_up{node="good",endpoint="${endpoint}"} 1`);
+    expect(lines(out, 'sps_info')).toHaveLength(1);
+    expect(out).toContain('sps_node_role{node="good",role="central-management"} 1');
+    expect(lines(out, 'sps_raid_status_code')).toEqual(['sps_raid_status_code{node="good"} 0']);
+    expect(lines(out, 'sps_exporter_logins_total')).toEqual(['sps_exporter_logins_total{node="good"} 1']);
+    expect(lines(out, 'sps_last_success_timestamp_seconds')).toEqual([`sps_last_success_timestamp_seconds{node="good"} ${now / 1000}`]);
+  });
+
+  it('reuses its session and reads /api/info again only after 10 minutes or a new login', async () => {
+    const p = poller('good');
+    const node = fleet.node('good')!;
+    const before = { logins: node.logins, requests: node.requests };
+    for (let i = 0; i < 5; i++) {
+      await p.poll();
+      now += 30_000;
+    }
+    expect(node.logins - before.logins).toBe(1);
+    expect(node.requests - before.requests).toBe(1 + 5 * 2 + 1); // login, 2 endpoints a poll, info once
+    now += INFO_REFRESH_MS;
+    await p.poll();
+    expect(node.requests - before.requests).toBe(1 + 6 * 2 + 2);
+    expect(lines(text(p), 'sps_exporter_polls_total')).toEqual(['sps_exporter_polls_total{node="good"} 6']);
+  });
+
+  it('logs in again after the 20-minute idle expiry, once', async () => {
+    const p = poller('good');
+    const node = fleet.node('good')!;
+    await p.poll();
+    const logins = node.logins;
+    now += 21 * 60_000;
+    await p.poll();
+    expect(node.logins).toBe(logins + 1);
+    expect(lines(text(p), 'sps_up')).toEqual(['sps_up{node="good"} 1']);
+    expect(lines(text(p), 'sps_exporter_logins_total')).toEqual(['sps_exporter_logins_total{node="good"} 2']);
+  });
+
+  it('serves data for three intervals, then only sps_up 0 and the poll metrics', async () => {
+    const p = poller('good');
+    await p.poll();
+    now += 3 * 30_000 - 1;
+    expect(lines(text(p), 'sps_up')).toEqual(['sps_up{node="good"} 1']);
+    expect(lines(text(p), 'sps_load1')).toHaveLength(1);
+    now += 1;
+    const stale = text(p);
+    expect(lines(stale, 'sps_up')).toEqual(['sps_up{node="good"} 0']);
+    const names = new Set(stale.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.indexOf('{'))));
+    expect([...names].sort()).toEqual([
+      'sps_endpoint_up', 'sps_exporter_login_failures_total', 'sps_exporter_logins_total', 'sps_exporter_polls_total',
+      'sps_last_poll_timestamp_seconds', 'sps_last_success_timestamp_seconds', 'sps_poll_duration_seconds', 'sps_up',
+    ]);
+  });
+
+  it('a wrong password fails every endpoint as auth with one login attempt, and backs off', async () => {
+    const p = poller('locked');
+    const node = fleet.node('locked')!;
+    const before = node.failedLogins;
+    await p.poll();
+    await p.poll();
+    expect(node.failedLogins - before).toBe(1);
+    const out = text(p);
+    expect(lines(out, 'sps_up')).toEqual(['sps_up{node="locked"} 0']);
+    expect(out).toContain('sps_exporter_poll_errors_total{node="locked",endpoint="health_status",reason="auth"} 2');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="locked",endpoint="indexer_dashboard",reason="auth"} 2');
+    expect(lines(out, 'sps_exporter_login_failures_total')).toEqual(['sps_exporter_login_failures_total{node="locked"} 1']);
+    expect(p.lastError).toMatchObject({ reason: 'auth' });
+    expect(lines(out, 'sps_load1')).toEqual([]);
+  });
+
+  it('malformed JSON on health_status is a parse error; the dashboard still exports', async () => {
+    const p = poller('broken');
+    await p.poll();
+    const out = text(p);
+    expect(lines(out, 'sps_up')).toEqual(['sps_up{node="broken"} 0']);
+    expect(out).toContain('sps_exporter_poll_errors_total{node="broken",endpoint="health_status",reason="parse"} 1');
+    expect(out).toContain('sps_endpoint_up{node="broken",endpoint="indexer_dashboard"} 1');
+    expect(lines(out, 'sps_certificate_expiry_days')).toHaveLength(3);
+  });
+
+  it('health_status: null is no_data; a 404 on the dashboard leaves the node up', async () => {
+    const health = fixture('health_status.json');
+    let nullHealth = true;
+    const server = await startHttps((req, res) => {
+      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
+      if (req.url === '/api/health_status') return sendJson(res, 200, nullHealth ? { health_status: null } : health);
+      if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
+      return sendJson(res, 404, { error: { type: 'NotFound' } });
+    });
+    servers.push(server);
+    const target = { ...fleetTarget(fleet, 'good'), origin: server.url };
+    target.tls.ca = testTls().ca.certPem;
+    const p = new NodePoller(target, silentLog, clock);
+    pollers.push(p);
+    await p.poll();
+    expect(text(p)).toContain('sps_exporter_poll_errors_total{node="good",endpoint="health_status",reason="no_data"} 1');
+    expect(lines(text(p), 'sps_up')).toEqual(['sps_up{node="good"} 0']);
+    nullHealth = false;
+    await p.poll();
+    const out = text(p);
+    expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
+    expect(out).toContain('sps_endpoint_up{node="good",endpoint="indexer_dashboard"} 0');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="good",endpoint="indexer_dashboard",reason="http"} 2');
+    expect(lines(out, 'sps_active_sessions_reported')).toEqual(['sps_active_sessions_reported{node="good"} 28']);
+  });
+
+  it('puts configured labels on every series of the node', async () => {
+    const p = new NodePoller(fleetTarget(fleet, 'good', { labels: { site: 'eu "west"' } }), silentLog, clock);
+    pollers.push(p);
+    await p.poll();
+    const samples = text(p).split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(samples.length).toBeGreaterThan(50);
+    expect(samples.every((l) => l.includes('{node="good",site="eu \\"west\\""'))).toBe(true);
+  });
+});

@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseConfig, type ExporterConfig, type TargetConfig } from '../../src/config/load.js';
+import type { NodePoller } from '../../src/poller/node.js';
+import { phaseOf, Scheduler } from '../../src/poller/scheduler.js';
+import { silentLog } from '../helpers/targets.js';
+
+/** A node whose polls are recorded and may be held open by the test. */
+class FakeNode {
+  busy = false;
+  polls: number[] = [];
+  inFlight = 0;
+  closed = false;
+  hang = false;
+  #release: (() => void)[] = [];
+  constructor(readonly target: TargetConfig, readonly log = silentLog) {}
+  get name() {
+    return this.target.name;
+  }
+  async poll() {
+    this.polls.push(Date.now());
+    this.inFlight++;
+    if (this.hang) await new Promise<void>((resolve) => this.#release.push(resolve));
+    this.inFlight--;
+  }
+  release() {
+    for (const r of this.#release.splice(0)) r();
+  }
+  chunks() {
+    return [`sps_up{node="${this.name}"} 1\n`];
+  }
+  async close() {
+    this.closed = true;
+  }
+}
+
+const config = (names: string[], extra = '', concurrency = 100): ExporterConfig =>
+  parseConfig(JSON.stringify({ concurrency, defaults: { interval: '10s', username: 'u', password: 'p' }, targets: names.map((name) => ({ name, url: `https://${name}.example.com` })) }).replace('"p"', `"p${extra}"`), 't', {});
+
+let made: Map<string, FakeNode[]>;
+const scheduler = () => new Scheduler(silentLog, Date.now, (target) => {
+  const node = new FakeNode(target);
+  made.set(target.name, [...(made.get(target.name) ?? []), node]);
+  return node as unknown as NodePoller;
+});
+const nodeOf = (name: string) => made.get(name)!.at(-1)!;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_700_000_000_000 });
+  made = new Map();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('Scheduler', () => {
+  it('polls every node once per interval, each at its own phase within the interval', async () => {
+    const s = scheduler();
+    const names = Array.from({ length: 20 }, (_, i) => `sps${i}`);
+    s.apply(config(names));
+    const start = Date.now();
+    s.start();
+    await vi.advanceTimersByTimeAsync(10_000 * 6 - 1);
+    for (const name of names) {
+      const polls = nodeOf(name).polls;
+      expect(polls).toHaveLength(6);
+      expect(polls[0]! - start).toBe(Math.floor(phaseOf(name) * 10_000));
+      expect(polls.slice(1).map((t, i) => t - polls[i]!)).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
+    }
+    const offsets = names.map((n) => nodeOf(n).polls[0]! - start);
+    expect(Math.max(...offsets) - Math.min(...offsets)).toBeGreaterThan(5_000);
+    await s.stop();
+  });
+
+  it('never overlaps a node with itself, and a hanging node delays no other', async () => {
+    const s = scheduler();
+    s.apply(config(['slow', 'fast']));
+    nodeOf('slow').hang = true;
+    s.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(nodeOf('slow').polls).toHaveLength(1);
+    expect(nodeOf('slow').inFlight).toBe(1);
+    expect(nodeOf('fast').polls).toHaveLength(6);
+    nodeOf('slow').release();
+    nodeOf('slow').hang = false;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(nodeOf('slow').polls).toHaveLength(2);
+    await s.stop();
+  });
+
+  it('keeps at most `concurrency` polls in flight', async () => {
+    const s = scheduler();
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    s.apply(config(names, '', 2));
+    for (const n of names) nodeOf(n).hang = true;
+    s.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const inFlight = () => names.reduce((sum, n) => sum + nodeOf(n).inFlight, 0);
+    expect(inFlight()).toBe(2);
+    for (const n of names) nodeOf(n).release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inFlight()).toBe(2);
+    expect(names.reduce((sum, n) => sum + nodeOf(n).polls.length, 0)).toBe(4);
+    for (const n of names) nodeOf(n).hang = false;
+    for (const n of names) nodeOf(n).release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inFlight()).toBe(0);
+    await s.stop();
+  });
+
+  it('on reload starts added nodes, drops removed ones with their series, keeps unchanged ones', async () => {
+    const s = scheduler();
+    s.apply(config(['keep', 'drop', 'change']));
+    s.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const kept = nodeOf('keep');
+    const before = config(['keep', 'drop', 'change']);
+    const after = config(['keep', 'change', 'new']);
+    after.targets.find((t) => t.name === 'change')!.fingerprint = 'different';
+    expect(before.targets[0]!.fingerprint).toBe(after.targets[0]!.fingerprint);
+    const result = s.apply(after);
+    expect(result).toEqual({ added: ['new'], removed: ['drop'], changed: ['change'], kept: ['keep'] });
+    expect(nodeOf('keep')).toBe(kept);
+    expect(made.get('drop')![0]!.closed).toBe(true);
+    expect(made.get('change')).toHaveLength(2);
+    expect(made.get('change')![0]!.closed).toBe(true);
+    expect(s.renderAll()).not.toContain('node="drop"');
+    expect(s.renderTarget('drop')).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(nodeOf('new').polls).toHaveLength(1);
+    expect(made.get('drop')![0]!.polls).toHaveLength(1);
+    await s.stop();
+  });
+
+  it('stop ends all polling', async () => {
+    const s = scheduler();
+    s.apply(config(['a']));
+    s.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await s.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(made.get('a')![0]!.polls).toHaveLength(1);
+    expect(s.nodes).toHaveLength(0);
+  });
+});

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Scheduler } from '../../src/poller/scheduler.js';
+import { createApp } from '../../src/server/app.js';
+import { escapeHtml } from '../../src/server/landing.js';
+import { createSelfRegistry } from '../../src/server/self-metrics.js';
+import { Fleet } from '../../src/simulator/fleet.js';
+import { SCENARIOS } from '../../src/simulator/responses.js';
+import { fleetConfig, lines, silentLog } from '../helpers/targets.js';
+import { promtoolCheckMetrics, serve } from '../helpers/http.js';
+
+let fleet: Fleet;
+let scheduler: Scheduler;
+let server: Awaited<ReturnType<typeof serve>>;
+const reloads: string[] = [];
+
+beforeAll(async () => {
+  fleet = await Fleet.start({ nodes: SCENARIOS.filter((s) => s !== 'slow').map((scenario) => ({ scenario })) });
+  scheduler = new Scheduler(silentLog);
+  scheduler.apply(fleetConfig(fleet, { labels: { site: 'lab' } }));
+  await Promise.all(scheduler.nodes.map((node) => node.poll()));
+  const self = createSelfRegistry('1.2.3');
+  server = await serve(
+    createApp({
+      scheduler,
+      selfRegistry: self.registry,
+      version: '1.2.3',
+      reload: async () => {
+        reloads.push('reload');
+        return reloads.length > 1 ? 'targets[0].url: must be an https URL' : undefined;
+      },
+    }),
+  );
+});
+afterAll(async () => {
+  await server.close();
+  await scheduler.stop();
+  await fleet.close();
+});
+
+const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
+
+describe('/metrics', () => {
+  it('serves every node in the text format that promtool accepts', async () => {
+    const res = await get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const body = await res.text();
+    expect(lines(body, 'sps_up')).toHaveLength(fleet.nodes.length);
+    expect(body).toContain('sps_exporter_build_info{version="1.2.3"');
+    expect(body).toContain('process_cpu_seconds_total');
+    // Only the documented base-unit note on the days-to-expiry gauge operators asked for by name.
+    expect(promtoolCheckMetrics(body)).toEqual(['sps_certificate_expiry_days use base unit "seconds" instead of "days"']);
+  });
+
+  it('has each family\'s HELP and TYPE once, with all its samples together', async () => {
+    const body = await (await get('/metrics')).text();
+    const families: string[] = [];
+    let current = '';
+    for (const line of body.split('\n')) {
+      if (line.startsWith('# TYPE ')) {
+        current = line.split(' ')[2]!;
+        families.push(current);
+      } else if (line && !line.startsWith('#')) {
+        const name = line.slice(0, line.search(/[{ ]/));
+        expect([current, `${current}_sum`, `${current}_count`, `${current}_bucket`]).toContain(name);
+      }
+    }
+    expect(new Set(families).size).toBe(families.length);
+    expect(body).not.toMatch(/ \d+ \d{13}$/m); // no explicit timestamps
+  });
+
+  it('shows each scenario as it should', async () => {
+    const body = await (await get('/metrics')).text();
+    const name = (scenario: string) => fleet.nodes.find((n) => n.scenario === scenario)!.name;
+    expect(body).toContain(`sps_raid_status_code{node="${name('raid_degraded')}",site="lab"} 2`);
+    expect(body).toContain(`sps_raid_disk_status{node="${name('raid_degraded')}",site="lab",disk="252:1",status="FAULTY"} 1`);
+    expect(body).toContain(`sps_indexer_service_active{node="${name('indexer_down')}",site="lab",service="indexer-service.service"} 0`);
+    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('wrong_password')}",site="lab",endpoint="health_status",reason="auth"} 1`);
+    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('malformed_json')}",site="lab",endpoint="health_status",reason="parse"} 1`);
+    expect(body).toContain(`sps_active_sessions_reported{node="${name('legacy_firmware')}",site="lab"}`);
+    expect(body).toContain(`sps_indexer_service_active{node="${name('legacy_firmware')}",site="lab",service="postgresql.service"} 1`);
+    const days = lines(body, 'sps_certificate_expiry_days').find((l) => l.includes(name('cert_expiring')) && l.includes('service.pem'))!;
+    expect(Number(days.split(' ')[1])).toBeCloseTo(3, 1);
+  });
+});
+
+describe('/probe', () => {
+  it('serves one node', async () => {
+    const target = fleet.nodes[0]!.name;
+    const res = await get(`/probe?target=${target}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(lines(body, 'sps_up')).toEqual([`sps_up{node="${target}",site="lab"} 1`]);
+    expect(body).not.toContain(`node="${fleet.nodes[1]!.name}"`);
+    expect(promtoolCheckMetrics(body)).toEqual(['sps_certificate_expiry_days use base unit "seconds" instead of "days"']);
+  });
+
+  it('answers 404 for a name not in the config, 400 for none or a huge one, and calls out to nobody', async () => {
+    const requests = fleet.nodes.reduce((sum, n) => sum + n.requests, 0);
+    const logins = fleet.nodes.reduce((sum, n) => sum + n.logins, 0);
+    for (const [query, status] of [
+      ['?target=nope', 404], ['?target=https://evil.example.com', 404], ['?target=%3Cscript%3Ealert(1)%3C/script%3E', 404],
+      ['', 400], ['?target=', 400], [`?target=${'a'.repeat(5000)}`, 400], ['?target=a&target=b', 400],
+    ] as const) {
+      const res = await get(`/probe${query}`);
+      expect(res.status, query).toBe(status);
+      expect(await res.text()).not.toContain('<script>');
+    }
+    expect(scheduler.nodes).toHaveLength(fleet.nodes.length);
+    expect(fleet.nodes.reduce((sum, n) => sum + n.requests, 0)).toBe(requests);
+    expect(fleet.nodes.reduce((sum, n) => sum + n.logins, 0)).toBe(logins);
+  });
+});
+
+describe('other routes', () => {
+  it('health and readiness', async () => {
+    expect((await get('/-/healthy')).status).toBe(200);
+    expect((await get('/-/ready')).status).toBe(200);
+  });
+
+  it('reload only by POST, and reports a rejected config', async () => {
+    expect((await get('/-/reload')).status).toBe(405);
+    expect(reloads).toHaveLength(0);
+    const ok = await get('/-/reload', { method: 'POST' });
+    expect(ok.status).toBe(200);
+    const rejected = await get('/-/reload', { method: 'POST' });
+    expect(rejected.status).toBe(500);
+    expect(await rejected.text()).toContain('targets[0].url: must be an https URL');
+  });
+
+  it('landing page lists every node with its state, escaping what came from config or SPS', async () => {
+    const node = scheduler.nodes[0]!;
+    const saved = node.lastError;
+    node.lastError = { endpoint: 'health_status', reason: 'http', message: '<script>alert("x")</script>', at: Date.now() };
+    const res = await get('/');
+    node.lastError = saved;
+    const html = await res.text();
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html).toContain('Version 1.2.3');
+    for (const n of fleet.nodes) expect(html).toContain(`>${n.name}</a>`);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html).toContain('login rejected (HTTP 401)');
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('404 elsewhere', async () => {
+    expect((await get('/nothing')).status).toBe(404);
+  });
+});
