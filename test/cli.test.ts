@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { parseListenAddress } from '../src/cli.js';
+import { Fleet } from '../src/simulator/fleet.js';
+import { writeExporterFiles } from '../src/simulator/exporter-files.js';
+import { EXPORTER_MAIN, eventually, startExporter } from './helpers/process.js';
+import { lines } from './helpers/targets.js';
+
+let dir: string;
+let fleet: Fleet;
+let configFile: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sps-cli-'));
+  fleet = await Fleet.start({ nodes: [{ name: 'alpha' }, { name: 'beta' }, { name: 'gamma' }] });
+  configFile = writeExporterFiles(fleet, dir, '1s');
+});
+afterAll(async () => {
+  await fleet.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [EXPORTER_MAIN, ...args], { encoding: 'utf8' });
+
+describe('command line', () => {
+  it('--check-config accepts a good config', () => {
+    const result = cli(`--config.file=${configFile}`, '--check-config');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('ok, 3 target(s)');
+  });
+
+  it('--check-config lists every problem and exits non-zero, without a stack trace', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'defaults: { username: u, password: "s3cret-value" }\ntargets:\n  - { name: a, url: "http://a" }\n  - { name: b, url: "https://b", bogus: 1 }\n');
+    const result = cli(`--config.file=${bad}`, '--check-config');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('targets[0].url: must be an https URL');
+    expect(result.stderr).toContain('targets[1]: unknown key "bogus"');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain('s3cret-value');
+  });
+
+  it('rejects unknown flags and bad values with usage', () => {
+    expect(cli('--nope').status).toBe(1);
+    const level = cli('--log.level=loud');
+    expect(level.status).toBe(1);
+    expect(level.stderr).toContain('--log.level');
+    expect(cli('--version').stdout).toMatch(/^sps-exporter \d+\.\d+\.\d+/);
+  });
+
+  it('parses listen addresses', () => {
+    expect(parseListenAddress(':9684')).toEqual({ host: undefined, port: 9684 });
+    expect(parseListenAddress('127.0.0.1:80')).toEqual({ host: '127.0.0.1', port: 80 });
+    expect(parseListenAddress('[::1]:9684')).toEqual({ host: '::1', port: 9684 });
+    for (const bad of ['9684', 'host:', ':99999', 'a:b:1']) expect(() => parseListenAddress(bad), bad).toThrow();
+  });
+});
+
+describe('running exporter', () => {
+  it('reloads on SIGHUP: adds and removes nodes, keeps the others\' sessions, refuses a bad config', async () => {
+    const exporter = await startExporter(configFile);
+    try {
+      const metrics = async () => (await fetch(`${exporter.url}/metrics`)).text();
+      await eventually(async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined), 20_000, 'three nodes up');
+      const original = readFileSync(configFile, 'utf8');
+      const doc = parse(original) as { targets: { name: string }[] };
+      doc.targets = doc.targets.filter((t) => t.name !== 'gamma');
+      writeFileSync(configFile, stringify(doc));
+      exporter.child.kill('SIGHUP');
+      await exporter.waitFor(/"removed":\["gamma"\].*"msg":"config reloaded"/, 10_000);
+      expect(await metrics()).not.toContain('node="gamma"');
+
+      writeFileSync(configFile, 'targets: [{ name: broken, url: "ftp://x" }]\n');
+      exporter.child.kill('SIGHUP');
+      await exporter.waitFor(/config reload rejected/, 10_000);
+      const afterBad = await metrics();
+      expect(afterBad).toContain('node="alpha"');
+      expect(afterBad).toContain('sps_exporter_config_last_reload_successful 0');
+
+      writeFileSync(configFile, original);
+      const res = await fetch(`${exporter.url}/-/reload`, { method: 'POST' });
+      expect(res.status).toBe(200);
+      await eventually(async () => (lines(await metrics(), 'sps_up').some((l) => l.includes('gamma') && l.endsWith(' 1')) ? true : undefined), 20_000, 'gamma back');
+      expect(fleet.node('alpha')!.logins).toBe(1);
+      expect(fleet.node('gamma')!.logins).toBe(2);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
+  it('exits 0 promptly on SIGTERM', async () => {
+    const exporter = await startExporter(configFile);
+    const started = Date.now();
+    expect(await exporter.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(exporter.output()).toContain('"msg":"shutting down"');
+  });
+});

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Fleet } from '../../src/simulator/fleet.js';
+import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
+import { eventually, freePort, run, startExporter, type Running } from '../helpers/process.js';
+
+let dir: string;
+let fleet: Fleet;
+let exporter: Running & { url: string };
+let prometheus: Running;
+let prometheusUrl: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sps-e2e-'));
+  fleet = await Fleet.start({ nodes: [{}, {}, { scenario: 'raid_degraded' }] });
+  const config = writeExporterFiles(fleet, dir, '1s');
+  exporter = await startExporter(config, ['--log.level=debug']);
+  const exporterHost = exporter.url.replace('http://', '');
+  const port = await freePort();
+  prometheusUrl = `http://127.0.0.1:${port}`;
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    `global: { scrape_interval: 1s, evaluation_interval: 1s }
+scrape_configs:
+  - job_name: sps
+    static_configs: [{ targets: ['${exporterHost}'] }]
+  - job_name: sps-probe
+    metrics_path: /probe
+    static_configs: [{ targets: [${fleet.nodes.map((n) => `'${n.name}'`).join(', ')}] }]
+    relabel_configs:
+      - { source_labels: [__address__], target_label: __param_target }
+      - { source_labels: [__param_target], target_label: instance }
+      - { target_label: __address__, replacement: '${exporterHost}' }
+`,
+  );
+  prometheus = run('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`]);
+}, 60_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await exporter?.stop();
+  await fleet?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  if (body.status !== 'success') throw new Error(JSON.stringify(body));
+  return body.data.result;
+}
+
+describe('real Prometheus scraping the exporter polling the simulator', () => {
+  it('sees sps_up == 1 for every node through /metrics', async () => {
+    const up = await eventually(async () => {
+      const result = await query('sps_up{job="sps"} == 1');
+      return result.length === fleet.nodes.length ? result : undefined;
+    }, 60_000, 'sps_up == 1 for every node');
+    expect(up.map((r) => r.metric.node).sort()).toEqual(fleet.nodes.map((n) => n.name).sort());
+  });
+
+  it('sees every node through /probe with its own up and node label', async () => {
+    const result = await eventually(async () => {
+      const r = await query('sps_up{job="sps-probe"} == 1 and on(instance) up{job="sps-probe"} == 1');
+      return r.length === fleet.nodes.length ? r : undefined;
+    }, 60_000, 'probe targets up');
+    expect(result.every((r) => r.metric.node === r.metric.instance)).toBe(true);
+  });
+
+  it('stores the degraded RAID and session counts as queryable series', async () => {
+    const raid = await eventually(async () => {
+      const r = await query('sps_raid_status_code{job="sps"} > 0');
+      return r.length > 0 ? r : undefined;
+    }, 30_000, 'raid status');
+    expect(raid.map((r) => [r.metric.node, r.value[1]])).toEqual([[fleet.nodes[2]!.name, '2']]);
+    const sessions = await query('sum by (node) (sps_active_sessions{job="sps"})');
+    expect(sessions).toHaveLength(fleet.nodes.length);
+  });
+
+  it('logged in once per node, and never logged the password or a session id', async () => {
+    const logins = await query('sps_exporter_logins_total{job="sps"}');
+    expect(logins.map((r) => r.value[1])).toEqual(fleet.nodes.map(() => '1'));
+    expect(fleet.nodes.map((n) => n.logins)).toEqual([1, 1, 1]);
+    const log = exporter.output();
+    expect(log).toContain('"level":"debug"');
+    expect(log).not.toContain(fleet.password);
+    expect(log).not.toContain(Buffer.from(`${fleet.username}:${fleet.password}`).toString('base64'));
+    for (const node of fleet.nodes) for (const id of node.sessions.keys()) expect(log).not.toContain(id);
+  });
+});

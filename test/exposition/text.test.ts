@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { Family } from '../../src/collect/families.js';
+import { escapeLabelValue, formatLabels, formatValue, mergeChunks, renderExposition, renderSamples } from '../../src/exposition/text.js';
+import { promtoolCheckMetrics } from '../helpers/http.js';
+
+const a: Family = { name: 'test_a', help: 'A with a \\ backslash\nand newline.', type: 'gauge' };
+const b: Family = { name: 'test_events_total', help: 'B.', type: 'counter' };
+
+describe('text exposition', () => {
+  it('escapes label values and help text as the format requires', () => {
+    expect(escapeLabelValue('plain')).toBe('plain');
+    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
+    expect(formatLabels({ x: '1', y: '"' })).toBe('x="1",y="\\""');
+    const text = renderExposition([renderSamples([{ family: a, labels: { disk: '252:0 "x"\n\\' }, value: 1 }], 'node="n"')]);
+    expect(text).toBe('# HELP test_a A with a \\\\ backslash\\nand newline.\n# TYPE test_a gauge\ntest_a{node="n",disk="252:0 \\"x\\"\\n\\\\"} 1\n');
+    expect(promtoolCheckMetrics(text)).toEqual([]);
+  });
+
+  it('formats special values', () => {
+    expect(formatValue(Infinity)).toBe('+Inf');
+    expect(formatValue(-Infinity)).toBe('-Inf');
+    expect(formatValue(NaN)).toBe('NaN');
+    expect(formatValue(1e21)).toBe('1e+21');
+    expect(formatValue(-0.25)).toBe('-0.25');
+  });
+
+  it('groups every node\'s samples under one HELP/TYPE per family', () => {
+    const n1 = renderSamples([{ family: a, value: 1 }, { family: b, value: 5 }], 'node="n1"');
+    const n2 = renderSamples([{ family: b, value: 7 }, { family: a, value: 2 }], 'node="n2"');
+    const text = renderExposition([n1, n2]);
+    expect(text.match(/# TYPE/g)).toHaveLength(2);
+    const samples = text.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(samples).toEqual(['test_a{node="n1"} 1', 'test_a{node="n2"} 2', 'test_events_total{node="n1"} 5', 'test_events_total{node="n2"} 7']);
+    expect(promtoolCheckMetrics(text)).toEqual([]);
+  });
+
+  it('merges a node\'s parts family by family', () => {
+    const merged = mergeChunks([renderSamples([{ family: a, value: 1 }], 'node="n"'), renderSamples([{ family: a, labels: { k: 'v' }, value: 2 }], 'node="n"')]);
+    expect(renderExposition([merged]).split('\n').filter((l) => l.startsWith('test_a'))).toEqual(['test_a{node="n"} 1', 'test_a{node="n",k="v"} 2']);
+  });
+
+  it('renders a family with no samples nowhere', () => {
+    expect(renderExposition([[]])).toBe('');
+  });
+});

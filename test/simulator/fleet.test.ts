@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from 'undici';
+import { Fleet, SESSION_IDLE_MS } from '../../src/simulator/fleet.js';
+import { healthStatus, indexerDashboard, info, opensslDate, SCENARIOS, type SimNodeModel } from '../../src/simulator/responses.js';
+import { parseOpensslDate } from '../../src/collect/openssl-date.js';
+import { fixture } from '../helpers/fixtures.js';
+
+/** Every key path of a JSON value, arrays by their first element. */
+function shape(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return value.length ? shape(value[0], `${prefix}[]`) : [];
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...shape(v, `${prefix}.${k}`)]);
+  return [];
+}
+const sorted = (v: unknown) => [...new Set(shape(v))].sort();
+const model = (scenario: SimNodeModel['scenario']): SimNodeModel => ({ name: 'n', index: 1, scenario, startedAt: Date.now() });
+
+describe('simulated responses', () => {
+  it('have exactly the seed samples\' shape', () => {
+    expect(sorted(healthStatus(model('healthy'), Date.now()))).toEqual(sorted(fixture('health_status.json')));
+    expect(sorted(indexerDashboard(model('healthy')))).toEqual(sorted(fixture('indexer_dashboard.json')));
+    const authenticated = sorted((info(model('healthy'), true) as { body: unknown }).body);
+    expect(authenticated).toEqual(sorted(fixture('info_authenticated.json').body));
+    expect(sorted((info(model('healthy'), false) as { body: unknown }).body)).toEqual(sorted(fixture('info_anonymous.json').body));
+  });
+
+  it('legacy firmware sends the field table\'s shapes: total_sessions and boolean service states', () => {
+    const health = healthStatus(model('legacy_firmware'), Date.now()) as { health_status: Record<string, unknown> };
+    expect(health.health_status.total_sessions).toBeTypeOf('number');
+    expect(health.health_status).not.toHaveProperty('sessions_total');
+    const dash = indexerDashboard(model('legacy_firmware')) as { required_service_statuses: Record<string, unknown> };
+    expect(Object.values(dash.required_service_statuses).every((v) => typeof v === 'boolean')).toBe(true);
+  });
+
+  it('moves values over time', () => {
+    const node = model('healthy');
+    const a = healthStatus(node, node.startedAt) as { health_status: { load1: number; cpu: number } };
+    const b = healthStatus(node, node.startedAt + 120_000) as { health_status: { load1: number; cpu: number } };
+    expect([a.health_status.load1, a.health_status.cpu]).not.toEqual([b.health_status.load1, b.health_status.cpu]);
+  });
+
+  it('prints certificate dates the way the collector reads them', () => {
+    const ms = Date.UTC(2026, 0, 5, 3, 4, 5);
+    expect(opensslDate(ms)).toBe('Jan 5 03:04:05 2026 GMT');
+    expect(parseOpensslDate(opensslDate(ms))).toBe(ms);
+  });
+});
+
+describe('Fleet', () => {
+  let now = Date.now();
+  let fleet: Fleet;
+  beforeAll(async () => {
+    fleet = await Fleet.start({ nodes: [{ name: 'a' }, { name: 'flap', scenario: 'flapping' }], flapPeriodMs: 60_000, now: () => now });
+  });
+  afterAll(() => fleet.close());
+
+  async function get(url: string, path: string, headers: Record<string, string> = {}) {
+    const client = new Client(url, { connect: { ca: fleet.caPem } });
+    try {
+      const res = await client.request({ method: 'GET', path, headers });
+      return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
+    } finally {
+      await client.close();
+    }
+  }
+  const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`${fleet.username}:${password}`).toString('base64')}` });
+
+  it('answers each node on its own port, with cookie sessions that idle out after 20 minutes', async () => {
+    const node = fleet.node('a')!;
+    expect((await get(node.url, '/api/health_status')).status).toBe(401);
+    expect((await get(node.url, '/api/authentication', basic('wrong'))).status).toBe(401);
+    const login = await get(node.url, '/api/authentication', basic(fleet.password));
+    expect(login.status).toBe(200);
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).toMatch(/^session_id=[0-9a-f]{40}$/);
+    expect((await get(node.url, '/api/health_status', { cookie })).status).toBe(200);
+    now += SESSION_IDLE_MS - 1;
+    expect((await get(node.url, '/api/indexer/dashboard', { cookie })).status).toBe(200);
+    now += SESSION_IDLE_MS + 1;
+    expect((await get(node.url, '/api/health_status', { cookie })).status).toBe(401);
+    expect(node.logins).toBe(1);
+    expect(node.failedLogins).toBe(1);
+    const anonymous = JSON.parse((await get(node.url, '/api/info')).body) as { body: Record<string, unknown> };
+    expect(anonymous.body).not.toHaveProperty('firmware_version');
+  });
+
+  it('a flapping node answers 503 every other period', async () => {
+    const node = fleet.node('flap')!;
+    const login = await get(node.url, '/api/authentication', basic(fleet.password));
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      now = node.startedAt + i * 60_000 + 1_000;
+      statuses.push((await get(node.url, '/api/health_status', { cookie })).status);
+    }
+    expect(statuses).toEqual([200, 503, 200, 503]);
+  });
+
+  it('knows every scenario the issue names', () => {
+    expect(SCENARIOS).toEqual(expect.arrayContaining(['healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json']));
+  });
+});
