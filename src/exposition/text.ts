@@ -29,19 +29,19 @@ export function formatLabels(labels: Labels): string {
  */
 class FamilySlots {
   readonly #slots = new Map<Family, number>();
-  readonly #headers: string[] = [];
+  readonly #headers: Buffer[] = [];
 
   slot(family: Family): number {
     let slot = this.#slots.get(family);
     if (slot === undefined) {
       slot = this.#headers.length;
       this.#slots.set(family, slot);
-      this.#headers.push(`# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`);
+      this.#headers.push(Buffer.from(`# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`));
     }
     return slot;
   }
 
-  header(slot: number): string {
+  header(slot: number): Buffer {
     return this.#headers[slot]!;
   }
 
@@ -54,34 +54,36 @@ const slots = new FamilySlots();
 
 /** A node's samples as text, one chunk per family slot (sparse). */
 export type Chunks = (string | undefined)[];
+/** The same, encoded once so that a scrape only copies bytes. */
+export type EncodedChunks = (Buffer | undefined)[];
 
 /** Renders samples with the node's own labels (already formatted, e.g. `node="sps1"`) in front. */
 export function renderSamples(samples: readonly Sample[], nodeLabels: string): Chunks {
-  const chunks: Chunks = [];
+  const lines: string[][] = [];
   for (const { family, labels, value } of samples) {
     const slot = slots.slot(family);
     const own = labels ? formatLabels(labels) : '';
-    const line = `${family.name}{${nodeLabels}${own && nodeLabels ? ',' : ''}${own}} ${formatValue(value)}\n`;
-    chunks[slot] = (chunks[slot] ?? '') + line;
+    (lines[slot] ??= []).push(`${family.name}{${nodeLabels}${own && nodeLabels ? ',' : ''}${own}} ${formatValue(value)}\n`);
   }
-  return chunks;
+  return lines.map((group) => group.join(''));
 }
 
-/** One node's parts (status, health, dashboard, ...) as one chunk array. */
-export function mergeChunks(parts: readonly Chunks[]): Chunks {
-  if (parts.length === 1) return parts[0]!;
-  const merged: Chunks = [];
-  for (const part of parts) {
-    part.forEach((chunk, slot) => {
-      if (chunk !== undefined) merged[slot] = (merged[slot] ?? '') + chunk;
-    });
+/** One node's parts (status, health, dashboard, ...) as one encoded chunk array. */
+export function encodeChunks(parts: readonly Chunks[]): EncodedChunks {
+  const encoded: EncodedChunks = [];
+  const size = Math.max(...parts.map((part) => part.length));
+  for (let slot = 0; slot < size; slot++) {
+    let text = '';
+    for (const part of parts) text += part[slot] ?? '';
+    if (text) encoded[slot] = Buffer.from(text);
   }
-  return merged;
+  return encoded;
 }
 
 /** The text exposition of many nodes: each family's HELP and TYPE once, its samples together. */
-export function renderExposition(nodes: readonly Chunks[]): string {
-  const out: string[] = [];
+export function renderExposition(nodes: readonly EncodedChunks[]): Buffer {
+  const out: Buffer[] = [];
+  let length = 0;
   for (let slot = 0; slot < slots.size; slot++) {
     let headed = false;
     for (const chunks of nodes) {
@@ -89,10 +91,12 @@ export function renderExposition(nodes: readonly Chunks[]): string {
       if (chunk === undefined) continue;
       if (!headed) {
         out.push(slots.header(slot));
+        length += slots.header(slot).length;
         headed = true;
       }
       out.push(chunk);
+      length += chunk.length;
     }
   }
-  return out.join('');
+  return Buffer.concat(out, length);
 }

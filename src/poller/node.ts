@@ -4,7 +4,7 @@ import { collectHealthStatus } from '../collect/health-status.js';
 import { collectIndexerDashboard } from '../collect/indexer-dashboard.js';
 import { collectInfo } from '../collect/info.js';
 import type { Collected } from '../collect/samples.js';
-import { formatLabels, mergeChunks, renderSamples, type Chunks } from '../exposition/text.js';
+import { encodeChunks, formatLabels, renderSamples, type Chunks, type EncodedChunks } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
@@ -82,7 +82,7 @@ export class NodePoller {
   readonly #notes = new Set<string>();
   #infoAt = -Infinity;
   #infoLogins = 0;
-  #composed: Chunks | undefined;
+  #composed: EncodedChunks | undefined;
   #composedUntil = 0;
 
   constructor(
@@ -128,7 +128,7 @@ export class NodePoller {
   }
 
   /** This node's series as of `now`: status always, data only while fresh. */
-  chunks(now: number = this.now()): Chunks {
+  chunks(now: number = this.now()): EncodedChunks {
     if (this.#composed === undefined || now >= this.#composedUntil) this.#compose(now);
     return this.#composed!;
   }
@@ -194,7 +194,7 @@ export class NodePoller {
       parts.push(part.chunks);
       until = Math.min(until, freshness.at + this.staleAfterMs);
     }
-    this.#composed = mergeChunks(parts);
+    this.#composed = encodeChunks(parts);
     this.#composedUntil = until;
   }
 

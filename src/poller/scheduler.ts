@@ -104,13 +104,13 @@ export class Scheduler {
   }
 
   /** The exposition of every node, from stored data only: never waits on an SPS call. */
-  renderAll(now: number = this.now()): string {
+  renderAll(now: number = this.now()): Buffer {
     const chunks = [];
     for (const entry of this.#entries.values()) chunks.push(entry.node.chunks(now));
     return renderExposition(chunks);
   }
 
-  renderTarget(name: string, now: number = this.now()): string | undefined {
+  renderTarget(name: string, now: number = this.now()): Buffer | undefined {
     const node = this.node(name);
     return node && renderExposition([node.chunks(now)]);
   }

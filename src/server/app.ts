@@ -23,8 +23,9 @@ export function createApp({ scheduler, selfRegistry, version, reload }: AppOptio
   const text = (res: Response, status: number, body: string) => res.status(status).type('text/plain; charset=utf-8').send(body);
 
   app.get('/metrics', async (_req: Request, res: Response) => {
-    const body = scheduler.renderAll() + (await selfRegistry.metrics());
-    res.status(200).set('content-type', TEXT_CONTENT_TYPE).send(body);
+    const nodes = scheduler.renderAll();
+    const self = Buffer.from(await selfRegistry.metrics());
+    res.status(200).set('content-type', TEXT_CONTENT_TYPE).send(Buffer.concat([nodes, self], nodes.length + self.length));
   });
 
   app.get('/probe', (req: Request, res: Response) => {

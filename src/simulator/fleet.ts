@@ -33,6 +33,8 @@ export interface SimNode extends SimNodeModel {
   logins: number;
   failedLogins: number;
   requests: number;
+  /** TCP connections accepted; with keep-alive, one per client for as long as it stays idle-free. */
+  connections: number;
   /** Live sessions: id -> last use. */
   sessions: Map<string, number>;
 }
@@ -83,6 +85,7 @@ export class Fleet {
       logins: 0,
       failedLogins: 0,
       requests: 0,
+      connections: 0,
       sessions: new Map(),
     }));
   }
@@ -95,12 +98,16 @@ export class Fleet {
     }
     const fleet = new Fleet(options, tls.caPem);
     // One HTTPS server for the whole fleet; each node's port is a plain listener that hands it the connection.
-    const https = createServer({ cert: tls.certPem, key: tls.keyPem, keepAliveTimeout: 120_000 }, (req, res) => fleet.#handle(req, res));
+    const https = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => fleet.#handle(req, res));
+    https.keepAliveTimeout = 120_000; // longer than any poll interval, as an appliance's web server would
     fleet.#https = https;
     const host = options.host ?? '127.0.0.1';
     try {
       for (const node of fleet.nodes) {
-        const listener = createListener((socket) => https.emit('connection', socket));
+        const listener = createListener((socket) => {
+          node.connections++;
+          https.emit('connection', socket);
+        });
         fleet.#listeners.push(listener);
         await new Promise<void>((resolve, reject) => {
           listener.once('error', reject);

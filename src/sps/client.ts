@@ -1,3 +1,4 @@
+import { createSecureContext } from 'node:tls';
 import { Client } from 'undici';
 import type { TargetConfig } from '../config/load.js';
 import { classifyTransportError, SpsError } from './errors.js';
@@ -46,7 +47,8 @@ export class SpsClient {
     const keepAlive = target.intervalMs + 15_000;
     this.#http = new Client(target.origin, {
       connect: {
-        ca: target.tls.ca,
+        // Built once: passing `ca` instead would parse the PEM again on every reconnect.
+        secureContext: createSecureContext(target.tls.ca ? { ca: target.tls.ca } : {}),
         rejectUnauthorized: !target.tls.insecureSkipVerify,
         servername: target.tls.serverName,
         timeout: target.timeoutMs,

@@ -27,7 +27,7 @@ function poller(name: string): NodePoller {
   return p;
 }
 
-const text = (p: NodePoller) => renderExposition([p.chunks(now)]);
+const text = (p: NodePoller) => renderExposition([p.chunks(now)]).toString('utf8');
 
 describe('NodePoller', () => {
   it('polls a healthy node: up, every endpoint, info, one login', async () => {

@@ -26,7 +26,7 @@ class FakeNode {
     for (const r of this.#release.splice(0)) r();
   }
   chunks() {
-    return [`sps_up{node="${this.name}"} 1\n`];
+    return [Buffer.from(`sps_up{node="${this.name}"} 1\n`)];
   }
   async close() {
     this.closed = true;
@@ -121,7 +121,7 @@ describe('Scheduler', () => {
     expect(made.get('drop')![0]!.closed).toBe(true);
     expect(made.get('change')).toHaveLength(2);
     expect(made.get('change')![0]!.closed).toBe(true);
-    expect(s.renderAll()).not.toContain('node="drop"');
+    expect(s.renderAll().toString()).not.toContain('node="drop"');
     expect(s.renderTarget('drop')).toBeUndefined();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(nodeOf('new').polls).toHaveLength(1);
