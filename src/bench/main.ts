@@ -6,6 +6,7 @@
  * Linux only: CPU and peak RSS come from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,12 +85,21 @@ async function main(): Promise<void> {
     const pid = exporter.pid!;
     process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
 
-    const scrape = async () => {
-      const started = performance.now();
-      const res = await fetch(url);
-      const text = await res.text();
-      return { ms: performance.now() - started, text, bytes: Buffer.byteLength(text) };
-    };
+    // Timed to the last byte, as Prometheus reads it; the text is decoded only when asked for.
+    const scrape = (decode = true) =>
+      new Promise<{ ms: number; text: string; bytes: number }>((resolve, reject) => {
+        const started = performance.now();
+        get(url, (res) => {
+          const chunks: Buffer[] = [];
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (decode) chunks.push(chunk);
+          });
+          res.on('end', () => resolve({ ms: performance.now() - started, text: decode ? Buffer.concat(chunks).toString('utf8') : '', bytes }));
+          res.on('error', reject);
+        }).on('error', reject);
+      });
     const deadline = Date.now() + intervalMs * 3 + 60_000;
     for (;;) {
       const { text } = await scrape();
@@ -112,10 +122,8 @@ async function main(): Promise<void> {
     // Scrape latency, sequential scrapes as Prometheus makes them.
     const latencies: number[] = [];
     let last = { ms: 0, text: '', bytes: 0 };
-    for (let i = 0; i < scrapes; i++) {
-      last = await scrape();
-      latencies.push(last.ms);
-    }
+    for (let i = 0; i < scrapes; i++) latencies.push((await scrape(false)).ms);
+    last = await scrape();
     latencies.sort((a, b) => a - b);
     const series = last.text.split('\n').filter((l) => l && !l.startsWith('#')).length;
     const result = {

@@ -30,13 +30,17 @@ export function formatLabels(labels: Labels): string {
 class FamilySlots {
   readonly #slots = new Map<Family, number>();
   readonly #headers: Buffer[] = [];
+  /** All headers' bytes together: the most a fleet exposition can add to its nodes' own bytes. */
+  headerBytes = 0;
 
   slot(family: Family): number {
     let slot = this.#slots.get(family);
     if (slot === undefined) {
       slot = this.#headers.length;
       this.#slots.set(family, slot);
-      this.#headers.push(Buffer.from(`# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`));
+      const header = Buffer.from(`# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`);
+      this.#headers.push(header);
+      this.headerBytes += header.length;
     }
     return slot;
   }
@@ -55,7 +59,10 @@ const slots = new FamilySlots();
 /** A node's samples as text, one chunk per family slot (sparse). */
 export type Chunks = (string | undefined)[];
 /** The same, encoded once so that a scrape only copies bytes. */
-export type EncodedChunks = (Buffer | undefined)[];
+export interface EncodedChunks {
+  readonly slots: readonly (Buffer | undefined)[];
+  readonly bytes: number;
+}
 
 /** Renders samples with the node's own labels (already formatted, e.g. `node="sps1"`) in front. */
 export function renderSamples(samples: readonly Sample[], nodeLabels: string): Chunks {
@@ -68,35 +75,60 @@ export function renderSamples(samples: readonly Sample[], nodeLabels: string): C
   return lines.map((group) => group.join(''));
 }
 
-/** One node's parts (status, health, dashboard, ...) as one encoded chunk array. */
+/**
+ * One node's parts (status, health, dashboard, ...) encoded into a single buffer, with a view
+ * per family slot: one allocation per poll, and no pool slabs kept alive by small slices.
+ */
 export function encodeChunks(parts: readonly Chunks[]): EncodedChunks {
-  const encoded: EncodedChunks = [];
   const size = Math.max(...parts.map((part) => part.length));
+  const texts: (string | undefined)[] = [];
+  let whole = '';
   for (let slot = 0; slot < size; slot++) {
     let text = '';
     for (const part of parts) text += part[slot] ?? '';
-    if (text) encoded[slot] = Buffer.from(text);
-  }
-  return encoded;
-}
-
-/** The text exposition of many nodes: each family's HELP and TYPE once, its samples together. */
-export function renderExposition(nodes: readonly EncodedChunks[]): Buffer {
-  const out: Buffer[] = [];
-  let length = 0;
-  for (let slot = 0; slot < slots.size; slot++) {
-    let headed = false;
-    for (const chunks of nodes) {
-      const chunk = chunks[slot];
-      if (chunk === undefined) continue;
-      if (!headed) {
-        out.push(slots.header(slot));
-        length += slots.header(slot).length;
-        headed = true;
-      }
-      out.push(chunk);
-      length += chunk.length;
+    if (text) {
+      texts[slot] = text;
+      whole += text;
     }
   }
-  return Buffer.concat(out, length);
+  const buffer = Buffer.from(whole);
+  const ascii = buffer.length === whole.length; // then string offsets are byte offsets
+  const views: (Buffer | undefined)[] = [];
+  let offset = 0;
+  for (let slot = 0; slot < texts.length; slot++) {
+    const text = texts[slot];
+    if (text === undefined) continue;
+    const bytes = ascii ? text.length : Buffer.byteLength(text);
+    views[slot] = buffer.subarray(offset, offset + bytes);
+    offset += bytes;
+  }
+  return { slots: views, bytes: buffer.length };
+}
+
+/**
+ * The text exposition of many nodes: each family's HELP and TYPE once, its samples together.
+ * A fleet of 1000 nodes is ~100k small chunks; copying them into one buffer sized up front is
+ * several times faster than Buffer.concat or joining strings (see the bench).
+ */
+export function renderExposition(nodes: readonly EncodedChunks[]): Buffer {
+  let capacity = slots.headerBytes;
+  for (const node of nodes) capacity += node.bytes;
+  const out = Buffer.allocUnsafe(capacity);
+  let pos = 0;
+  for (let slot = 0; slot < slots.size; slot++) {
+    let headed = false;
+    for (const node of nodes) {
+      const chunk = node.slots[slot];
+      if (chunk === undefined) continue;
+      if (!headed) {
+        const header = slots.header(slot);
+        out.set(header, pos);
+        pos += header.length;
+        headed = true;
+      }
+      out.set(chunk, pos);
+      pos += chunk.length;
+    }
+  }
+  return out.subarray(0, pos);
 }

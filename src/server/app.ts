@@ -25,7 +25,9 @@ export function createApp({ scheduler, selfRegistry, version, reload }: AppOptio
   app.get('/metrics', async (_req: Request, res: Response) => {
     const nodes = scheduler.renderAll();
     const self = Buffer.from(await selfRegistry.metrics());
-    res.status(200).set('content-type', TEXT_CONTENT_TYPE).send(Buffer.concat([nodes, self], nodes.length + self.length));
+    res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(nodes.length + self.length) });
+    res.write(nodes);
+    res.end(self);
   });
 
   app.get('/probe', (req: Request, res: Response) => {

@@ -1,4 +1,4 @@
-import { createSecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { Client } from 'undici';
 import type { TargetConfig } from '../config/load.js';
 import { classifyTransportError, SpsError } from './errors.js';
@@ -7,6 +7,15 @@ import { loginBackoffMs } from './backoff.js';
 export interface SpsClientOptions {
   target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs'>;
   now?: () => number;
+}
+
+const secureContexts = new Map<string, SecureContext>();
+
+/** One TLS context per distinct CA: it is ~17 KB of native memory, and targets mostly share a CA. */
+function secureContextFor(ca: string | undefined): SecureContext {
+  let context = secureContexts.get(ca ?? '');
+  if (!context) secureContexts.set(ca ?? '', (context = createSecureContext(ca ? { ca } : {})));
+  return context;
 }
 
 const SESSION_COOKIE = /(?:^|[;,]\s*)session_id=([^;,\s]+)/;
@@ -48,7 +57,7 @@ export class SpsClient {
     this.#http = new Client(target.origin, {
       connect: {
         // Built once: passing `ca` instead would parse the PEM again on every reconnect.
-        secureContext: createSecureContext(target.tls.ca ? { ca: target.tls.ca } : {}),
+        secureContext: secureContextFor(target.tls.ca),
         rejectUnauthorized: !target.tls.insecureSkipVerify,
         servername: target.tls.serverName,
         timeout: target.timeoutMs,

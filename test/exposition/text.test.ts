@@ -41,6 +41,16 @@ describe('text exposition', () => {
     expect(renderBuffer([merged]).toString().split('\n').filter((l) => l.startsWith('test_a'))).toEqual(['test_a{node="n"} 1', 'test_a{node="n",k="v"} 2']);
   });
 
+  it('keeps families apart when label values are multi-byte UTF-8', () => {
+    const n1 = renderSamples([{ family: a, labels: { disk: 'é日本' }, value: 1 }, { family: b, labels: { service: '🙂' }, value: 2 }], 'node="ü"');
+    const n2 = renderSamples([{ family: b, value: 3 }, { family: a, value: 4 }], 'node="n2"');
+    const text = renderExposition([n1, n2]);
+    expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([
+      'test_a{node="ü",disk="é日本"} 1', 'test_a{node="n2"} 4', 'test_events_total{node="ü",service="🙂"} 2', 'test_events_total{node="n2"} 3',
+    ]);
+    expect(promtoolCheckMetrics(text)).toEqual([]);
+  });
+
   it('renders a family with no samples nowhere', () => {
     expect(renderExposition([[]])).toBe('');
   });

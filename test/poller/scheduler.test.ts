@@ -26,7 +26,8 @@ class FakeNode {
     for (const r of this.#release.splice(0)) r();
   }
   chunks() {
-    return [Buffer.from(`sps_up{node="${this.name}"} 1\n`)];
+    const chunk = Buffer.from(`sps_up{node="${this.name}"} 1\n`);
+    return { slots: [chunk], bytes: chunk.length };
   }
   async close() {
     this.closed = true;
