@@ -1,5 +1,5 @@
 import type { ExporterConfig, TargetConfig } from '../config/load.js';
-import { renderExposition } from '../exposition/text.js';
+import { expositionSize, OutputBuffers, renderExposition } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { NodePoller } from './node.js';
 
@@ -103,11 +103,17 @@ export class Scheduler {
     await Promise.allSettled(this.#inFlight);
   }
 
-  /** The exposition of every node, from stored data only: never waits on an SPS call. */
-  renderAll(now: number = this.now()): Buffer {
+  readonly #buffers = new OutputBuffers();
+
+  /**
+   * The exposition of every node, from stored data only: never waits on an SPS call.
+   * The caller hands the result back through `done` once it has been written out.
+   */
+  renderAll(now: number = this.now()): { body: Buffer; done(): void } {
     const chunks = [];
     for (const entry of this.#entries.values()) chunks.push(entry.node.chunks(now));
-    return renderExposition(chunks);
+    const buffer = this.#buffers.acquire(expositionSize(chunks));
+    return { body: renderExposition(chunks, buffer), done: () => this.#buffers.release(buffer) };
   }
 
   renderTarget(name: string, now: number = this.now()): Buffer | undefined {

@@ -23,10 +23,11 @@ export function createApp({ scheduler, selfRegistry, version, reload }: AppOptio
   const text = (res: Response, status: number, body: string) => res.status(status).type('text/plain; charset=utf-8').send(body);
 
   app.get('/metrics', async (_req: Request, res: Response) => {
-    const nodes = scheduler.renderAll();
     const self = Buffer.from(await selfRegistry.metrics());
-    res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(nodes.length + self.length) });
-    res.write(nodes);
+    const nodes = scheduler.renderAll();
+    res.once('close', nodes.done); // after the last byte is written, or the client went away
+    res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(nodes.body.length + self.length) });
+    res.write(nodes.body);
     res.end(self);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { encodeChunks, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, type Chunks } from '../../src/exposition/text.js';
+import { encodeChunks, OutputBuffers, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, type Chunks } from '../../src/exposition/text.js';
 
 const renderExposition = (nodes: Chunks[]) => renderBuffer(nodes.map((n) => encodeChunks([n]))).toString('utf8');
 import { promtoolCheckMetrics } from '../helpers/http.js';
@@ -49,6 +49,18 @@ describe('text exposition', () => {
       'test_a{node="ü",disk="é日本"} 1', 'test_a{node="n2"} 4', 'test_events_total{node="ü",service="🙂"} 2', 'test_events_total{node="n2"} 3',
     ]);
     expect(promtoolCheckMetrics(text)).toEqual([]);
+  });
+
+  it('never hands one output buffer to two scrapes at once, and reuses it after release', () => {
+    const pool = new OutputBuffers(1);
+    const first = pool.acquire(100);
+    const second = pool.acquire(100);
+    expect(second).not.toBe(first);
+    pool.release(first);
+    pool.release(second); // beyond what the pool keeps
+    expect(pool.acquire(50)).toBe(first);
+    expect(pool.acquire(50)).not.toBe(first);
+    expect(pool.acquire(1000).length).toBeGreaterThanOrEqual(1000);
   });
 
   it('renders a family with no samples nowhere', () => {

@@ -122,7 +122,7 @@ describe('Scheduler', () => {
     expect(made.get('drop')![0]!.closed).toBe(true);
     expect(made.get('change')).toHaveLength(2);
     expect(made.get('change')![0]!.closed).toBe(true);
-    expect(s.renderAll().toString()).not.toContain('node="drop"');
+    expect(s.renderAll().body.toString()).not.toContain('node="drop"');
     expect(s.renderTarget('drop')).toBeUndefined();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(nodeOf('new').polls).toHaveLength(1);
