@@ -55,13 +55,15 @@ function start(script: string, args: string[], ready: RegExp): Promise<{ child: 
   });
 }
 
-function cpuSeconds(pid: number): number {
+/** User and system CPU seconds of a process. */
+function cpuSeconds(pid: number): { user: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
 }
 
-function peakRssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
+/** VmHWM (peak resident set) or VmRSS (now), in bytes. */
+function memoryBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!;
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 
@@ -131,9 +133,12 @@ async function main(): Promise<void> {
       interval,
       series,
       polls_per_second: +(polls / pollSeconds).toFixed(1),
-      cpu_seconds_per_1000_polls: +(((cpu1 - cpu0) / polls) * 1000).toFixed(3),
-      cpu_share_of_one_core: +((cpu1 - cpu0) / pollSeconds).toFixed(3),
-      peak_rss_mb: +(peakRssBytes(pid) / 2 ** 20).toFixed(1),
+      cpu_seconds_per_1000_polls: +(((cpu1.user + cpu1.system - cpu0.user - cpu0.system) / polls) * 1000).toFixed(3),
+      cpu_user_seconds_per_1000_polls: +(((cpu1.user - cpu0.user) / polls) * 1000).toFixed(3),
+      cpu_system_seconds_per_1000_polls: +(((cpu1.system - cpu0.system) / polls) * 1000).toFixed(3),
+      cpu_share_of_one_core: +((cpu1.user + cpu1.system - cpu0.user - cpu0.system) / pollSeconds).toFixed(3),
+      peak_rss_mb: +(memoryBytes(pid, 'VmHWM') / 2 ** 20).toFixed(1),
+      rss_after_scrapes_mb: +(memoryBytes(pid, 'VmRSS') / 2 ** 20).toFixed(1),
       metrics_median_ms: +percentile(latencies, 50).toFixed(1),
       metrics_p99_ms: +percentile(latencies, 99).toFixed(1),
       metrics_body_kb: +(last.bytes / 1024).toFixed(0),

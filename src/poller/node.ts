@@ -76,6 +76,7 @@ export class NodePoller {
   lastError: LastError | undefined;
   healthOk = false;
   busy = false;
+  #closed = false;
   readonly #errors = new Map<string, number>();
   readonly #endpointUp = new Map<Endpoint, boolean>();
   readonly #parts = new Map<Endpoint, Part>();
@@ -134,6 +135,7 @@ export class NodePoller {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.client.close();
   }
 
@@ -159,6 +161,7 @@ export class NodePoller {
   }
 
   #failed(endpoint: Endpoint, error: SpsError): void {
+    if (this.#closed) return; // a poll cut short by a reload or shutdown says nothing about the node
     const key = `${endpoint}\0${error.reason}`;
     this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
     this.#endpointUp.set(endpoint, false);
