@@ -76,7 +76,7 @@ describe('Prometheus rules', () => {
     for (const [, name, value, alert] of table) {
       const rule = alerts.find((r) => r.alert === alert);
       expect(rule, `${name} names alert ${alert}`).toBeDefined();
-      expect(`${rule!.expr} for ${rule!.for ?? ''}`, `${name} = ${value} in ${alert}`).toMatch(new RegExp(`(^|[^0-9.])${value.replace('.', '\\.')}([^0-9.]|$)`));
+      expect(`${rule!.expr} for ${rule!.for ?? ''}`, `${name} = ${value} in ${alert}`).toMatch(new RegExp(`(^|[^0-9.])${value!.replace('.', '\\.')}([^0-9.]|$)`));
     }
   });
 

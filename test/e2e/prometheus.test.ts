@@ -1,16 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet } from '../../src/simulator/fleet.js';
 import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
-import { eventually, freePort, run, startExporter, type Running } from '../helpers/process.js';
+import { eventually, startExporter, type Running } from '../helpers/process.js';
+import { startPrometheus } from '../helpers/prometheus.js';
 
 let dir: string;
 let fleet: Fleet;
 let exporter: Running & { url: string };
-let prometheus: Running;
-let prometheusUrl: string;
+let prometheus: Awaited<ReturnType<typeof startPrometheus>>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sps-e2e-'));
@@ -18,10 +18,8 @@ beforeAll(async () => {
   const config = writeExporterFiles(fleet, dir, '1s');
   exporter = await startExporter(config, ['--log.level=debug']);
   const exporterHost = exporter.url.replace('http://', '');
-  const port = await freePort();
-  prometheusUrl = `http://127.0.0.1:${port}`;
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
+  prometheus = await startPrometheus(
+    dir,
     `global: { scrape_interval: 1s, evaluation_interval: 1s }
 scrape_configs:
   - job_name: sps
@@ -35,7 +33,6 @@ scrape_configs:
       - { target_label: __address__, replacement: '${exporterHost}' }
 `,
   );
-  prometheus = run('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`]);
 }, 60_000);
 
 afterAll(async () => {
@@ -45,12 +42,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-  if (body.status !== 'success') throw new Error(JSON.stringify(body));
-  return body.data.result;
-}
+const query = (expr: string) => prometheus.query(expr);
 
 describe('real Prometheus scraping the exporter polling the simulator', () => {
   it('sees sps_up == 1 for every node through /metrics', async () => {

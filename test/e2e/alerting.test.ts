@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { Fleet } from '../../src/simulator/fleet.js';
+import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
+import { eventually, freePort, run, startExporter, type Running } from '../helpers/process.js';
+import { alertmanagerBinary, startPrometheus } from '../helpers/prometheus.js';
+
+const repo = (file: string) => fileURLToPath(new URL(`../../${file}`, import.meta.url));
+
+interface WebhookAlert {
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+let dir: string;
+let fleet: Fleet;
+let exporter: Running;
+let prometheus: Running;
+let alertmanager: Running;
+let webhook: Server;
+const received: { receiver: string; alerts: WebhookAlert[] }[] = [];
+
+/** The shipped rules with every `for:` shortened, so the test need not wait minutes; expressions, labels and annotations stay as shipped. */
+function rulesWithShortFor(): string {
+  const doc = parse(readFileSync(repo('deploy/prometheus/sps-rules.yml'), 'utf8')) as { groups: { rules: { for?: string }[] }[] };
+  for (const group of doc.groups) for (const rule of group.rules) if (rule.for) rule.for = '2s';
+  return stringify(doc);
+}
+
+/** The shipped Alertmanager config pointed at the local webhook, with short grouping waits. */
+function alertmanagerConfig(webhookUrl: string): string {
+  const doc = parse(readFileSync(repo('deploy/alertmanager/alertmanager.yml'), 'utf8')) as {
+    route: Record<string, unknown>;
+    receivers: { name: string; webhook_configs: { url: string }[] }[];
+  };
+  Object.assign(doc.route, { group_wait: '1s', group_interval: '1s' });
+  for (const receiver of doc.receivers) for (const hook of receiver.webhook_configs) hook.url = `${webhookUrl}/${receiver.name}`;
+  return stringify(doc);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sps-alerting-'));
+  fleet = await Fleet.start({
+    nodes: [
+      { name: 'healthy' },
+      { name: 'raid', scenario: 'raid_degraded' },
+      { name: 'cert', scenario: 'cert_expiring' },
+      { name: 'indexer', scenario: 'indexer_down' },
+    ],
+  });
+  webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(body) as { receiver: string; alerts: WebhookAlert[] }); // receiver: the Alertmanager receiver's name
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+  const webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}`;
+
+  exporter = await startExporter(writeExporterFiles(fleet, dir, '1s'));
+  const exporterHost = (exporter as Running & { url: string }).url.replace('http://', '');
+
+  const amPort = await freePort();
+  writeFileSync(join(dir, 'alertmanager.yml'), alertmanagerConfig(webhookUrl));
+  alertmanager = run(alertmanagerBinary(), [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
+
+  writeFileSync(join(dir, 'sps-rules.yml'), rulesWithShortFor());
+  prometheus = await startPrometheus(
+    dir,
+    `global: { scrape_interval: 1s, evaluation_interval: 1s }
+rule_files: [sps-rules.yml]
+alerting:
+  alertmanagers: [{ static_configs: [{ targets: ['127.0.0.1:${amPort}'] }] }]
+scrape_configs:
+  - job_name: sps
+    static_configs: [{ targets: ['${exporterHost}'] }]
+`,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([prometheus?.stop(), alertmanager?.stop(), exporter?.stop()]);
+  await fleet?.close();
+  await new Promise((resolve) => webhook?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const firing = () => {
+  const keys = new Set<string>();
+  for (const message of received) for (const alert of message.alerts) if (alert.status === 'firing') keys.add(`${alert.labels.alertname} ${alert.labels.node} ${alert.labels.certificate ?? alert.labels.disk ?? alert.labels.service ?? ''} -> ${message.receiver}`);
+  return [...keys].sort();
+};
+
+describe('alerts end to end: simulator -> exporter -> Prometheus rules -> Alertmanager -> webhook', () => {
+  it('delivers exactly the expected alerts, with node labels, and nothing for the healthy node', async () => {
+    const expected = [
+      'SPSCertificateExpiringCritical cert service.pem -> sps-critical',
+      'SPSCertificateExpiringCritical cert worker.pem -> sps-critical',
+      'SPSIndexerServiceDown indexer indexer-service.service -> sps-warning',
+      'SPSRaidDegraded raid  -> sps-critical',
+      'SPSRaidDiskFaulty raid 252:1 -> sps-critical',
+    ];
+    await eventually(async () => (firing().length >= expected.length ? true : undefined), 90_000, `alerts ${expected.join(', ')}; got ${firing().join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // room for anything unexpected to arrive
+    expect(firing()).toEqual(expected);
+    const all = received.flatMap((m) => m.alerts);
+    expect(all.some((a) => a.labels.node === 'healthy')).toBe(false);
+    const raid = all.find((a) => a.labels.alertname === 'SPSRaidDegraded')!;
+    expect(raid.annotations.summary).toBe('RAID on SPS node raid is DEGRADED');
+    expect(raid.annotations.runbook_url).toBe('docs/runbooks.md#spsraiddegraded');
+    expect(raid.labels).toMatchObject({ severity: 'critical', job: 'sps', environment: 'simulated', scenario: 'raid_degraded' });
+  });
+});
