@@ -10,6 +10,8 @@ import { Fleet } from '../../src/simulator/fleet.js';
 import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
 import { eventually, freePort, run, startExporter, type Running } from '../helpers/process.js';
 import { alertmanagerBinary, startPrometheus } from '../helpers/prometheus.js';
+import { DASHBOARDS } from '../../grafana/dashboards.js';
+import { panelQueries, substitute } from '../../grafana/queries.js';
 
 const repo = (file: string) => fileURLToPath(new URL(`../../${file}`, import.meta.url));
 
@@ -22,7 +24,7 @@ interface WebhookAlert {
 let dir: string;
 let fleet: Fleet;
 let exporter: Running;
-let prometheus: Running;
+let prometheus: Awaited<ReturnType<typeof startPrometheus>>;
 let alertmanager: Running;
 let webhook: Server;
 const received: { receiver: string; alerts: WebhookAlert[] }[] = [];
@@ -53,6 +55,7 @@ beforeAll(async () => {
       { name: 'raid', scenario: 'raid_degraded' },
       { name: 'cert', scenario: 'cert_expiring' },
       { name: 'indexer', scenario: 'indexer_down' },
+      { name: 'locked', scenario: 'wrong_password' },
     ],
   });
   webhook = createServer((req, res) => {
@@ -106,6 +109,7 @@ describe('alerts end to end: simulator -> exporter -> Prometheus rules -> Alertm
       'SPSCertificateExpiringCritical cert service.pem -> sps-critical',
       'SPSCertificateExpiringCritical cert worker.pem -> sps-critical',
       'SPSIndexerServiceDown indexer indexer-service.service -> sps-warning',
+      'SPSNodeDown locked  -> sps-critical',
       'SPSRaidDegraded raid  -> sps-critical',
       'SPSRaidDiskFaulty raid 252:1 -> sps-critical',
     ];
@@ -118,5 +122,17 @@ describe('alerts end to end: simulator -> exporter -> Prometheus rules -> Alertm
     expect(raid.annotations.summary).toBe('RAID on SPS node raid is DEGRADED');
     expect(raid.annotations.runbook_url).toBe('docs/runbooks.md#spsraiddegraded');
     expect(raid.labels).toMatchObject({ severity: 'critical', job: 'sps', environment: 'simulated', scenario: 'raid_degraded' });
+  });
+
+  it('every dashboard panel query, its variables substituted, runs and returns data', async () => {
+    const empty: string[] = [];
+    for (const [name, build] of Object.entries(DASHBOARDS)) {
+      const node = name === 'sps-node-detail.json' ? 'healthy' : '.+';
+      for (const { panel, expr } of panelQueries(build())) {
+        const result = await prometheus.query(substitute(expr, node)); // throws on a query error
+        if (result.length === 0) empty.push(`${name} / ${panel}: ${expr}`);
+      }
+    }
+    expect(empty).toEqual([]);
   });
 });
