@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { parseShard, type Shard } from './config/shard.js';
 
 export const DEFAULT_PORT = 9684;
 export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
@@ -8,6 +9,8 @@ export interface CliOptions {
   configFile: string;
   listen: { host: string | undefined; port: number };
   logLevel: LogLevel;
+  webConfigFile: string | undefined;
+  shard: Shard | undefined;
   checkConfig: boolean;
   version: boolean;
   help: boolean;
@@ -18,6 +21,8 @@ export const USAGE = `usage: sps-exporter [flags]
   --config.file=PATH            config file (default config.yaml)
   --web.listen-address=ADDR     where to serve metrics, HOST:PORT or :PORT (default ${DEFAULT_LISTEN_ADDRESS})
   --log.level=LEVEL             debug, info, warn or error (default info)
+  --web.config.file=PATH        TLS and basic auth for this exporter's endpoints (exporter-toolkit format)
+  --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard)
   --check-config                validate the config file and exit
   --version                     print the version and exit
   --help                        print this help and exit
@@ -41,6 +46,8 @@ export function parseCli(argv: string[]): CliOptions {
       'config.file': { type: 'string', default: 'config.yaml' },
       'web.listen-address': { type: 'string', default: DEFAULT_LISTEN_ADDRESS },
       'log.level': { type: 'string', default: 'info' },
+      'web.config.file': { type: 'string' },
+      shard: { type: 'string' },
       'check-config': { type: 'boolean', default: false },
       version: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -48,8 +55,12 @@ export function parseCli(argv: string[]): CliOptions {
   });
   const logLevel = values['log.level'];
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`--log.level: must be one of ${LOG_LEVELS.join(', ')}`);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT`);
   return {
     configFile: values['config.file'],
+    webConfigFile: values['web.config.file'],
+    shard,
     listen: parseListenAddress(values['web.listen-address']),
     logLevel: logLevel as LogLevel,
     checkConfig: values['check-config'],

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { ConfigError, loadConfig } from './config/load.js';
@@ -7,6 +8,7 @@ import { createLogger } from './log.js';
 import { Scheduler } from './poller/scheduler.js';
 import { createApp } from './server/app.js';
 import { createSelfRegistry } from './server/self-metrics.js';
+import { loadWebConfig, type WebConfig } from './server/web-config.js';
 import { VERSION } from './version.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -25,13 +27,16 @@ async function main(options: CliOptions): Promise<void> {
   if (options.version) return void process.stdout.write(`sps-exporter ${VERSION} (node ${process.version})\n`);
 
   let config;
+  let web: WebConfig = {};
   try {
-    config = loadConfig(options.configFile);
+    config = loadConfig(options.configFile, { shard: options.shard });
+    if (options.webConfigFile) web = loadWebConfig(options.webConfigFile);
   } catch (error) {
     fail(configProblem(error));
   }
   if (options.checkConfig) {
-    process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)\n`);
+    const share = config.shard ? ` in shard ${config.shard.index}/${config.shard.count}` : '';
+    process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)${share}\n`);
     return;
   }
 
@@ -45,7 +50,7 @@ async function main(options: CliOptions): Promise<void> {
   const reload = (): Promise<string | undefined> => {
     reloading = reloading.then(() => {
       try {
-        const result = scheduler.apply(loadConfig(options.configFile));
+        const result = scheduler.apply(loadConfig(options.configFile, { shard: options.shard }));
         self.reloaded(true);
         log.info(result, 'config reloaded');
         return undefined;
@@ -59,7 +64,8 @@ async function main(options: CliOptions): Promise<void> {
     return reloading;
   };
 
-  const server = createServer(createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload }));
+  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: web.users });
+  const server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -67,7 +73,7 @@ async function main(options: CliOptions): Promise<void> {
   }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
   const address = server.address() as AddressInfo;
   scheduler.start();
-  log.info({ version: VERSION, address: address.address, port: address.port, targets: config.targets.length }, 'listening');
+  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard ? `${config.shard.index}/${config.shard.count}` : undefined, targets: config.targets.length }, 'listening');
 
   process.on('SIGHUP', () => void reload());
   let stopping = false;

@@ -8,7 +8,7 @@ const root = (file: string) => readFileSync(new URL(`../${file}`, import.meta.ur
 
 describe('shipped documentation', () => {
   it('config.example.yaml is a valid config', () => {
-    const config = parseConfig(root('config.example.yaml'), 'config.example.yaml', { SPS_PASSWORD: 'x' });
+    const config = parseConfig(root('config.example.yaml'), 'config.example.yaml', { env: { SPS_PASSWORD: 'x' } });
     expect(config.targets.map((t) => t.name)).toEqual(['sps-dc1-a', 'sps-dc1-b', 'sps-dc2']);
     expect(config.targets[2]!.intervalMs).toBe(60_000);
   });

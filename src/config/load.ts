@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type RawDefaults, type RawTarget } from './schema.js';
 import { Secret } from './secret.js';
+import { inShard, type Shard } from './shard.js';
 
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -33,7 +34,16 @@ export interface TargetConfig {
 
 export interface ExporterConfig {
   concurrency: number;
+  /** This replica's share of the targets, if the targets are split over several replicas. */
+  shard: Shard | undefined;
+  /** The targets this replica polls (all configured targets when not sharded). */
   targets: TargetConfig[];
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** From --shard; overrides the config's `shard`. */
+  shard?: Shard;
 }
 
 /** Every problem found in a config, each one naming its path. */
@@ -119,7 +129,7 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
 }
 
 /** Validates config text; throws ConfigError listing every problem. */
-export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
+export function parseConfig(text: string, source: string, { env = process.env, shard: shardFlag }: LoadOptions = {}): ExporterConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
@@ -130,17 +140,19 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   if (!result.success) throw new ConfigError(result.error.issues.flatMap(formatIssue), source);
   const problems: string[] = [];
   const defaults = result.data.defaults ?? {};
+  const shard = shardFlag ?? result.data.shard;
+  // Secrets of other shards' targets are read too: every replica validates the whole config alike.
   const targets = result.data.targets.map((raw, index) => resolveTarget(raw, defaults, index, env, problems));
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, targets };
+  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)) };
 }
 
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
+export function loadConfig(file: string, options: LoadOptions = {}): ExporterConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError([`cannot read config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`], file);
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, options);
 }

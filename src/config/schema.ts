@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { parseShard } from './shard.js';
 
 /** Labels the exporter's own series use; a configured label must not shadow one of them. */
 export const RESERVED_LABELS = new Set([
@@ -77,6 +78,10 @@ export const TargetSchema = z.strictObject({
 export const ConfigSchema = z
   .strictObject({
     concurrency: z.number().int().min(1).max(10_000).optional(),
+    shard: z
+      .string({ error: 'must be INDEX/COUNT, such as 0/3' })
+      .transform((text, ctx) => parseShard(text) ?? (ctx.addIssue({ code: 'custom', message: `"${text}" is not INDEX/COUNT with 0 <= INDEX < COUNT` }), z.NEVER))
+      .optional(),
     defaults: DefaultsSchema.optional(),
     targets: z.array(TargetSchema, { error: 'must be a list of targets' }),
   })

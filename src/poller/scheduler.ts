@@ -1,16 +1,12 @@
 import type { ExporterConfig, TargetConfig } from '../config/load.js';
+import { stableHash } from '../config/shard.js';
 import { expositionSize, OutputBuffers, renderExposition } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { NodePoller } from './node.js';
 
 /** Where in its interval a node is polled (0..1): a stable spread from its name. */
 export function phaseOf(name: string): number {
-  let hash = 0x811c9dc5; // FNV-1a ...
-  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
-  // ... then murmur3's finalizer, so names that differ only at the end (sps01, sps02) spread out too.
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
+  return stableHash(name) / 2 ** 32;
 }
 
 /** A counting gate: at most `limit` polls in flight, the rest wait in arrival order. */

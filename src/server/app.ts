@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
 import type { Scheduler } from '../poller/scheduler.js';
 import { renderLanding } from './landing.js';
+import { basicAuth } from './web-config.js';
 
 export interface AppOptions {
   scheduler: Scheduler;
@@ -10,15 +11,19 @@ export interface AppOptions {
   version: string;
   /** Re-reads the config; resolves to an error message if the new config was rejected. */
   reload(): Promise<string | undefined>;
+  /** basic_auth_users from --web.config.file: user -> bcrypt hash. */
+  users?: Map<string, string>;
 }
 
 const MAX_TARGET_LENGTH = 256;
 
-export function createApp({ scheduler, selfRegistry, version, reload }: AppOptions): Express {
+export function createApp({ scheduler, selfRegistry, version, reload, users }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Liveness and readiness stay open for orchestrators; everything else needs the credentials.
+  if (users) app.use(basicAuth(users, ['/-/healthy', '/-/ready']));
 
   const text = (res: Response, status: number, body: string) => res.status(status).type('text/plain; charset=utf-8').send(body);
 
@@ -37,6 +42,18 @@ export function createApp({ scheduler, selfRegistry, version, reload }: AppOptio
     const body = scheduler.renderTarget(target);
     if (body === undefined) return text(res, 404, 'unknown target: not a configured node name\n');
     return res.status(200).set('content-type', TEXT_CONTENT_TYPE).send(body);
+  });
+
+  // Prometheus http_sd: one target per node of this replica, scraped through /probe.
+  // Use it with honor_labels: true, so the node's own labels on its series are kept as they are.
+  app.get('/sd', (req: Request, res: Response) => {
+    const address = req.headers.host ?? '';
+    res.json(
+      scheduler.nodes.map((node) => ({
+        targets: [address],
+        labels: { __metrics_path__: '/probe', __param_target: node.name, instance: node.name, node: node.name, ...node.target.labels },
+      })),
+    );
   });
 
   app.get('/-/healthy', (_req, res) => text(res, 200, 'Healthy\n'));

@@ -12,7 +12,7 @@ writeFileSync(passwordFile, 'from-a-file\n');
 
 function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
   try {
-    parseConfig(yaml, 'test.yaml', env);
+    parseConfig(yaml, 'test.yaml', { env });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -53,7 +53,7 @@ targets:
     labels: { tier: dr }
 `,
       'test.yaml',
-      { SPS_PASSWORD: 'from-env' },
+      { env: { SPS_PASSWORD: 'from-env' } },
     );
     expect(config.concurrency).toBe(8);
     const [a, b] = config.targets;

@@ -31,6 +31,9 @@ scrape_configs:
       - { source_labels: [__address__], target_label: __param_target }
       - { source_labels: [__param_target], target_label: instance }
       - { target_label: __address__, replacement: '${exporterHost}' }
+  - job_name: sps-sd
+    honor_labels: true
+    http_sd_configs: [{ url: 'http://${exporterHost}/sd', refresh_interval: 5s }]
 `,
   );
 }, 60_000);
@@ -59,6 +62,15 @@ describe('real Prometheus scraping the exporter polling the simulator', () => {
       return r.length === fleet.nodes.length ? r : undefined;
     }, 60_000, 'probe targets up');
     expect(result.every((r) => r.metric.node === r.metric.instance)).toBe(true);
+  });
+
+  it('discovers every node through /sd and scrapes each through /probe', async () => {
+    const result = await eventually(async () => {
+      const r = await query('sps_up{job="sps-sd"} == 1 and on(instance) up{job="sps-sd"} == 1');
+      return r.length === fleet.nodes.length ? r : undefined;
+    }, 60_000, 'http_sd targets up');
+    expect(result.map((r) => r.metric.node).sort()).toEqual(fleet.nodes.map((n) => n.name).sort());
+    expect(result.every((r) => r.metric.instance === r.metric.node && r.metric.environment === 'simulated' && !('exported_node' in r.metric))).toBe(true);
   });
 
   it('stores the degraded RAID and session counts as queryable series', async () => {

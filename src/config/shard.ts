@@ -1,0 +1,30 @@
+/** A stable 32-bit hash of a string: FNV-1a, then murmur3's finalizer so near-identical names spread out. */
+export function stableHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Parses "INDEX/COUNT" (0 <= INDEX < COUNT), as in --shard=1/3 or `shard: 1/3`. */
+export function parseShard(text: string): Shard | undefined {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text.trim());
+  if (!match) return undefined;
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  return count >= 1 && index < count ? { index, count } : undefined;
+}
+
+/**
+ * Whether a target belongs to this shard. It depends only on the target's name and the shard
+ * count, so COUNT replicas cover every target exactly once and adding a target moves no other.
+ */
+export function inShard(name: string, shard: Shard | undefined): boolean {
+  return shard === undefined || stableHash(name) % shard.count === shard.index;
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import bcrypt from 'bcryptjs';
+import type { NextFunction, Request, Response } from 'express';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, formatPath } from '../config/load.js';
+
+/**
+ * --web.config.file, in the Prometheus exporter-toolkit format (the subset an exporter needs:
+ * a TLS certificate and key, and basic-auth users with bcrypt hashes).
+ */
+const WebConfigSchema = z.strictObject({
+  tls_server_config: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
+  basic_auth_users: z.record(z.string().min(1), z.string().regex(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, 'must be a bcrypt hash (htpasswd -nBC 10 "" | tr -d \':\')')).optional(),
+});
+
+export interface WebConfig {
+  tls?: { cert: string; key: string };
+  users?: Map<string, string>;
+}
+
+export function loadWebConfig(file: string): WebConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`cannot read web config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`], file);
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) throw new ConfigError(['is not valid YAML'], file);
+  const parsed = WebConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}` : `${formatPath(i.path)}: ${i.message}`)), file);
+  }
+  const config: WebConfig = {};
+  const tls = parsed.data.tls_server_config;
+  if (tls) {
+    const read = (path: string, key: string) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new ConfigError([`tls_server_config.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`], file);
+      }
+    };
+    config.tls = { cert: read(tls.cert_file, 'cert_file'), key: read(tls.key_file, 'key_file') };
+    try {
+      createSecureContext(config.tls);
+    } catch (error) {
+      throw new ConfigError([`tls_server_config: the certificate and key do not load (${(error as { code?: string }).code ?? 'invalid PEM'})`], file);
+    }
+  }
+  if (parsed.data.basic_auth_users) config.users = new Map(Object.entries(parsed.data.basic_auth_users));
+  return config;
+}
+
+const REALM = 'Basic realm="sps-exporter", charset="UTF-8"';
+// Compared against when the user is unknown, so a wrong name costs as much as a wrong password.
+const DUMMY_HASH = '$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa';
+
+/**
+ * Requires HTTP basic auth from `users`. A bcrypt check costs tens of milliseconds, so credentials
+ * that passed are remembered (as a hash, never the password) for a scrape's next visits.
+ */
+export function basicAuth(users: Map<string, string>, open: readonly string[] = []) {
+  const verified = new Set<string>();
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (open.includes(req.path)) return next();
+    const header = req.headers.authorization ?? '';
+    const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      const user = decoded.slice(0, colon);
+      const password = decoded.slice(colon + 1);
+      const hash = users.get(user);
+      const key = createHash('sha256').update(`${user}\0${password}\0${hash ?? ''}`).digest('hex');
+      if (hash !== undefined && verified.has(key)) return next();
+      const ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
+      if (ok && hash !== undefined) {
+        if (verified.size > 1000) verified.clear();
+        verified.add(key);
+        return next();
+      }
+    }
+    res.status(401).set('www-authenticate', REALM).type('text/plain').send('unauthorized\n');
+  };
+}
