@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# sps-exporter: build with dev dependencies, run with production dependencies only, as non-root.
+ARG NODE_MAJOR=26
+
+FROM node:${NODE_MAJOR}-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:${NODE_MAJOR}-slim AS production-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:${NODE_MAJOR}-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=production-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json config.example.yaml ./
+RUN mkdir -p /etc/sps-exporter && cp config.example.yaml /etc/sps-exporter/config.example.yaml
+USER node
+EXPOSE 9684
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["node", "dist/healthcheck.js"]
+ENTRYPOINT ["node", "dist/main.js"]
+CMD ["--config.file=/etc/sps-exporter/config.yaml"]
