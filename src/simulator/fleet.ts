@@ -15,6 +15,8 @@ export interface SimNodeSpec {
 export interface FleetOptions {
   nodes: SimNodeSpec[];
   host?: string;
+  /** The name other hosts reach the fleet by (a compose service, say): in the certificate and the URLs. */
+  advertiseHost?: string;
   /** Node i listens on basePort + i; 0 gives every node a free port. */
   basePort?: number;
   username?: string;
@@ -94,7 +96,8 @@ export class Fleet {
     let tls = options.tls;
     if (!tls) {
       const ca = new TestCa('sps-exporter simulator CA');
-      tls = { ...ca.issue({ commonName: 'sps-simulator', hosts: LOOPBACK_HOSTS }), caPem: ca.certPem };
+      const hosts = options.advertiseHost ? [...LOOPBACK_HOSTS, options.advertiseHost] : LOOPBACK_HOSTS;
+      tls = { ...ca.issue({ commonName: 'sps-simulator', hosts }), caPem: ca.certPem };
     }
     const fleet = new Fleet(options, tls.caPem);
     // One HTTPS server for the whole fleet; each node's port is a plain listener that hands it the connection.
@@ -114,7 +117,8 @@ export class Fleet {
           listener.listen(options.basePort ? options.basePort + node.index : 0, host, resolve);
         });
         node.port = (listener.address() as AddressInfo).port;
-        node.url = `https://${host.includes(':') ? `[${host}]` : host}:${node.port}`;
+        const name = options.advertiseHost ?? host;
+        node.url = `https://${name.includes(':') ? `[${name}]` : name}:${node.port}`;
         fleet.#byPort.set(node.port, node);
       }
     } catch (error) {

@@ -12,6 +12,7 @@ const USAGE = `usage: npm run simulator -- [flags]
   --nodes N              number of simulated SPS nodes (default 3)
   --port P               first port; node i listens on P+i (default 10443; 0 = any free ports)
   --host HOST            address to listen on (default 127.0.0.1)
+  --advertise-host NAME  name the exporter reaches the fleet by (certificate and written URLs)
   --scenarios A,B,...    scenarios assigned to the nodes in turn (default healthy)
                          one of: ${SCENARIOS.join(', ')}
   --config FILE          YAML with host, port, username, password and nodes: [{name, scenario}]
@@ -38,6 +39,7 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
       nodes: { type: 'string', default: '3' },
       port: { type: 'string', default: '10443' },
       host: { type: 'string', default: '127.0.0.1' },
+      'advertise-host': { type: 'string' },
       scenarios: { type: 'string', default: 'healthy' },
       config: { type: 'string' },
       'write-config': { type: 'string' },
@@ -60,6 +62,7 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
     slowMs: int('slow-ms', values['slow-ms'], 0, 600_000),
     flapPeriodMs: int('flap-period-ms', values['flap-period-ms'], 1_000, 86_400_000),
     password: process.env.SPS_SIMULATOR_PASSWORD,
+    advertiseHost: values['advertise-host'],
   };
   if (values.config) {
     const parsed = FileSchema.safeParse(parse(readFileSync(values.config, 'utf8')));
