@@ -1,8 +1,5 @@
 import type { Family, Labels, Sample } from './families.js';
 
-/** No single map in a response may add more series than this (a bound against a runaway node). */
-export const MAX_MAP_ENTRIES = 1000;
-
 /** What a collector returns: the samples, and notes worth logging once (unknown states, bad dates). */
 export interface Collected {
   samples: Sample[];
@@ -29,15 +26,7 @@ export class SampleList implements Collected {
   }
 }
 
-/** The defined entries of a lenient map, at most MAX_MAP_ENTRIES of them. */
-export function definedEntries<V>(map: Readonly<Record<string, V | undefined>> | undefined): [string, V][] {
-  const out: [string, V][] = [];
-  if (map === undefined) return out;
-  for (const key in map) {
-    const value = map[key];
-    if (value === undefined || !Object.hasOwn(map, key)) continue;
-    out.push([key, value]);
-    if (out.length >= MAX_MAP_ENTRIES) break;
-  }
-  return out;
+/** The entries of a map read from a response (absent: none). */
+export function definedEntries<V>(map: ReadonlyMap<string, V> | undefined): [string, V][] {
+  return map ? [...map] : [];
 }

@@ -69,6 +69,8 @@ export class Fleet {
   #https: Server | undefined;
   readonly #options: Required<Pick<FleetOptions, 'idleTimeoutMs' | 'slowMs' | 'flapPeriodMs' | 'now'>>;
   readonly #byPort = new Map<number, SimNode>();
+  /** Connections open right now, across the fleet. */
+  openConnections = 0;
 
   private constructor(options: FleetOptions, caPem: string) {
     const now = options.now ?? Date.now;
@@ -109,6 +111,8 @@ export class Fleet {
       for (const node of fleet.nodes) {
         const listener = createListener((socket) => {
           node.connections++;
+          fleet.openConnections++;
+          socket.once('close', () => fleet.openConnections--);
           https.emit('connection', socket);
         });
         fleet.#listeners.push(listener);
@@ -152,6 +156,7 @@ export class Fleet {
     if (req.method !== 'GET') return spsError(res, 405, 'MethodNotAllowed', 'Method not allowed', path);
     if (path === '/api/authentication') return this.#login(node, req, res);
     const authenticated = this.#session(node, req);
+    if (node.scenario === 'hang' && authenticated) return; // never answers; the client's timeout must cut it
     if (path === '/api/info') return json(res, 200, info(node, authenticated));
     if (!authenticated) return spsError(res, 401, 'Unauthenticated', 'Authentication is required', path);
     const now = this.#options.now();

@@ -1,6 +1,9 @@
-/** Scenarios a simulated node can play; `legacy_firmware` sends the field-table shapes (total_sessions, booleans). */
+/**
+ * Scenarios a simulated node can play; `legacy_firmware` sends the field-table shapes (total_sessions,
+ * booleans); `hang` accepts the login and then never answers a data request.
+ */
 export const SCENARIOS = [
-  'healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json', 'legacy_firmware',
+  'healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json', 'legacy_firmware', 'hang',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 

@@ -7,10 +7,30 @@ import { z } from 'zod';
  */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
+/** No single map in a response may add more entries than this (a bound against a runaway node). */
+export const MAX_MAP_ENTRIES = 1000;
+
+/**
+ * An open-ended JSON object (sessions by protocol, disks by id, ...) as a Map of its valid entries.
+ * A Map and not z.record: a plain object would turn a key such as "__proto__", which JSON.parse
+ * reads as an ordinary key, into a prototype and lose the entry.
+ */
+const lenientMap = <T extends z.ZodType>(value: T) =>
+  z.unknown().transform((input): Map<string, NonNullable<z.output<T>>> | undefined => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
+    const out = new Map<string, NonNullable<z.output<T>>>();
+    for (const [key, raw] of Object.entries(input)) {
+      const parsed = value.safeParse(raw);
+      if (parsed.success && parsed.data !== undefined && parsed.data !== null) out.set(key, parsed.data as NonNullable<z.output<T>>);
+      if (out.size >= MAX_MAP_ENTRIES) break;
+    }
+    return out;
+  }).optional();
+
 const num = lenient(z.number());
 const str = lenient(z.string());
-const numMap = lenient(z.record(z.string(), num));
-const strMap = lenient(z.record(z.string(), str));
+const numMap = lenientMap(z.number());
+const strMap = lenientMap(z.string());
 const list = lenient(z.array(z.unknown()));
 
 const IndexerGroupSchema = z.object({
@@ -38,7 +58,7 @@ export const HealthStatusSchema = z.object({
   raid: lenient(
     z.object({
       status: lenient(z.object({ status: str, detailed_status: str, operation_progress: num })),
-      disks: lenient(z.record(z.string(), lenient(z.object({ status: str })))),
+      disks: lenientMap(z.object({ status: str })),
     }),
   ),
   firmware: lenient(z.object({ integrity: strMap, tainted_files: numMap })),
@@ -50,16 +70,23 @@ export const HealthStatusSchema = z.object({
       worker_warnings: list,
     }),
   ),
-  system_details: lenient(z.object({ cpu: numMap, disk: numMap, memory: numMap, swap: numMap })),
+  system_details: lenient(
+    z.object({
+      cpu: numMap,
+      memory: numMap,
+      disk: lenient(z.object({ total: num, used: num, free: num })),
+      swap: lenient(z.object({ total: num, used: num, free: num, sin: num, sout: num })),
+    }),
+  ),
 });
 
 /** `health_status` is null when the node has no data to give; it must be present. */
 export const HealthStatusResponseSchema = z.object({ health_status: HealthStatusSchema.nullable() });
 
 export const IndexerDashboardSchema = z.object({
-  certificates: lenient(z.record(z.string(), lenient(z.object({ expiration_date: str })))),
+  certificates: lenientMap(z.object({ expiration_date: str })),
   /** The reference says booleans; appliances send systemd states such as "active". */
-  required_service_statuses: lenient(z.record(z.string(), lenient(z.union([z.boolean(), z.string()])))),
+  required_service_statuses: lenientMap(z.union([z.boolean(), z.string()])),
 });
 
 export const InfoSchema = z.object({

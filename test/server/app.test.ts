@@ -14,7 +14,7 @@ let server: Awaited<ReturnType<typeof serve>>;
 const reloads: string[] = [];
 
 beforeAll(async () => {
-  fleet = await Fleet.start({ nodes: SCENARIOS.filter((s) => s !== 'slow').map((scenario) => ({ scenario })) });
+  fleet = await Fleet.start({ nodes: SCENARIOS.filter((s) => s !== 'slow' && s !== 'hang').map((scenario) => ({ scenario })) });
   scheduler = new Scheduler(silentLog);
   scheduler.apply(fleetConfig(fleet, { labels: { site: 'lab' } }));
   await Promise.all(scheduler.nodes.map((node) => node.poll()));
