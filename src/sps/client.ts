@@ -93,6 +93,10 @@ export class SpsClient {
         throw this.#refused('SPS refused a fresh session');
       }
     }
+    // Only a session SPS accepts proves the login works; resetting on the login itself would let a
+    // node that refuses every session it issues pull a login out of every poll.
+    this.#failedLogins = 0;
+    this.#nextLoginAt = 0;
     if (response.status === 403) throw new SpsError('auth', `HTTP 403 on ${path}: the user lacks a privilege (REST server access is needed)`, 403);
     if (response.status < 200 || response.status > 299) throw new SpsError('http', `HTTP ${response.status} on ${path}`, response.status);
     return parseJson(response.body, path);
@@ -143,8 +147,6 @@ export class SpsClient {
     const sessionId = sessionIdFrom(response.headers['set-cookie']);
     if (!sessionId) throw new SpsError('auth', 'login answered without a session_id cookie');
     this.#sessionId = sessionId;
-    this.#failedLogins = 0;
-    this.#nextLoginAt = 0;
   }
 
   async #request(path: string, sessionId: string | undefined): Promise<RawResponse> {
