@@ -151,6 +151,7 @@ describe('SpsClient failure reasons', () => {
 
   it('http with the status for a 5xx, auth for a 403', async () => {
     expect((await expectReason(data((_q, r) => sendJson(r, 503, {}, { 'retry-after': '30' })), 'http')).status).toBe(503);
+    expect((await expectReason(data((_q, r) => sendJson(r, 500, { error: 'boom' })), 'http')).status).toBe(500);
     expect((await expectReason(data((_q, r) => sendJson(r, 403, {})), 'auth')).status).toBe(403);
   });
 

@@ -1,0 +1,104 @@
+/** What the bench and the soak share: a simulator and an exporter in processes of their own, and /proc readings. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLK_TCK = 100;
+const children: ChildProcess[] = [];
+const dist = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+
+export function start(script: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, [dist(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = out.match(ready);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        resolve({ child, match });
+      }
+      if (out.length > 1_000_000) out = out.slice(-10_000);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${out.slice(-2000)}`)));
+  });
+}
+
+export function stopAll(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const child of children) child.kill(signal);
+}
+
+/** Starts the simulator writing an exporter config into `dir`, then the exporter; resolves with its /metrics URL and pid. */
+export async function startStack(dir: string, simulatorArgs: string[], interval: string): Promise<{ url: string; pid: number }> {
+  await start('simulator/main.js', [...simulatorArgs, '--port', '0', '--write-config', dir, '--interval', interval], /simulator listening/);
+  const { child, match } = await start('main.js', [`--config.file=${join(dir, 'exporter.yaml')}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'], /"port":(\d+)/);
+  return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
+}
+
+/** GETs a URL, timed to the last byte as Prometheus reads it; the body is decoded only when asked for. */
+export function scrape(url: string, decode = true): Promise<{ ms: number; text: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    get(url, (res) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (decode) chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ ms: performance.now() - started, text: decode ? Buffer.concat(chunks).toString('utf8') : '', bytes }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** The sum of every sample of a metric in an exposition. */
+export function sum(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
+}
+
+/** User and system CPU seconds of a process. */
+export function cpuSeconds(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
+}
+
+/** VmHWM (peak resident set) or VmRSS (now), in bytes. */
+export function memoryBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!;
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+/** Open sockets of a process, from its file descriptors. */
+export function openSockets(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until every node reports sps_up 1. */
+export async function waitAllUp(url: string, nodes: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { text } = await scrape(url);
+    const up = sum(text, 'sps_up');
+    if (up >= nodes) return;
+    if (Date.now() > deadline) throw new Error(`only ${up} of ${nodes} nodes came up`);
+    await sleep(2_000);
+  }
+}

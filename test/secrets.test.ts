@@ -1,0 +1,63 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log.js';
+import { Scheduler } from '../src/poller/scheduler.js';
+import { createApp } from '../src/server/app.js';
+import { createSelfRegistry } from '../src/server/self-metrics.js';
+import { Fleet } from '../src/simulator/fleet.js';
+import { SCENARIOS } from '../src/simulator/responses.js';
+import { serve } from './helpers/http.js';
+import { sendJson, startHttps, testTls, type LocalServer } from './helpers/https-server.js';
+import { fleetConfig } from './helpers/targets.js';
+
+const PASSWORD = 'Pa55-w0rd-that-must-never-show';
+const logged: string[] = [];
+const log = createLogger('debug', new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) }) as never);
+
+let fleet: Fleet;
+let misbehaving: LocalServer[] = [];
+let scheduler: Scheduler;
+let http: Awaited<ReturnType<typeof serve>>;
+
+beforeAll(async () => {
+  fleet = await Fleet.start({ nodes: SCENARIOS.filter((s) => s !== 'slow').map((scenario) => ({ scenario })), password: PASSWORD, flapPeriodMs: 1_000 });
+  const issued = (res: import('node:http').ServerResponse) => sendJson(res, 200, {}, { 'set-cookie': 'session_id=misbehaving-session-0123456789' });
+  misbehaving = await Promise.all([
+    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : sendJson(res, 401, {}))), // 401 after every login
+    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, 'x'.repeat(100_000)))), // too large
+    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : (res.writeHead(302, { location: 'https://elsewhere/' }), res.end()))),
+    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, '<html>oops</html>'))),
+  ]);
+  const config = fleetConfig(fleet, { interval: '1s', timeout: '800ms', max_response_bytes: 65_536 });
+  const template = config.targets[0]!;
+  misbehaving.forEach((server, i) => config.targets.push({ ...template, name: `bad-${i}`, origin: server.url, tls: { ...template.tls, ca: testTls().ca.certPem }, fingerprint: `bad-${i}` }));
+  scheduler = new Scheduler(log);
+  scheduler.apply(config);
+  for (let round = 0; round < 3; round++) await Promise.all(scheduler.nodes.map((node) => node.poll()));
+  http = await serve(createApp({ scheduler, selfRegistry: createSelfRegistry('test').registry, version: 'test', reload: async () => undefined }));
+});
+
+afterAll(async () => {
+  await http.close();
+  await scheduler.stop();
+  await fleet.close();
+  await Promise.all(misbehaving.map((s) => s.close()));
+});
+
+describe('secrets', () => {
+  it('the password, the basic-auth header and the session cookies appear in no log, page, metric or error', async () => {
+    const pages = [await (await fetch(`${http.url}/metrics`)).text(), await (await fetch(`${http.url}/`)).text()];
+    for (const node of scheduler.nodes) pages.push(await (await fetch(`${http.url}/probe?target=${encodeURIComponent(node.name)}`)).text());
+    const errors = scheduler.nodes.map((n) => JSON.stringify(n.lastError ?? {}));
+    const everything = [...logged, ...pages, ...errors].join('\n');
+
+    // The failure paths really ran, at debug level.
+    expect(logged.some((l) => l.includes('"level":"debug"'))).toBe(true);
+    for (const reason of ['auth', 'parse', 'too_large', 'http', 'timeout']) expect(everything, reason).toContain(`"reason":"${reason}"`);
+
+    const sessions = fleet.nodes.flatMap((n) => [...n.sessions.keys()]);
+    expect(sessions.length).toBeGreaterThan(3);
+    const forbidden = [PASSWORD, Buffer.from(`${fleet.username}:${PASSWORD}`).toString('base64'), 'misbehaving-session-0123456789', ...sessions];
+    for (const secret of forbidden) expect(everything.includes(secret), `leaked ${secret.slice(0, 6)}...`).toBe(false);
+  });
+});
