@@ -5,12 +5,9 @@
  * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics latency and size, logins per node.
  * Linux only: CPU and peak RSS come from /proc.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.js';
-import { cpuSeconds, memoryBytes, scrape, sleep, startStack, stopAll, sum, waitAllUp } from './stack.js';
+import { cpuSeconds, memoryBytes, runScript, scrape, sleep, startStack, sum, waitAllUp } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,57 +27,45 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'sps-bench-'));
-  try {
-    const t0 = Date.now();
-    const { url, pid } = await startStack(dir, ['--nodes', String(nodes)], interval);
-    process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
-    await waitAllUp(url, nodes, intervalMs * 3 + 120_000);
+runScript('bench', async (dir) => {
+  const t0 = Date.now();
+  const { url, pid } = await startStack(dir, ['--nodes', String(nodes)], interval);
+  process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
+  await waitAllUp(url, nodes, intervalMs * 3 + 120_000);
 
-    // Polling cost, measured over a window with no scrapes in it.
-    const polls0 = sum((await scrape(url)).text, 'sps_exporter_polls_total');
-    const cpu0 = cpuSeconds(pid);
-    const wall0 = performance.now();
-    await sleep(seconds * 1000);
-    const cpu1 = cpuSeconds(pid);
-    const wall1 = performance.now();
-    const polls = sum((await scrape(url)).text, 'sps_exporter_polls_total') - polls0;
-    const pollSeconds = (wall1 - wall0) / 1000;
+  // Polling cost, measured over a window with no scrapes in it.
+  const polls0 = sum((await scrape(url)).text, 'sps_exporter_polls_total');
+  const cpu0 = cpuSeconds(pid);
+  const wall0 = performance.now();
+  await sleep(seconds * 1000);
+  const cpu1 = cpuSeconds(pid);
+  const wall1 = performance.now();
+  const polls = sum((await scrape(url)).text, 'sps_exporter_polls_total') - polls0;
+  const pollSeconds = (wall1 - wall0) / 1000;
 
-    // Scrape latency, sequential scrapes as Prometheus makes them.
-    const latencies: number[] = [];
-    for (let i = 0; i < scrapes; i++) latencies.push((await scrape(url, false)).ms);
-    const last = await scrape(url);
-    latencies.sort((a, b) => a - b);
-    const cpu = (a: number, b: number) => +(((b - a) / polls) * 1000).toFixed(3);
-    const result = {
-      nodes,
-      interval,
-      series: last.text.split('\n').filter((l) => l && !l.startsWith('#')).length,
-      polls_per_second: +(polls / pollSeconds).toFixed(1),
-      cpu_seconds_per_1000_polls: cpu(cpu0.user + cpu0.system, cpu1.user + cpu1.system),
-      cpu_user_seconds_per_1000_polls: cpu(cpu0.user, cpu1.user),
-      cpu_system_seconds_per_1000_polls: cpu(cpu0.system, cpu1.system),
-      cpu_share_of_one_core: +((cpu1.user + cpu1.system - cpu0.user - cpu0.system) / pollSeconds).toFixed(3),
-      peak_rss_mb: +(memoryBytes(pid, 'VmHWM') / 2 ** 20).toFixed(1),
-      rss_after_scrapes_mb: +(memoryBytes(pid, 'VmRSS') / 2 ** 20).toFixed(1),
-      metrics_median_ms: +percentile(latencies, 50).toFixed(1),
-      metrics_p99_ms: +percentile(latencies, 99).toFixed(1),
-      metrics_body_kb: +(last.bytes / 1024).toFixed(0),
-      logins_per_node: sum(last.text, 'sps_exporter_logins_total') / nodes,
-      login_failures: sum(last.text, 'sps_exporter_login_failures_total'),
-    };
-    for (const [key, value] of Object.entries(result)) process.stdout.write(`${key.padEnd(34)} ${value}\n`);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } finally {
-    stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  stopAll('SIGKILL');
-  process.exit(1);
+  // Scrape latency, sequential scrapes as Prometheus makes them.
+  const latencies: number[] = [];
+  for (let i = 0; i < scrapes; i++) latencies.push((await scrape(url, false)).ms);
+  const last = await scrape(url);
+  latencies.sort((a, b) => a - b);
+  const cpu = (a: number, b: number) => +(((b - a) / polls) * 1000).toFixed(3);
+  const result = {
+    nodes,
+    interval,
+    series: last.text.split('\n').filter((l) => l && !l.startsWith('#')).length,
+    polls_per_second: +(polls / pollSeconds).toFixed(1),
+    cpu_seconds_per_1000_polls: cpu(cpu0.user + cpu0.system, cpu1.user + cpu1.system),
+    cpu_user_seconds_per_1000_polls: cpu(cpu0.user, cpu1.user),
+    cpu_system_seconds_per_1000_polls: cpu(cpu0.system, cpu1.system),
+    cpu_share_of_one_core: +((cpu1.user + cpu1.system - cpu0.user - cpu0.system) / pollSeconds).toFixed(3),
+    peak_rss_mb: +(memoryBytes(pid, 'VmHWM') / 2 ** 20).toFixed(1),
+    rss_after_scrapes_mb: +(memoryBytes(pid, 'VmRSS') / 2 ** 20).toFixed(1),
+    metrics_median_ms: +percentile(latencies, 50).toFixed(1),
+    metrics_p99_ms: +percentile(latencies, 99).toFixed(1),
+    metrics_body_kb: +(last.bytes / 1024).toFixed(0),
+    logins_per_node: sum(last.text, 'sps_exporter_logins_total') / nodes,
+    login_failures: sum(last.text, 'sps_exporter_login_failures_total'),
+  };
+  for (const [key, value] of Object.entries(result)) process.stdout.write(`${key.padEnd(34)} ${value}\n`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 });

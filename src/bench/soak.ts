@@ -5,11 +5,8 @@
  * (hanging, flapping, malformed JSON, wrong password, in turn) and prints RSS, heap, open sockets
  * and event-loop delay at the start and the end, and how much each grew. Linux only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { memoryBytes, openSockets, scrape, sleep, startStack, stopAll, sum } from './stack.js';
+import { memoryBytes, openSockets, runScript, scrape, sleep, startStack, sum } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,26 +41,14 @@ async function reading(url: string, pid: number) {
   };
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'sps-soak-'));
-  try {
-    const { url, pid } = await startStack(dir, ['--nodes', String(nodes), '--scenarios', scenarios(), '--flap-period-ms', '60000'], values.interval);
-    process.stderr.write(`soak: ${nodes} nodes, ${faultyPercent}% faulty, ${minutes} min; warming up for one interval\n`);
-    await sleep(Math.min(60_000, minutes * 60_000 / 5));
-    const begin = await reading(url, pid);
-    await sleep(minutes * 60_000);
-    const end = await reading(url, pid);
-    const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)}%`;
-    const report = { begin, end, rss_growth: growth(begin.rss_mb, end.rss_mb), heap_growth: growth(begin.heap_used_mb, end.heap_used_mb), sockets_bounded_by_nodes: end.open_sockets <= nodes + 10 };
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } finally {
-    stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`soak: ${error instanceof Error ? error.message : String(error)}\n`);
-  stopAll('SIGKILL');
-  process.exit(1);
+runScript('soak', async (dir) => {
+  const { url, pid } = await startStack(dir, ['--nodes', String(nodes), '--scenarios', scenarios(), '--flap-period-ms', '60000'], values.interval);
+  process.stderr.write(`soak: ${nodes} nodes, ${faultyPercent}% faulty, ${minutes} min; warming up for one interval\n`);
+  await sleep(Math.min(60_000, minutes * 60_000 / 5));
+  const begin = await reading(url, pid);
+  await sleep(minutes * 60_000);
+  const end = await reading(url, pid);
+  const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)}%`;
+  const report = { begin, end, rss_growth: growth(begin.rss_mb, end.rss_mb), heap_growth: growth(begin.heap_used_mb, end.heap_used_mb), sockets_bounded_by_nodes: end.open_sockets <= nodes + 10 };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 });

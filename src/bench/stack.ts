@@ -1,6 +1,7 @@
 /** What the bench and the soak share: a simulator and an exporter in processes of their own, and /proc readings. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,4 +102,18 @@ export async function waitAllUp(url: string, nodes: number, timeoutMs: number): 
     if (Date.now() > deadline) throw new Error(`only ${up} of ${nodes} nodes came up`);
     await sleep(2_000);
   }
+}
+
+/** Runs a bench-like script in a fresh temporary folder; always stops the processes it started. */
+export function runScript(name: string, body: (dir: string) => Promise<void>): void {
+  const dir = mkdtempSync(join(tmpdir(), `sps-${name}-`));
+  body(dir)
+    .catch((error: unknown) => {
+      process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      stopAll(process.exitCode ? 'SIGKILL' : 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    });
 }

@@ -85,19 +85,28 @@ function checkExposition(samples: readonly Sample[]): Map<string, number> {
   return series;
 }
 
+/** For RUNS mutated copies of a seed sample that still parse, calls `check` with the raw input and the parsed value. */
+function forMutations<T>(seedFile: string, schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } }, seed: number, check: (input: unknown, parsed: T) => void): void {
+  const sample = fixture(seedFile) as Json;
+  fc.assert(
+    fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
+      const input = mutate(sample, mutations);
+      const parsed = schema.safeParse(input);
+      if (parsed.success) check(input, parsed.data); // otherwise a parse error: the node is reported down
+    }),
+    { numRuns: RUNS, seed },
+  );
+}
+
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const own = (o: unknown, k: string) => (o && typeof o === 'object' && !Array.isArray(o) && Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined);
 
 describe(`collectors on ${RUNS} mutations of each seed sample`, () => {
   it('health_status: never throws, valid exposition, valid fields export and invalid ones do not', () => {
-    const seed = fixture('health_status.json') as Json;
-    fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
-        const input = mutate(seed, mutations);
-        const parsed = HealthStatusResponseSchema.safeParse(input);
-        if (!parsed.success || parsed.data.health_status === null) return; // a parse error or no_data: the node is reported down
-        const series = checkExposition(collectHealthStatus(parsed.data.health_status).samples);
+    forMutations('health_status.json', HealthStatusResponseSchema, 42, (input, parsed) => {
+        if (parsed.health_status === null) return; // no_data: the node is reported down
+        const series = checkExposition(collectHealthStatus(parsed.health_status).samples);
         const health = own(input, 'health_status');
         for (const field of ['load1', 'load5', 'load15'] as const) {
           const raw = own(health, field);
@@ -115,20 +124,13 @@ describe(`collectors on ${RUNS} mutations of each seed sample`, () => {
         } else expect([...series.keys()].some((k) => k.startsWith('sps_active_sessions{'))).toBe(false);
         const total = isNumber(own(health, 'sessions_total')) ? own(health, 'sessions_total') : isNumber(own(health, 'total_sessions')) ? own(health, 'total_sessions') : undefined;
         expect(series.get('sps_active_sessions_reported{node="fuzz"}')).toBe(total);
-      }),
-      { numRuns: RUNS, seed: 42 },
-    );
+    });
   });
 
   it('indexer dashboard: never throws, valid exposition, service states and dates only when valid', () => {
-    const seed = fixture('indexer_dashboard.json') as Json;
     const now = Date.UTC(2024, 0, 1);
-    fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
-        const input = mutate(seed, mutations);
-        const parsed = IndexerDashboardSchema.safeParse(input);
-        if (!parsed.success) return;
-        const series = checkExposition(collectIndexerDashboard(parsed.data, now).samples);
+    forMutations('indexer_dashboard.json', IndexerDashboardSchema, 43, (input, parsed) => {
+        const series = checkExposition(collectIndexerDashboard(parsed, now).samples);
         const services = own(input, 'required_service_statuses');
         if (services && typeof services === 'object' && !Array.isArray(services)) {
           for (const [service, raw] of Object.entries(services)) {
@@ -137,27 +139,18 @@ describe(`collectors on ${RUNS} mutations of each seed sample`, () => {
           }
         }
         for (const key of series.keys()) if (key.startsWith('sps_certificate_expiry_timestamp_seconds')) expect(series.get(key)).toBe(Date.UTC(2024, 9, 9, 12, 9, 31) / 1000);
-      }),
-      { numRuns: RUNS, seed: 43 },
-    );
+    });
   });
 
   it('info: never throws, valid exposition, one sps_info with string labels only', () => {
-    const seed = fixture('info_authenticated.json') as Json;
-    fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
-        const input = mutate(seed, mutations);
-        const parsed = InfoSchema.safeParse(input);
-        if (!parsed.success) return;
-        const series = checkExposition(collectInfo(parsed.data).samples);
+    forMutations('info_authenticated.json', InfoSchema, 44, (input, parsed) => {
+        const series = checkExposition(collectInfo(parsed).samples);
         const body = own(input, 'body');
         const label = (field: string) => {
           const raw = own(body, field);
           return typeof raw === 'string' ? esc(raw) : '';
         };
         expect(series.get(`sps_info{node="fuzz",hostname="${label('hostname')}",firmware_version="${label('firmware_version')}",version="${label('version')}"}`)).toBe(1);
-      }),
-      { numRuns: RUNS, seed: 44 },
-    );
+    });
   });
 });

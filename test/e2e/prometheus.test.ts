@@ -47,28 +47,26 @@ afterAll(async () => {
 
 const query = (expr: string) => prometheus.query(expr);
 
+/** Waits until `expr` returns one series per simulated node. */
+const forEveryNode = (expr: string, what: string) =>
+  eventually(async () => {
+    const result = await query(expr);
+    return result.length === fleet.nodes.length ? result : undefined;
+  }, 60_000, what);
+
 describe('real Prometheus scraping the exporter polling the simulator', () => {
   it('sees sps_up == 1 for every node through /metrics', async () => {
-    const up = await eventually(async () => {
-      const result = await query('sps_up{job="sps"} == 1');
-      return result.length === fleet.nodes.length ? result : undefined;
-    }, 60_000, 'sps_up == 1 for every node');
+    const up = await forEveryNode('sps_up{job="sps"} == 1', 'sps_up == 1 for every node');
     expect(up.map((r) => r.metric.node).sort()).toEqual(fleet.nodes.map((n) => n.name).sort());
   });
 
   it('sees every node through /probe with its own up and node label', async () => {
-    const result = await eventually(async () => {
-      const r = await query('sps_up{job="sps-probe"} == 1 and on(instance) up{job="sps-probe"} == 1');
-      return r.length === fleet.nodes.length ? r : undefined;
-    }, 60_000, 'probe targets up');
+    const result = await forEveryNode('sps_up{job="sps-probe"} == 1 and on(instance) up{job="sps-probe"} == 1', 'probe targets up');
     expect(result.every((r) => r.metric.node === r.metric.instance)).toBe(true);
   });
 
   it('discovers every node through /sd and scrapes each through /probe', async () => {
-    const result = await eventually(async () => {
-      const r = await query('sps_up{job="sps-sd"} == 1 and on(instance) up{job="sps-sd"} == 1');
-      return r.length === fleet.nodes.length ? r : undefined;
-    }, 60_000, 'http_sd targets up');
+    const result = await forEveryNode('sps_up{job="sps-sd"} == 1 and on(instance) up{job="sps-sd"} == 1', 'http_sd targets up');
     expect(result.map((r) => r.metric.node).sort()).toEqual(fleet.nodes.map((n) => n.name).sort());
     expect(result.every((r) => r.metric.instance === r.metric.node && r.metric.environment === 'simulated' && !('exported_node' in r.metric))).toBe(true);
   });
