@@ -132,7 +132,16 @@ export function fleetOverview(): dashboard.Dashboard {
     .withPanel(layout(nodes, 24, 10))
     .withRow(new dashboard.RowBuilder('Sessions and alerts'))
     .withPanel(layout(graph('Sessions by protocol', 'none', query(`sum by (protocol) (sps_active_sessions{${NODE}})`, '{{protocol}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 12, 8))
-    .withPanel(layout(graph('Disk usage', 'percentunit', query(`sps_disk_usage_ratio{${NODE}}`, '{{node}}')).max(1).thresholds(steps([null, 'green'], [0.85, 'red'])), 12, 8))
+    .withPanel(
+      layout(
+        graph('Disk usage', 'percentunit', query(`sps_disk_usage_ratio{${NODE}}`, '{{node}}', 'A'), query(`sps_disk_fillup_prevention_limit_ratio{${NODE}}`, 'fill-up limit {{node}}', 'B'))
+          .max(1)
+          .thresholds(steps([null, 'green'], [0.85, 'red']))
+          .overrideByQuery('B', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }, { id: 'custom.fillOpacity', value: 0 }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }]),
+        12,
+        8,
+      ),
+    )
     .withPanel(
       layout(
         tablePanel('Firing alerts', 'none', query('ALERTS{alertname=~"SPS.+", alertstate="firing"}', '', 'A', true)).withTransformation({
@@ -161,7 +170,17 @@ export function nodeDetail(): dashboard.Dashboard {
     .withPanel(layout(graph('CPU by mode', 'percentunit', query(`sps_cpu_mode_ratio{${n}, mode!="idle"}`, '{{mode}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 8, 8))
     .withPanel(layout(graph('Memory', 'bytes', query(`{__name__=~"sps_memory_(used|available|cached|buffers|free)_bytes", ${n}}`, '{{__name__}}')), 8, 8))
     .withPanel(layout(graph('Swap', 'bytes', query(`sps_swap_used_bytes{${n}}`, 'used', 'A'), query(`sps_swap_total_bytes{${n}}`, 'total', 'B'), query(`rate(sps_swap_in_bytes_total{${n}}[$__rate_interval])`, 'in /s', 'C'), query(`rate(sps_swap_out_bytes_total{${n}}[$__rate_interval])`, 'out /s', 'D')), 8, 8))
-    .withPanel(layout(graph('Disk', 'percentunit', query(`sps_disk_usage_ratio{${n}}`, 'used')).max(1).thresholds(steps([null, 'green'], [0.85, 'red'])).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line)), 8, 8))
+    .withPanel(
+      layout(
+        graph('Disk', 'percentunit', query(`sps_disk_usage_ratio{${n}}`, 'used', 'A'), query(`sps_disk_fillup_prevention_limit_ratio{${n}}`, 'fill-up limit', 'B'), query(`sps_threshold_disk_usage_ratio{${n}}`, 'appliance threshold', 'C'))
+          .max(1)
+          .thresholds(steps([null, 'green'], [0.85, 'red']))
+          .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
+          .overrideByQuery('B', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }]),
+        8,
+        8,
+      ),
+    )
     .withPanel(layout(graph('Disk space', 'bytes', query(`sps_disk_used_bytes{${n}}`, 'used', 'A'), query(`sps_disk_free_bytes{${n}}`, 'free', 'B')), 8, 8))
     .withRow(new dashboard.RowBuilder('Sessions and pipelines'))
     .withPanel(layout(graph('Sessions by protocol', 'none', query(`sps_active_sessions{${n}}`, '{{protocol}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 12, 8))

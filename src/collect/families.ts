@@ -66,6 +66,12 @@ export const F = {
   certificateExpiryDays: gauge('sps_certificate_expiry_days', 'Days until the indexer certificate expires; negative once expired.'),
   indexerServiceActive: gauge('sps_indexer_service_active', '1 if the service the indexer requires is active, else 0.'),
 
+  thresholdDisk: gauge('sps_threshold_disk_usage_ratio', 'Disk usage above which the appliance itself alerts (0-1).'),
+  thresholdSwap: gauge('sps_threshold_swap_usage_ratio', 'Swap usage above which the appliance itself alerts (0-1).'),
+  thresholdLoad: gauge('sps_threshold_load', 'Load average above which the appliance itself alerts, per period in minutes.'),
+  fillupEnabled: gauge('sps_disk_fillup_prevention_enabled', '1 if the appliance refuses new sessions when its disk is nearly full.'),
+  fillupLimit: gauge('sps_disk_fillup_prevention_limit_ratio', 'Disk usage at which the appliance refuses new sessions (0-1).'),
+
   info: gauge('sps_info', 'Host and firmware of the node; always 1.'),
   nodeRole: gauge('sps_node_role', 'A role the node has, such as central-management; always 1.'),
 } as const satisfies Record<string, Family>;

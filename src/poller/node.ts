@@ -8,9 +8,14 @@ import { encodeChunks, formatLabels, renderSamples, type Chunks, type EncodedChu
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
-import { HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../sps/schemas.js';
+import { DiskFillupPreventionSchema, HealthMonitoringSchema, HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../sps/schemas.js';
+import { collectDiskFillupPrevention, collectHealthMonitoring } from '../collect/appliance-thresholds.js';
 
-export type Endpoint = 'health_status' | 'indexer_dashboard' | 'info';
+export type Endpoint = 'health_status' | 'indexer_dashboard' | 'info' | 'health_monitoring' | 'disk_fillup_prevention';
+
+/** Configuration endpoints: read every CONFIG_REFRESH_MS at most; older firmware or a user without the privilege answers 403/404. */
+const CONFIG_ENDPOINTS: ReadonlySet<Endpoint> = new Set(['health_monitoring', 'disk_fillup_prevention']);
+export const CONFIG_REFRESH_MS = 10 * 60_000;
 
 export const INFO_REFRESH_MS = 10 * 60_000;
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
@@ -50,7 +55,24 @@ const ENDPOINTS: Record<Endpoint, EndpointSpec> = {
       return collectInfo(parsed.data);
     },
   },
+  health_monitoring: {
+    path: '/api/configuration/management/health_monitoring',
+    collect(json) {
+      const parsed = HealthMonitoringSchema.safeParse(json);
+      if (!parsed.success) throw new SpsError('parse', 'health_monitoring response has an unexpected shape');
+      return collectHealthMonitoring(parsed.data);
+    },
+  },
+  disk_fillup_prevention: {
+    path: '/api/configuration/management/disk_fillup_prevention',
+    collect(json) {
+      const parsed = DiskFillupPreventionSchema.safeParse(json);
+      if (!parsed.success) throw new SpsError('parse', 'disk_fillup_prevention response has an unexpected shape');
+      return collectDiskFillupPrevention(parsed.data);
+    },
+  },
 };
+const ENDPOINT_ORDER = Object.keys(ENDPOINTS) as Endpoint[];
 
 interface Part {
   chunks: Chunks;
@@ -83,6 +105,7 @@ export class NodePoller {
   readonly #notes = new Set<string>();
   #infoAt = -Infinity;
   #infoLogins = 0;
+  readonly #configTriedAt = new Map<Endpoint, number>();
   #composed: EncodedChunks | undefined;
   #composedUntil = 0;
 
@@ -107,19 +130,23 @@ export class NodePoller {
     this.lastPollAt = started;
     let nodeWide: SpsError | undefined;
     const wasHealthy = this.healthOk;
-    for (const endpoint of ['health_status', 'indexer_dashboard', 'info'] as const) {
+    for (const endpoint of ENDPOINT_ORDER) {
+      const config = CONFIG_ENDPOINTS.has(endpoint);
       if (endpoint === 'info' && !this.#infoDue(started)) continue;
+      if (config && started - (this.#configTriedAt.get(endpoint) ?? -Infinity) < CONFIG_REFRESH_MS) continue;
       if (nodeWide) {
-        this.#failed(endpoint, nodeWide);
+        if (!config) this.#failed(endpoint, nodeWide);
         continue;
       }
+      if (config) this.#configTriedAt.set(endpoint, started);
       try {
         await this.#read(endpoint);
       } catch (error) {
         const failure = error instanceof SpsError ? error : new SpsError('parse', `could not map the ${endpoint} response`);
         if (!(error instanceof SpsError)) this.log.error({ endpoint, err: String(error) }, 'collector failed');
-        this.#failed(endpoint, failure);
-        if (NODE_WIDE.has(failure.reason)) nodeWide = failure;
+        if (config) this.#configFailed(endpoint, failure);
+        else this.#failed(endpoint, failure);
+        if (NODE_WIDE.has(failure.reason) && !config) nodeWide = failure;
       }
     }
     this.lastDurationSeconds = (this.now() - started) / 1000;
@@ -175,6 +202,15 @@ export class NodePoller {
     this.log[repeated ? 'debug' : 'warn']({ endpoint, reason: error.reason, err: error.message }, 'poll failed');
   }
 
+  /** A configuration endpoint the node does not offer this user (older firmware, no privilege): counted, logged once, never the node's state. */
+  #configFailed(endpoint: Endpoint, error: SpsError): void {
+    if (this.#closed) return;
+    const key = `${endpoint}\0${error.reason}`;
+    this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
+    this.#endpointUp.set(endpoint, false);
+    this.#noteOnce(endpoint, `${endpoint} unavailable (${error.reason}: ${error.message}); its thresholds are not exported`);
+  }
+
   #noteOnce(endpoint: Endpoint, note: string): void {
     if (this.#notes.has(note) || this.#notes.size >= MAX_NOTES) return;
     this.#notes.add(note);
@@ -191,8 +227,8 @@ export class NodePoller {
     const parts: Chunks[] = [renderSamples(this.#statusSamples(healthFresh), this.nodeLabels)];
     let until = Infinity;
     for (const [endpoint, part] of this.#parts) {
-      // /api/info is read only every 10 minutes; it describes the node for as long as its health data is fresh.
-      const freshness = endpoint === 'info' ? health : part;
+      // /api/info and the configuration are read only every 10 minutes; they describe the node for as long as its health data is fresh.
+      const freshness = endpoint === 'info' || CONFIG_ENDPOINTS.has(endpoint) ? health : part;
       if (!this.#fresh(freshness, now)) continue;
       parts.push(part.chunks);
       until = Math.min(until, freshness.at + this.staleAfterMs);

@@ -156,3 +156,20 @@ export function info(node: SimNodeModel, authenticated: boolean): object {
 
 /** The seeds' own /api/info sample has a missing comma; this scenario sends that kind of body. */
 export const MALFORMED_JSON = '{"health_status": {"cpu": 1.0, "disk": 2.0 "load1": 3.0}';
+
+/** The appliance's own thresholds; `legacy_firmware` nodes do not have these endpoints (404). */
+export function healthMonitoring(node: SimNodeModel): object {
+  return {
+    body: { maximum_disk_utilization_ratio: 80, maximum_load1: null, maximum_load15: 8 + (node.index % 4), maximum_load5: null, maximum_swap_utilization_ratio: 70 },
+    key: 'health_monitoring',
+    meta: { href: '/api/configuration/management/health_monitoring', parent: '/api/configuration/management' },
+  };
+}
+
+export function diskFillupPrevention(node: SimNodeModel): object {
+  return {
+    body: { enabled: node.index % 5 !== 4, used_space_ratio_limit: 90, archiving_enabled: true },
+    key: 'disk_fillup_prevention',
+    meta: { href: '/api/configuration/management/disk_fillup_prevention', parent: '/api/configuration/management' },
+  };
+}

@@ -98,6 +98,24 @@ export const InfoSchema = z.object({
   }),
 });
 
+/** /api/configuration/management/health_monitoring: the appliance's own alert thresholds, in percent; null when unset. */
+export const HealthMonitoringSchema = z.object({
+  body: z.object({
+    maximum_disk_utilization_ratio: num,
+    maximum_swap_utilization_ratio: num,
+    maximum_load1: num,
+    maximum_load5: num,
+    maximum_load15: num,
+  }),
+});
+
+/** /api/configuration/management/disk_fillup_prevention: beyond the limit (percent) SPS refuses new sessions. */
+export const DiskFillupPreventionSchema = z.object({
+  body: z.object({ enabled: lenient(z.boolean()), used_space_ratio_limit: num, archiving_enabled: lenient(z.boolean()) }),
+});
+
+export type HealthMonitoring = z.output<typeof HealthMonitoringSchema>;
+export type DiskFillupPrevention = z.output<typeof DiskFillupPreventionSchema>;
 export type HealthStatus = z.output<typeof HealthStatusSchema>;
 export type HealthStatusResponse = z.output<typeof HealthStatusResponseSchema>;
 export type IndexerDashboard = z.output<typeof IndexerDashboardSchema>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectInfo } from '../../src/collect/info.js';
-import { InfoSchema } from '../../src/sps/schemas.js';
+import { DiskFillupPreventionSchema, HealthMonitoringSchema, InfoSchema } from '../../src/sps/schemas.js';
+import { collectDiskFillupPrevention, collectHealthMonitoring } from '../../src/collect/appliance-thresholds.js';
 import { fixture, fixtureText, valueOf } from '../helpers/fixtures.js';
 
 describe('collectInfo', () => {
@@ -24,5 +25,30 @@ describe('collectInfo', () => {
 
   it('rejects a response without a body', () => {
     expect(InfoSchema.safeParse({ key: 'about_info' }).success).toBe(false);
+  });
+});
+
+describe('appliance thresholds', () => {
+  it('maps the reference sample: percent to ratios, null thresholds to nothing', () => {
+    const { samples } = collectHealthMonitoring(HealthMonitoringSchema.parse(fixture('health_monitoring.json')));
+    expect(valueOf(samples, 'sps_threshold_disk_usage_ratio')).toBeCloseTo(0.8);
+    expect(valueOf(samples, 'sps_threshold_swap_usage_ratio')).toBeCloseTo(0.7);
+    expect(samples.filter((s) => s.family.name === 'sps_threshold_load')).toEqual([]);
+  });
+
+  it('exports each load threshold that is set, by period', () => {
+    const { samples } = collectHealthMonitoring(HealthMonitoringSchema.parse({ body: { maximum_load1: 12, maximum_load5: '10', maximum_load15: 8 } }));
+    expect(valueOf(samples, 'sps_threshold_load', { period: '1' })).toBe(12);
+    expect(valueOf(samples, 'sps_threshold_load', { period: '15' })).toBe(8);
+    expect(() => valueOf(samples, 'sps_threshold_load', { period: '5' })).toThrow();
+  });
+
+  it('maps disk fill-up prevention', () => {
+    const on = collectDiskFillupPrevention(DiskFillupPreventionSchema.parse(fixture('disk_fillup_prevention.json'))).samples;
+    expect(valueOf(on, 'sps_disk_fillup_prevention_enabled')).toBe(1);
+    expect(valueOf(on, 'sps_disk_fillup_prevention_limit_ratio')).toBeCloseTo(0.9);
+    const off = collectDiskFillupPrevention(DiskFillupPreventionSchema.parse({ body: { enabled: false, used_space_ratio_limit: null } })).samples;
+    expect(valueOf(off, 'sps_disk_fillup_prevention_enabled')).toBe(0);
+    expect(off).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderExposition } from '../../src/exposition/text.js';
-import { INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
+import { CONFIG_REFRESH_MS, INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
 import { Fleet } from '../../src/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
 import { sendJson, startHttps, testTls, type LocalServer } from '../helpers/https-server.js';
@@ -52,10 +52,10 @@ describe('NodePoller', () => {
       now += 30_000;
     }
     expect(node.logins - before.logins).toBe(1);
-    expect(node.requests - before.requests).toBe(1 + 5 * 2 + 1); // login, 2 endpoints a poll, info once
+    expect(node.requests - before.requests).toBe(1 + 5 * 2 + 1 + 2); // login, 2 endpoints a poll, info and the 2 configuration endpoints once
     now += INFO_REFRESH_MS;
     await p.poll();
-    expect(node.requests - before.requests).toBe(1 + 6 * 2 + 2);
+    expect(node.requests - before.requests).toBe(1 + 6 * 2 + 2 + 4);
     expect(lines(text(p), 'sps_exporter_polls_total')).toEqual(['sps_exporter_polls_total{node="good"} 6']);
   });
 
@@ -137,6 +137,47 @@ describe('NodePoller', () => {
     expect(out).toContain('sps_endpoint_up{node="good",endpoint="indexer_dashboard"} 0');
     expect(out).toContain('sps_exporter_poll_errors_total{node="good",endpoint="indexer_dashboard",reason="http"} 2');
     expect(lines(out, 'sps_active_sessions_reported')).toEqual(['sps_active_sessions_reported{node="good"} 28']);
+  });
+
+  it('exports the appliance\'s own thresholds, and a 403 or 404 on them never marks the node down', async () => {
+    const health = fixture('health_status.json');
+    let configStatus = 200;
+    const server = await startHttps((req, res) => {
+      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
+      if (req.url === '/api/health_status') return sendJson(res, 200, health);
+      if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
+      if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
+      if (configStatus !== 200) return sendJson(res, configStatus, { error: { type: 'Unauthorized' } });
+      if (req.url === '/api/configuration/management/health_monitoring') return sendJson(res, 200, fixture('health_monitoring.json'));
+      return sendJson(res, 200, fixture('disk_fillup_prevention.json'));
+    });
+    servers.push(server);
+    const target = { ...fleetTarget(fleet, 'good'), origin: server.url };
+    target.tls.ca = testTls().ca.certPem;
+    const p = new NodePoller(target, silentLog, clock);
+    pollers.push(p);
+    await p.poll();
+    let out = text(p);
+    expect(lines(out, 'sps_threshold_disk_usage_ratio')).toEqual(['sps_threshold_disk_usage_ratio{node="good"} 0.8']);
+    expect(lines(out, 'sps_threshold_swap_usage_ratio')).toEqual(['sps_threshold_swap_usage_ratio{node="good"} 0.7']);
+    expect(lines(out, 'sps_threshold_load')).toEqual([]); // all null in the reference sample
+    expect(lines(out, 'sps_disk_fillup_prevention_enabled')).toEqual(['sps_disk_fillup_prevention_enabled{node="good"} 1']);
+    expect(lines(out, 'sps_disk_fillup_prevention_limit_ratio')).toEqual(['sps_disk_fillup_prevention_limit_ratio{node="good"} 0.9']);
+
+    for (const status of [403, 404]) {
+      configStatus = status;
+      const configRequests = () => server.requests.filter((r) => r.path.startsWith('/api/configuration/')).length;
+      const before = configRequests();
+      now += CONFIG_REFRESH_MS;
+      await p.poll();
+      await p.poll(); // within 10 minutes: not asked again
+      expect(configRequests() - before).toBe(2);
+      out = text(p);
+      expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
+      expect(out).toContain('sps_endpoint_up{node="good",endpoint="health_monitoring"} 0');
+      expect(out).toContain(`sps_exporter_poll_errors_total{node="good",endpoint="disk_fillup_prevention",reason="${status === 403 ? 'auth' : 'http'}"} 1`);
+      expect(lines(out, 'sps_load1')).toHaveLength(1);
+    }
   });
 
   it('puts configured labels on every series of the node', async () => {
