@@ -29,7 +29,7 @@ function percentile(sorted: number[], p: number): number {
 
 runScript('bench', async (dir) => {
   const t0 = Date.now();
-  const { url, pid } = await startStack(dir, ['--nodes', String(nodes)], interval);
+  const { url, pid } = await startStack(dir, nodes, [], interval);
   process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
   await waitAllUp(url, nodes, intervalMs * 3 + 120_000);
 

@@ -42,7 +42,7 @@ async function reading(url: string, pid: number) {
 }
 
 runScript('soak', async (dir) => {
-  const { url, pid } = await startStack(dir, ['--nodes', String(nodes), '--scenarios', scenarios(), '--flap-period-ms', '60000'], values.interval);
+  const { url, pid } = await startStack(dir, nodes, ['--scenarios', scenarios(), '--flap-period-ms', '60000'], values.interval);
   process.stderr.write(`soak: ${nodes} nodes, ${faultyPercent}% faulty, ${minutes} min; warming up for one interval\n`);
   await sleep(Math.min(60_000, minutes * 60_000 / 5));
   const begin = await reading(url, pid);

@@ -1,6 +1,7 @@
 /** What the bench and the soak share: a simulator and an exporter in processes of their own, and /proc readings. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { get } from 'node:http';
 import { join } from 'node:path';
@@ -36,9 +37,28 @@ export function stopAll(signal: NodeJS.Signals = 'SIGTERM'): void {
   for (const child of children) child.kill(signal);
 }
 
-/** Starts the simulator writing an exporter config into `dir`, then the exporter; resolves with its /metrics URL and pid. */
-export async function startStack(dir: string, simulatorArgs: string[], interval: string): Promise<{ url: string; pid: number }> {
-  await start('simulator/main.js', [...simulatorArgs, '--port', '0', '--write-config', dir, '--interval', interval], /simulator listening/);
+/** A simulator process holds a listener and a connection per node; this keeps each under the usual 20k open files. */
+const NODES_PER_SIMULATOR = 8_000;
+
+/**
+ * Starts simulators for `nodes` nodes (several processes for a large fleet) and an exporter polling
+ * all of them; resolves with the exporter's /metrics URL and pid.
+ */
+export async function startStack(dir: string, nodes: number, simulatorArgs: string[], interval: string): Promise<{ url: string; pid: number }> {
+  const count = Math.ceil(nodes / NODES_PER_SIMULATOR);
+  const targets: unknown[] = [];
+  let defaults: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const share = Math.floor(nodes / count) + (i < nodes % count ? 1 : 0);
+    const simDir = join(dir, `simulator-${i}`);
+    const prefix = count > 1 ? `sps-${i}-` : 'sps-';
+    await start('simulator/main.js', [...simulatorArgs, '--nodes', String(share), '--name-prefix', prefix, '--port', '0', '--write-config', simDir, '--interval', interval], /simulator listening/);
+    const written = parse(readFileSync(join(simDir, 'exporter.yaml'), 'utf8')) as { defaults: Record<string, unknown>; targets: Record<string, unknown>[] };
+    defaults = written.defaults;
+    // Each simulator has its own CA.
+    for (const target of written.targets) targets.push({ ...target, tls: { ca_file: join(simDir, 'ca.pem') } });
+  }
+  writeFileSync(join(dir, 'exporter.yaml'), stringify({ defaults, targets }));
   const { child, match } = await start('main.js', [`--config.file=${join(dir, 'exporter.yaml')}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'], /"port":(\d+)/);
   return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
 }

@@ -15,6 +15,8 @@ export interface SimNodeSpec {
 export interface FleetOptions {
   nodes: SimNodeSpec[];
   host?: string;
+  /** Node names are PREFIX + number (default "sps-"). */
+  namePrefix?: string;
   /** The name other hosts reach the fleet by (a compose service, say): in the certificate and the URLs. */
   advertiseHost?: string;
   /** Node i listens on basePort + i; 0 gives every node a free port. */
@@ -80,7 +82,7 @@ export class Fleet {
     this.#options = { idleTimeoutMs: options.idleTimeoutMs ?? SESSION_IDLE_MS, slowMs: options.slowMs ?? 3_000, flapPeriodMs: options.flapPeriodMs ?? 60_000, now };
     const startedAt = now();
     this.nodes = options.nodes.map((spec, index) => ({
-      name: spec.name ?? `sps-${String(index + 1).padStart(String(options.nodes.length).length, '0')}`,
+      name: spec.name ?? `${options.namePrefix ?? 'sps-'}${String(index + 1).padStart(String(options.nodes.length).length, '0')}`,
       index,
       scenario: spec.scenario ?? 'healthy',
       startedAt,

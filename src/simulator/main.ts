@@ -13,6 +13,7 @@ const USAGE = `usage: npm run simulator -- [flags]
   --port P               first port; node i listens on P+i (default 10443; 0 = any free ports)
   --host HOST            address to listen on (default 127.0.0.1)
   --advertise-host NAME  name the exporter reaches the fleet by (certificate and written URLs)
+  --name-prefix P        node names are P1, P2, ... (default sps-)
   --scenarios A,B,...    scenarios assigned to the nodes in turn (default healthy)
                          one of: ${SCENARIOS.join(', ')}
   --config FILE          YAML with host, port, username, password and nodes: [{name, scenario}]
@@ -40,6 +41,7 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
       port: { type: 'string', default: '10443' },
       host: { type: 'string', default: '127.0.0.1' },
       'advertise-host': { type: 'string' },
+      'name-prefix': { type: 'string' },
       scenarios: { type: 'string', default: 'healthy' },
       config: { type: 'string' },
       'write-config': { type: 'string' },
@@ -63,6 +65,7 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
     flapPeriodMs: int('flap-period-ms', values['flap-period-ms'], 1_000, 86_400_000),
     password: process.env.SPS_SIMULATOR_PASSWORD,
     advertiseHost: values['advertise-host'],
+    namePrefix: values['name-prefix'],
   };
   if (values.config) {
     const parsed = FileSchema.safeParse(parse(readFileSync(values.config, 'utf8')));
