@@ -31,7 +31,7 @@ function sessionIdFrom(setCookie: string | string[] | undefined): string | undef
 interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
+  body: string;
 }
 
 /**
@@ -67,6 +67,8 @@ export class SpsClient {
       keepAliveTimeout: keepAlive,
       keepAliveMaxTimeout: keepAlive,
       pipelining: 1,
+      maxResponseSize: target.maxResponseBytes, // enforced by undici while the body streams in
+
     });
   }
 
@@ -137,7 +139,7 @@ export class SpsClient {
     try {
       response = await this.#send('/api/authentication', { authorization: `Basic ${basic}` });
     } catch (error) {
-      throw classifyTransportError(error); // not a credential problem: no backoff
+      throw classifyTransportError(error, '/api/authentication', this.#target.maxResponseBytes); // not a credential problem: no backoff
     }
     if (response.status === 401 || response.status === 403) {
       this.#loginFailed();
@@ -153,41 +155,25 @@ export class SpsClient {
     try {
       return await this.#send(path, sessionId ? { cookie: `session_id=${sessionId}` } : {});
     } catch (error) {
-      throw classifyTransportError(error);
+      throw classifyTransportError(error, path, this.#target.maxResponseBytes);
     }
   }
 
   async #send(path: string, headers: Record<string, string>): Promise<RawResponse> {
-    const limit = this.#target.maxResponseBytes;
     const response = await this.#http.request({
       method: 'GET',
       path,
       headers: { accept: 'application/json', ...headers },
       signal: AbortSignal.timeout(this.#target.timeoutMs),
     });
-    const declared = Number(response.headers['content-length']);
-    if (declared > limit) {
-      response.body.destroy();
-      throw new SpsError('too_large', `response to ${path} declares ${declared} bytes, over the ${limit} byte limit`);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        response.body.destroy();
-        throw new SpsError('too_large', `response to ${path} exceeds the ${limit} byte limit`);
-      }
-      chunks.push(chunk);
-    }
-    return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
+    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
   }
 }
 
-function parseJson(body: Buffer, path: string): unknown {
+function parseJson(body: string, path: string): unknown {
   if (body.length === 0) throw new SpsError('parse', `empty response to ${path}`);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(body);
   } catch {
     throw new SpsError('parse', `response to ${path} is not JSON`);
   }

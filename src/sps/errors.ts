@@ -35,9 +35,10 @@ function codesOf(error: unknown): string[] {
 }
 
 /** Maps a transport error (undici, net, tls) to a failure reason and a message that carries no request data. */
-export function classifyTransportError(error: unknown): SpsError {
+export function classifyTransportError(error: unknown, path = '', limit = 0): SpsError {
   if (error instanceof SpsError) return error;
   const codes = codesOf(error);
+  if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return new SpsError('too_large', `response to ${path} exceeds the ${limit} byte limit`);
   const code = codes[0] ?? 'unknown';
   if (codes.some((c) => TLS_CODES.has(c) || c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_'))) {
     return new SpsError('tls', `TLS handshake failed (${codes.find((c) => TLS_CODES.has(c) || c.startsWith('ERR_')) ?? code})`);
