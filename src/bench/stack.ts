@@ -11,8 +11,19 @@ const CLK_TCK = 100;
 const children: ChildProcess[] = [];
 const dist = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 
+/**
+ * With BENCH_PIN=1 (and taskset), the exporter runs on core 0 and the simulators on the others,
+ * so the simulator's TLS work does not compete with the exporter being measured.
+ */
+function command(script: string, args: string[]): [string, string[]] {
+  if (process.env.BENCH_PIN !== '1') return [process.execPath, [dist(script), ...args]];
+  const cores = script === 'main.js' ? '0' : '1-63';
+  return ['taskset', ['-c', cores, process.execPath, dist(script), ...args]];
+}
+
 export function start(script: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [dist(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, argv] = command(script, args);
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
