@@ -72,6 +72,11 @@ export const F = {
   fillupEnabled: gauge('sps_disk_fillup_prevention_enabled', '1 if the appliance refuses new sessions when its disk is nearly full.'),
   fillupLimit: gauge('sps_disk_fillup_prevention_limit_ratio', 'Disk usage at which the appliance refuses new sessions (0-1).'),
 
+  clusterMemberUp: gauge('sps_cluster_member_up', '1 if the Central Management node has health data for the cluster member, 0 if it reports it down.'),
+  clusterMemberLastSeen: gauge('sps_cluster_member_last_seen_timestamp_seconds', 'When the Central Management node last heard from the member (Unix time).'),
+  clusterMemberSyncStatus: gauge('sps_cluster_member_sync_status', '1 for the member\'s current sync status, 0 for the other statuses seen in the cluster.'),
+  clusterMemberConfigSyncWarnings: gauge('sps_cluster_member_config_sync_warnings', 'Configuration synchronization warnings of the member.'),
+
   info: gauge('sps_info', 'Host and firmware of the node; always 1.'),
   nodeRole: gauge('sps_node_role', 'A role the node has, such as central-management; always 1.'),
 } as const satisfies Record<string, Family>;

@@ -28,6 +28,8 @@ export interface TargetConfig {
   tls: TlsSettings;
   labels: Record<string, string>;
   maxResponseBytes: number;
+  /** Set on a Central Management node whose view of the cluster is read. */
+  discover: 'cluster' | undefined;
   /** Changes whenever anything above changes (the password included, without revealing it). */
   fingerprint: string;
 }
@@ -123,7 +125,9 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     tls: { ca, insecureSkipVerify: tlsRaw.insecure_skip_verify ?? false, serverName: tlsRaw.server_name },
     labels: { ...defaults.labels, ...raw.labels },
     maxResponseBytes: raw.max_response_bytes ?? defaults.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    discover: raw.discover,
   };
+  if (raw.discover && target.labels.cluster !== undefined) problems.push(`${at('labels.cluster')}: cannot be set on a target with discover: cluster (its cluster series carry cluster="${raw.name}")`);
   const fingerprint = createHash('sha256').update(JSON.stringify(target)).update('\0').update(password).digest('hex');
   return { ...target, password: new Secret(password), fingerprint };
 }

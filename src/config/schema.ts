@@ -72,6 +72,8 @@ export const DefaultsSchema = z.strictObject(targetSettings);
 export const TargetSchema = z.strictObject({
   name: z.string({ error: 'is required' }).regex(TARGET_NAME, 'must be 1-128 letters, digits, ".", "_", ":" or "-"'),
   url: spsUrl,
+  /** `cluster`: the target is a Central Management node; its view of the cluster is exported. */
+  discover: z.enum(['cluster'], { error: 'must be "cluster"' }).optional(),
   ...targetSettings,
 });
 

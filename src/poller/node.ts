@@ -8,14 +8,17 @@ import { encodeChunks, formatLabels, renderSamples, type Chunks, type EncodedChu
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
-import { DiskFillupPreventionSchema, HealthMonitoringSchema, HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../sps/schemas.js';
+import { ClusterStatusSchema, DiskFillupPreventionSchema, HealthMonitoringSchema, HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../sps/schemas.js';
 import { collectDiskFillupPrevention, collectHealthMonitoring } from '../collect/appliance-thresholds.js';
+import { collectClusterStatus } from '../collect/cluster-status.js';
 
-export type Endpoint = 'health_status' | 'indexer_dashboard' | 'info' | 'health_monitoring' | 'disk_fillup_prevention';
+export type Endpoint = 'health_status' | 'indexer_dashboard' | 'info' | 'health_monitoring' | 'disk_fillup_prevention' | 'cluster_status';
 
 /** Configuration endpoints: read every CONFIG_REFRESH_MS at most; older firmware or a user without the privilege answers 403/404. */
 const CONFIG_ENDPOINTS: ReadonlySet<Endpoint> = new Set(['health_monitoring', 'disk_fillup_prevention']);
 export const CONFIG_REFRESH_MS = 10 * 60_000;
+/** Endpoints whose failure is counted and logged once, but says nothing about whether the node is up. */
+const OPTIONAL_ENDPOINTS: ReadonlySet<Endpoint> = new Set([...CONFIG_ENDPOINTS, 'cluster_status']);
 
 export const INFO_REFRESH_MS = 10 * 60_000;
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
@@ -26,7 +29,7 @@ const MAX_NOTES = 200;
 
 interface EndpointSpec {
   path: string;
-  collect(json: unknown, nowMs: number): Collected;
+  collect(json: unknown, nowMs: number, target: TargetConfig): Collected;
 }
 
 const ENDPOINTS: Record<Endpoint, EndpointSpec> = {
@@ -61,6 +64,14 @@ const ENDPOINTS: Record<Endpoint, EndpointSpec> = {
       const parsed = HealthMonitoringSchema.safeParse(json);
       if (!parsed.success) throw new SpsError('parse', 'health_monitoring response has an unexpected shape');
       return collectHealthMonitoring(parsed.data);
+    },
+  },
+  cluster_status: {
+    path: '/api/cluster/status',
+    collect(json, _nowMs, target) {
+      const parsed = ClusterStatusSchema.safeParse(json);
+      if (!parsed.success) throw new SpsError('parse', 'cluster status response has an unexpected shape');
+      return collectClusterStatus(parsed.data, target.name);
     },
   },
   disk_fillup_prevention: {
@@ -132,10 +143,12 @@ export class NodePoller {
     const wasHealthy = this.healthOk;
     for (const endpoint of ENDPOINT_ORDER) {
       const config = CONFIG_ENDPOINTS.has(endpoint);
+      const optional = OPTIONAL_ENDPOINTS.has(endpoint);
       if (endpoint === 'info' && !this.#infoDue(started)) continue;
+      if (endpoint === 'cluster_status' && this.target.discover !== 'cluster') continue;
       if (config && started - (this.#configTriedAt.get(endpoint) ?? -Infinity) < CONFIG_REFRESH_MS) continue;
       if (nodeWide) {
-        if (!config) this.#failed(endpoint, nodeWide);
+        if (!optional) this.#failed(endpoint, nodeWide);
         continue;
       }
       if (config) this.#configTriedAt.set(endpoint, started);
@@ -144,9 +157,9 @@ export class NodePoller {
       } catch (error) {
         const failure = error instanceof SpsError ? error : new SpsError('parse', `could not map the ${endpoint} response`);
         if (!(error instanceof SpsError)) this.log.error({ endpoint, err: String(error) }, 'collector failed');
-        if (config) this.#configFailed(endpoint, failure);
+        if (optional) this.#optionalFailed(endpoint, failure);
         else this.#failed(endpoint, failure);
-        if (NODE_WIDE.has(failure.reason) && !config) nodeWide = failure;
+        if (NODE_WIDE.has(failure.reason) && !optional) nodeWide = failure;
       }
     }
     this.lastDurationSeconds = (this.now() - started) / 1000;
@@ -174,7 +187,7 @@ export class NodePoller {
     const spec = ENDPOINTS[endpoint];
     const json = await this.client.getJson(spec.path);
     const at = this.now();
-    const { samples, notes } = spec.collect(json, at);
+    const { samples, notes } = spec.collect(json, at, this.target);
     for (const note of notes) this.#noteOnce(endpoint, note);
     this.#parts.set(endpoint, { chunks: renderSamples(samples, this.nodeLabels), at });
     this.#endpointUp.set(endpoint, true);
@@ -202,13 +215,13 @@ export class NodePoller {
     this.log[repeated ? 'debug' : 'warn']({ endpoint, reason: error.reason, err: error.message }, 'poll failed');
   }
 
-  /** A configuration endpoint the node does not offer this user (older firmware, no privilege): counted, logged once, never the node's state. */
-  #configFailed(endpoint: Endpoint, error: SpsError): void {
+  /** An optional endpoint the node does not offer this user (older firmware, no privilege): counted, logged once, never the node's state. */
+  #optionalFailed(endpoint: Endpoint, error: SpsError): void {
     if (this.#closed) return;
     const key = `${endpoint}\0${error.reason}`;
     this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
     this.#endpointUp.set(endpoint, false);
-    this.#noteOnce(endpoint, `${endpoint} unavailable (${error.reason}: ${error.message}); its thresholds are not exported`);
+    this.#noteOnce(endpoint, `${endpoint} unavailable (${error.reason}: ${error.message}); its metrics are not exported`);
   }
 
   #noteOnce(endpoint: Endpoint, note: string): void {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createListener, type AddressInfo, type Server as Listener } from 'node:net';
 import { LOOPBACK_HOSTS, TestCa, type KeyPair } from './certs.js';
-import { diskFillupPrevention, healthMonitoring, healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
+import { clusterStatus, diskFillupPrevention, healthMonitoring, healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
 
 export const SESSION_IDLE_MS = 20 * 60_000;
 
@@ -167,6 +167,7 @@ export class Fleet {
     }
     if (path === '/api/health_status') return json(res, 200, node.scenario === 'malformed_json' ? MALFORMED_JSON : healthStatus(node, now));
     if (path === '/api/indexer/dashboard') return json(res, 200, indexerDashboard(node));
+    if (path === '/api/cluster/status' && node.index === 0) return json(res, 200, clusterStatus(this.nodes, now));
     if (node.scenario !== 'legacy_firmware') {
       if (path === '/api/configuration/management/health_monitoring') return json(res, 200, healthMonitoring(node));
       if (path === '/api/configuration/management/disk_fillup_prevention') return json(res, 200, diskFillupPrevention(node));

@@ -173,3 +173,29 @@ export function diskFillupPrevention(node: SimNodeModel): object {
     meta: { href: '/api/configuration/management/disk_fillup_prevention', parent: '/api/configuration/management' },
   };
 }
+
+/**
+ * /api/cluster/status as the fleet's Central Management node (the first node) reports it: hanging
+ * nodes are down (health_status null, last seen an hour before the fleet started); legacy firmware
+ * has no sync_status, as 6.x does not.
+ */
+export function clusterStatus(nodes: readonly SimNodeModel[], nowMs: number): object {
+  return {
+    items: nodes.map((node) => {
+      const down = node.scenario === 'hang';
+      const item: Record<string, unknown> = {
+        key: `00000000-0000-4000-8000-${String(node.index).padStart(12, '0')}`,
+        fqdn: `${node.name}.sps.example`,
+        last_seen: new Date(down ? node.startedAt - 3_600_000 : nowMs).toISOString(),
+        configuration_sync: {
+          last_updated: new Date(node.startedAt).toISOString(),
+          last_checked: new Date(nowMs).toISOString(),
+          issues: { warnings: node.scenario === 'legacy_firmware' ? ['the node runs a different firmware version'] : [] },
+        },
+        health_status: down ? null : { total_sessions: Math.round(wave(node, 50, nowMs, 0, 30)), load1: round(wave(node, 30, nowMs, 0.2, 2.5), 2) },
+      };
+      if (node.scenario !== 'legacy_firmware') item.sync_status = 'synced';
+      return item;
+    }),
+  };
+}

@@ -114,6 +114,26 @@ export const DiskFillupPreventionSchema = z.object({
   body: z.object({ enabled: lenient(z.boolean()), used_space_ratio_limit: num, archiving_enabled: lenient(z.boolean()) }),
 });
 
+/**
+ * /api/cluster/status on a Central Management node: one item per cluster member. `health_status`
+ * is null when the member is down; `sync_status` is missing on 6.x firmware.
+ */
+export const ClusterStatusSchema = z.object({
+  items: z.array(
+    lenient(
+      z.object({
+        key: str,
+        fqdn: str,
+        last_seen: lenient(z.union([z.number(), z.string()])),
+        sync_status: str,
+        configuration_sync: lenient(z.object({ issues: lenient(z.object({ warnings: list })) })),
+        health_status: z.unknown(),
+      }),
+    ),
+  ),
+});
+
+export type ClusterStatus = z.output<typeof ClusterStatusSchema>;
 export type HealthMonitoring = z.output<typeof HealthMonitoringSchema>;
 export type DiskFillupPrevention = z.output<typeof DiskFillupPreventionSchema>;
 export type HealthStatus = z.output<typeof HealthStatusSchema>;

@@ -141,6 +141,15 @@ targets:
     ]);
   });
 
+  it('accepts discover: cluster on a target, but not a cluster label beside it', () => {
+    const ok = parseConfig(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster }]`, 't', {});
+    expect(ok.targets[0]!.discover).toBe('cluster');
+    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { cluster: x } }]`)).toEqual([
+      'targets[0].labels.cluster: cannot be set on a target with discover: cluster (its cluster series carry cluster="cm")',
+    ]);
+    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: everything }]`)).toEqual(['targets[0].discover: must be "cluster"']);
+  });
+
   it('keeps $$ as a literal dollar', () => {
     const config = parseConfig(`targets: [{ name: a, url: "https://a", username: u, password: "pa$$word" }]`, 't', {});
     expect(config.targets[0]!.password.reveal()).toBe('pa$word');

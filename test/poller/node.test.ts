@@ -180,6 +180,25 @@ describe('NodePoller', () => {
     }
   });
 
+  it('reads the Central Management node\'s view of its cluster when the target says discover: cluster', async () => {
+    const target = { ...fleetTarget(fleet, 'good'), discover: 'cluster' as const };
+    const p = new NodePoller(target, silentLog, clock);
+    pollers.push(p);
+    await p.poll();
+    const out = text(p);
+    expect(lines(out, 'sps_cluster_member_up').sort()).toEqual(
+      fleet.nodes.map((n) => `sps_cluster_member_up{node="good",cluster="good",member="${n.name}.sps.example"} 1`).sort(),
+    );
+    expect(lines(out, 'sps_cluster_member_last_seen_timestamp_seconds')).toHaveLength(fleet.nodes.length);
+    expect(out).toContain('sps_cluster_member_sync_status{node="good",cluster="good",member="locked.sps.example",status="synced"} 1');
+    expect(out).toContain('sps_endpoint_up{node="good",endpoint="cluster_status"} 1');
+    // A node that is not a Central Management node is not asked.
+    const plain = new NodePoller(fleetTarget(fleet, 'broken'), silentLog, clock);
+    pollers.push(plain);
+    await plain.poll();
+    expect(text(plain)).not.toContain('cluster_status');
+  });
+
   it('puts configured labels on every series of the node', async () => {
     const p = new NodePoller(fleetTarget(fleet, 'good', { labels: { site: 'eu "west"' } }), silentLog, clock);
     pollers.push(p);

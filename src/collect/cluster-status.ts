@@ -1,0 +1,33 @@
+import type { ClusterStatus } from '../sps/schemas.js';
+import { F } from './families.js';
+import { MAX_MAP_ENTRIES } from '../sps/schemas.js';
+import { SampleList, type Collected } from './samples.js';
+
+/** Unix seconds from a number of seconds or an ISO-8601 date; undefined for anything else. */
+function seconds(value: number | string | undefined): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}
+
+/** What a Central Management node says about each member of its cluster (`cluster` names it). */
+export function collectClusterStatus(status: ClusterStatus, cluster: string): Collected {
+  const out = new SampleList();
+  const members = status.items.filter((item) => item !== undefined).slice(0, MAX_MAP_ENTRIES);
+  const syncStates = [...new Set(members.map((m) => m.sync_status).filter((s) => s !== undefined))];
+  const seen = new Set<string>();
+  for (const item of members) {
+    const member = item.fqdn ?? item.key;
+    if (member === undefined || seen.has(member)) continue;
+    seen.add(member);
+    const labels = { cluster, member };
+    if (item.health_status !== undefined) out.add(F.clusterMemberUp, item.health_status === null ? 0 : 1, labels);
+    const lastSeen = seconds(item.last_seen);
+    if (item.last_seen !== undefined && lastSeen === undefined) out.notes.push(`cluster member "${member.slice(0, 64)}" has an unreadable last_seen`);
+    out.add(F.clusterMemberLastSeen, lastSeen, labels);
+    if (item.sync_status !== undefined) out.states(F.clusterMemberSyncStatus, syncStates, item.sync_status, labels);
+    out.add(F.clusterMemberConfigSyncWarnings, item.configuration_sync?.issues?.warnings?.length, labels);
+  }
+  return out;
+}
