@@ -130,6 +130,28 @@ export function fleetOverview(): dashboard.Dashboard {
     .withPanel(layout(statPanel('Indexer services down', 'none', query(`count(sps_indexer_service_active{${NODE}} == 0) or vector(0)`)).thresholds(steps([null, 'green'], [1, 'red'])), 4, 4))
     .withPanel(layout(statPanel('Firing SPS alerts', 'none', query('count(ALERTS{alertname=~"SPS.+", alertstate="firing"}) or vector(0)')).thresholds(steps([null, 'green'], [1, 'red'])), 4, 4))
     .withPanel(layout(nodes, 24, 10))
+    .withPanel(
+      layout(
+        tablePanel(
+          'Cluster members (as each Central Management node sees them)',
+          'none',
+          perNode('max by (cluster, member) (sps_cluster_member_up)', 'up'),
+          perNode('max by (cluster, member) (time() - sps_cluster_member_last_seen_timestamp_seconds)', 'seen'),
+          perNode('max by (cluster, member, status) (sps_cluster_member_sync_status == 1)', 'sync'),
+          perNode('max by (cluster, member) (sps_cluster_member_config_sync_warnings)', 'warnings'),
+        )
+          .withTransformation({ id: 'merge', options: {} })
+          .withTransformation({
+            id: 'organize',
+            options: { excludeByName: { Time: true, 'Value #sync': true }, renameByName: { 'Value #up': 'Up', 'Value #seen': 'Last seen', status: 'Sync status', 'Value #warnings': 'Sync warnings' } },
+          })
+          .overrideByName('Up', [{ id: 'mappings', value: UP_MAPPING }, { id: 'custom.cellOptions', value: { type: 'color-background' } }])
+          .overrideByName('Last seen', [{ id: 'unit', value: 's' }, { id: 'decimals', value: 0 }, { id: 'thresholds', value: steps([null, 'green'], [300, 'red']).build() }, { id: 'custom.cellOptions', value: { type: 'color-text' } }])
+          .overrideByName('Sync warnings', [{ id: 'thresholds', value: steps([null, 'green'], [1, 'orange']).build() }, { id: 'custom.cellOptions', value: { type: 'color-text' } }]),
+        24,
+        8,
+      ),
+    )
     .withRow(new dashboard.RowBuilder('Sessions and alerts'))
     .withPanel(layout(graph('Sessions by protocol', 'none', query(`sum by (protocol) (sps_active_sessions{${NODE}})`, '{{protocol}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 12, 8))
     .withPanel(

@@ -18,7 +18,8 @@ export function writeExporterFiles(fleet: Fleet, dir: string, interval: string, 
       tls: { ca_file: join(root, 'ca.pem') },
       labels: { environment: 'simulated' },
     },
-    targets: fleet.nodes.map((node) => ({ name: node.name, url: node.url, labels: { scenario: node.scenario } })),
+    // The first node is the fleet's Central Management node (it serves /api/cluster/status).
+    targets: fleet.nodes.map((node) => ({ name: node.name, url: node.url, ...(node.index === 0 ? { discover: 'cluster' } : {}), labels: { scenario: node.scenario } })),
   };
   const file = join(root, 'exporter.yaml');
   writeFileSync(file, `# Written by the sps-exporter simulator for its fleet.\n${stringify(config)}`);
