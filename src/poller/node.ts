@@ -32,56 +32,32 @@ interface EndpointSpec {
   collect(json: unknown, nowMs: number, target: TargetConfig): Collected;
 }
 
+/** An endpoint whose response must match `schema` (else a parse failure) before it is collected. */
+function endpoint<T>(
+  path: string,
+  schema: { safeParse(json: unknown): { success: true; data: T } | { success: false } },
+  collect: (data: T, nowMs: number, target: TargetConfig) => Collected,
+): EndpointSpec {
+  return {
+    path,
+    collect(json, nowMs, target) {
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw new SpsError('parse', `response to ${path} has an unexpected shape`);
+      return collect(parsed.data, nowMs, target);
+    },
+  };
+}
+
 const ENDPOINTS: Record<Endpoint, EndpointSpec> = {
-  health_status: {
-    path: '/api/health_status',
-    collect(json) {
-      const parsed = HealthStatusResponseSchema.safeParse(json);
-      if (!parsed.success) throw new SpsError('parse', 'health_status response has an unexpected shape');
-      if (parsed.data.health_status === null) throw new SpsError('no_data', 'the node reports health_status: null');
-      return collectHealthStatus(parsed.data.health_status);
-    },
-  },
-  indexer_dashboard: {
-    path: '/api/indexer/dashboard',
-    collect(json, nowMs) {
-      const parsed = IndexerDashboardSchema.safeParse(json);
-      if (!parsed.success) throw new SpsError('parse', 'indexer dashboard response has an unexpected shape');
-      return collectIndexerDashboard(parsed.data, nowMs);
-    },
-  },
-  info: {
-    path: '/api/info',
-    collect(json) {
-      const parsed = InfoSchema.safeParse(json);
-      if (!parsed.success) throw new SpsError('parse', 'info response has an unexpected shape');
-      return collectInfo(parsed.data);
-    },
-  },
-  health_monitoring: {
-    path: '/api/configuration/management/health_monitoring',
-    collect(json) {
-      const parsed = HealthMonitoringSchema.safeParse(json);
-      if (!parsed.success) throw new SpsError('parse', 'health_monitoring response has an unexpected shape');
-      return collectHealthMonitoring(parsed.data);
-    },
-  },
-  cluster_status: {
-    path: '/api/cluster/status',
-    collect(json, _nowMs, target) {
-      const parsed = ClusterStatusSchema.safeParse(json);
-      if (!parsed.success) throw new SpsError('parse', 'cluster status response has an unexpected shape');
-      return collectClusterStatus(parsed.data, target.name);
-    },
-  },
-  disk_fillup_prevention: {
-    path: '/api/configuration/management/disk_fillup_prevention',
-    collect(json) {
-      const parsed = DiskFillupPreventionSchema.safeParse(json);
-      if (!parsed.success) throw new SpsError('parse', 'disk_fillup_prevention response has an unexpected shape');
-      return collectDiskFillupPrevention(parsed.data);
-    },
-  },
+  health_status: endpoint('/api/health_status', HealthStatusResponseSchema, ({ health_status }) => {
+    if (health_status === null) throw new SpsError('no_data', 'the node reports health_status: null');
+    return collectHealthStatus(health_status);
+  }),
+  indexer_dashboard: endpoint('/api/indexer/dashboard', IndexerDashboardSchema, collectIndexerDashboard),
+  info: endpoint('/api/info', InfoSchema, collectInfo),
+  health_monitoring: endpoint('/api/configuration/management/health_monitoring', HealthMonitoringSchema, collectHealthMonitoring),
+  cluster_status: endpoint('/api/cluster/status', ClusterStatusSchema, (status, _nowMs, target) => collectClusterStatus(status, target.name)),
+  disk_fillup_prevention: endpoint('/api/configuration/management/disk_fillup_prevention', DiskFillupPreventionSchema, collectDiskFillupPrevention),
 };
 const ENDPOINT_ORDER = Object.keys(ENDPOINTS) as Endpoint[];
 

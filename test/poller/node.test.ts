@@ -3,7 +3,7 @@ import { renderExposition } from '../../src/exposition/text.js';
 import { CONFIG_REFRESH_MS, INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
 import { Fleet } from '../../src/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
-import { sendJson, startHttps, testTls, type LocalServer } from '../helpers/https-server.js';
+import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
 
 let fleet: Fleet;
@@ -25,6 +25,17 @@ function poller(name: string): NodePoller {
   const p = new NodePoller(fleetTarget(fleet, name), silentLog, clock);
   pollers.push(p);
   return p;
+}
+
+/** A poller for node "good" pointed at a local HTTPS server with this handler instead of the fleet. */
+async function pollerAgainst(handler: Handler): Promise<{ server: LocalServer; p: NodePoller }> {
+  const server = await startHttps(handler);
+  servers.push(server);
+  const target = { ...fleetTarget(fleet, 'good'), origin: server.url };
+  target.tls.ca = testTls().ca.certPem;
+  const p = new NodePoller(target, silentLog, clock);
+  pollers.push(p);
+  return { server, p };
 }
 
 const text = (p: NodePoller) => renderExposition([p.chunks(now)]).toString('utf8');
@@ -116,17 +127,12 @@ describe('NodePoller', () => {
   it('health_status: null is no_data; a 404 on the dashboard leaves the node up', async () => {
     const health = fixture('health_status.json');
     let nullHealth = true;
-    const server = await startHttps((req, res) => {
+    const { p } = await pollerAgainst((req, res) => {
       if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
       if (req.url === '/api/health_status') return sendJson(res, 200, nullHealth ? { health_status: null } : health);
       if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
       return sendJson(res, 404, { error: { type: 'NotFound' } });
     });
-    servers.push(server);
-    const target = { ...fleetTarget(fleet, 'good'), origin: server.url };
-    target.tls.ca = testTls().ca.certPem;
-    const p = new NodePoller(target, silentLog, clock);
-    pollers.push(p);
     await p.poll();
     expect(text(p)).toContain('sps_exporter_poll_errors_total{node="good",endpoint="health_status",reason="no_data"} 1');
     expect(lines(text(p), 'sps_up')).toEqual(['sps_up{node="good"} 0']);
@@ -142,7 +148,7 @@ describe('NodePoller', () => {
   it('exports the appliance\'s own thresholds, and a 403 or 404 on them never marks the node down', async () => {
     const health = fixture('health_status.json');
     let configStatus = 200;
-    const server = await startHttps((req, res) => {
+    const { server, p } = await pollerAgainst((req, res) => {
       if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
       if (req.url === '/api/health_status') return sendJson(res, 200, health);
       if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
@@ -151,11 +157,6 @@ describe('NodePoller', () => {
       if (req.url === '/api/configuration/management/health_monitoring') return sendJson(res, 200, fixture('health_monitoring.json'));
       return sendJson(res, 200, fixture('disk_fillup_prevention.json'));
     });
-    servers.push(server);
-    const target = { ...fleetTarget(fleet, 'good'), origin: server.url };
-    target.tls.ca = testTls().ca.certPem;
-    const p = new NodePoller(target, silentLog, clock);
-    pollers.push(p);
     await p.poll();
     let out = text(p);
     expect(lines(out, 'sps_threshold_disk_usage_ratio')).toEqual(['sps_threshold_disk_usage_ratio{node="good"} 0.8']);
