@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { formatShard } from './config/shard.js';
 import { createLogger } from './log.js';
 import { Scheduler } from './poller/scheduler.js';
 import { createApp } from './server/app.js';
@@ -35,7 +36,7 @@ async function main(options: CliOptions): Promise<void> {
     fail(configProblem(error));
   }
   if (options.checkConfig) {
-    const share = config.shard ? ` in shard ${config.shard.index}/${config.shard.count}` : '';
+    const share = config.shard ? ` in shard ${formatShard(config.shard)}` : '';
     process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)${share}\n`);
     return;
   }
@@ -73,7 +74,7 @@ async function main(options: CliOptions): Promise<void> {
   }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
   const address = server.address() as AddressInfo;
   scheduler.start();
-  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard ? `${config.shard.index}/${config.shard.count}` : undefined, targets: config.targets.length }, 'listening');
+  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length }, 'listening');
 
   process.on('SIGHUP', () => void reload());
   let stopping = false;

@@ -21,6 +21,10 @@ export function parseShard(text: string): Shard | undefined {
   return count >= 1 && index < count ? { index, count } : undefined;
 }
 
+export function formatShard({ index, count }: Shard): string {
+  return `${index}/${count}`;
+}
+
 /**
  * Whether a target belongs to this shard. It depends only on the target's name and the shard
  * count, so COUNT replicas cover every target exactly once and adding a target moves no other.

@@ -133,8 +133,7 @@ export class NodePoller {
       } catch (error) {
         const failure = error instanceof SpsError ? error : new SpsError('parse', `could not map the ${endpoint} response`);
         if (!(error instanceof SpsError)) this.log.error({ endpoint, err: String(error) }, 'collector failed');
-        if (optional) this.#optionalFailed(endpoint, failure);
-        else this.#failed(endpoint, failure);
+        this.#failed(endpoint, failure);
         if (NODE_WIDE.has(failure.reason) && !optional) nodeWide = failure;
       }
     }
@@ -181,6 +180,11 @@ export class NodePoller {
     const key = `${endpoint}\0${error.reason}`;
     this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
     this.#endpointUp.set(endpoint, false);
+    if (OPTIONAL_ENDPOINTS.has(endpoint)) {
+      // Not offered to this user (older firmware, no privilege): counted, logged once, never the node's state.
+      this.#noteOnce(endpoint, `${endpoint} unavailable (${error.reason}: ${error.message}); its metrics are not exported`);
+      return;
+    }
     const previous = this.lastError;
     this.lastError = { endpoint, reason: error.reason, message: error.message, at: this.now() };
     if (endpoint === 'health_status') {
@@ -189,15 +193,6 @@ export class NodePoller {
     }
     const repeated = previous?.endpoint === endpoint && previous.reason === error.reason;
     this.log[repeated ? 'debug' : 'warn']({ endpoint, reason: error.reason, err: error.message }, 'poll failed');
-  }
-
-  /** An optional endpoint the node does not offer this user (older firmware, no privilege): counted, logged once, never the node's state. */
-  #optionalFailed(endpoint: Endpoint, error: SpsError): void {
-    if (this.#closed) return;
-    const key = `${endpoint}\0${error.reason}`;
-    this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
-    this.#endpointUp.set(endpoint, false);
-    this.#noteOnce(endpoint, `${endpoint} unavailable (${error.reason}: ${error.message}); its metrics are not exported`);
   }
 
   #noteOnce(endpoint: Endpoint, note: string): void {

@@ -68,7 +68,6 @@ export class SpsClient {
       keepAliveMaxTimeout: keepAlive,
       pipelining: 1,
       maxResponseSize: target.maxResponseBytes, // enforced by undici while the body streams in
-
     });
   }
 
