@@ -6,13 +6,17 @@ import { Fleet } from './simulator/fleet.js';
 import { SCENARIOS } from './simulator/responses.js';
 import { writeExporterFiles } from './simulator/exporter-files.js';
 
-/** Starts a simulated fleet with one node per scenario and the exporter polling it. */
+/**
+ * Starts a simulated SPS cluster with one node per scenario and the exporter polling it: the
+ * exporter is given the Central Management node only and finds the other nodes as its members.
+ */
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
-const fleet = await Fleet.start({ nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario })), basePort: 0, flapPeriodMs: 60_000 });
+const fleet = await Fleet.start({ nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario })), basePort: 0, flapPeriodMs: 60_000, cluster: true });
 const config = writeExporterFiles(fleet, '.demo', '10s');
 const exporter = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'inherit' });
 process.stderr.write(
-  `\nsps-exporter demo: ${fleet.nodes.length} simulated SPS nodes (${SCENARIOS.join(', ')})\n` +
+  `\nsps-exporter demo: a simulated SPS cluster of ${fleet.nodes.length} nodes (${SCENARIOS.join(', ')}),\n` +
+    `  polled through its Central Management node ${fleet.nodes[0]!.name} (${fleet.nodes[0]!.url})\n` +
     `  metrics:      curl http://127.0.0.1:${port}/metrics\n` +
     `  one node:     curl 'http://127.0.0.1:${port}/probe?target=${fleet.nodes[0]!.name}'\n` +
     `  status page:  http://127.0.0.1:${port}/\n` +

@@ -11,8 +11,11 @@ function seconds(value: number | string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
-/** What a Central Management node says about each member of its cluster (`cluster` names it). */
-export function collectClusterStatus(status: ClusterStatus, cluster: string): Collected {
+/**
+ * What a Central Management node says about each member of its cluster, by `member`; the node's
+ * own labels carry `cluster` (config gives a `discover: cluster` target cluster=<its name>).
+ */
+export function collectClusterStatus(status: ClusterStatus): Collected {
   const out = new SampleList();
   const members = status.items.filter((item) => item !== undefined).slice(0, MAX_MAP_ENTRIES);
   const syncStates = [...new Set(members.map((m) => m.sync_status).filter((s) => s !== undefined))];
@@ -21,7 +24,7 @@ export function collectClusterStatus(status: ClusterStatus, cluster: string): Co
     const member = item.fqdn ?? item.key;
     if (member === undefined || seen.has(member)) continue;
     seen.add(member);
-    const labels = { cluster, member };
+    const labels = { member };
     if (item.health_status !== undefined) out.add(F.clusterMemberUp, item.health_status === null ? 0 : 1, labels);
     const lastSeen = seconds(item.last_seen);
     if (item.last_seen !== undefined && lastSeen === undefined) out.notes.push(`cluster member "${member.slice(0, 64)}" has an unreadable last_seen`);

@@ -10,6 +10,7 @@ export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONCURRENCY = 128;
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_DISCOVERY_INTERVAL_MS = 5 * 60_000;
 
 export interface TlsSettings {
   ca?: string;
@@ -28,8 +29,11 @@ export interface TargetConfig {
   tls: TlsSettings;
   labels: Record<string, string>;
   maxResponseBytes: number;
-  /** Set on a Central Management node whose view of the cluster is read. */
+  /** Set on a Central Management node whose view of the cluster is read and whose members are polled. */
   discover: 'cluster' | undefined;
+  discoveryIntervalMs: number;
+  /** For a member found through a Central Management node: that node's target name. */
+  discoveredBy?: string;
   /** Changes whenever anything above changes (the password included, without revealing it). */
   fingerprint: string;
 }
@@ -92,6 +96,11 @@ function readSecretFile(file: string, path: string, problems: string[]): string 
   }
 }
 
+/** Changes whenever a setting or the password changes, without revealing the password. */
+export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerprint'>, password: string): string {
+  return createHash('sha256').update(JSON.stringify(settings)).update('\0').update(password).digest('hex');
+}
+
 function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[]): TargetConfig {
   const at = (key: string) => `targets[${index}].${key}`;
   const own = raw.password !== undefined || raw.password_file !== undefined;
@@ -126,10 +135,13 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     labels: { ...defaults.labels, ...raw.labels },
     maxResponseBytes: raw.max_response_bytes ?? defaults.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     discover: raw.discover,
+    discoveryIntervalMs: raw.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
   };
-  if (raw.discover && target.labels.cluster !== undefined) problems.push(`${at('labels.cluster')}: cannot be set on a target with discover: cluster (its cluster series carry cluster="${raw.name}")`);
-  const fingerprint = createHash('sha256').update(JSON.stringify(target)).update('\0').update(password).digest('hex');
-  return { ...target, password: new Secret(password), fingerprint };
+  if (raw.discover) {
+    if (target.labels.cluster !== undefined) problems.push(`${at('labels.cluster')}: cannot be set on a target with discover: cluster (its series and its members' carry cluster="${raw.name}")`);
+    target.labels.cluster = raw.name;
+  } else if (raw.discovery_interval !== undefined) problems.push(`${at('discovery_interval')}: only applies to a target with discover: cluster`);
+  return { ...target, password: new Secret(password), fingerprint: fingerprintOf(target, password) };
 }
 
 /** Validates config text; throws ConfigError listing every problem. */

@@ -9,7 +9,7 @@ export const RESERVED_LABELS = new Set([
   'version', 'role', 'period',
 ]);
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 const duration = (min: number, max: number) =>
   z
@@ -74,6 +74,8 @@ export const TargetSchema = z.strictObject({
   url: spsUrl,
   /** `cluster`: the target is a Central Management node; its view of the cluster is exported. */
   discover: z.enum(['cluster'], { error: 'must be "cluster"' }).optional(),
+  /** How often a `discover: cluster` target re-reads its member list. */
+  discovery_interval: duration(1_000, 86_400_000).optional(),
   ...targetSettings,
 });
 

@@ -11,14 +11,17 @@ import { SpsError, type FailureReason } from '../sps/errors.js';
 import { ClusterStatusSchema, DiskFillupPreventionSchema, HealthMonitoringSchema, HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../sps/schemas.js';
 import { collectDiskFillupPrevention, collectHealthMonitoring } from '../collect/appliance-thresholds.js';
 import { collectClusterStatus } from '../collect/cluster-status.js';
+import { readClusterMembers, type ClusterMember } from '../sps/cluster.js';
 
-export type Endpoint = 'health_status' | 'indexer_dashboard' | 'info' | 'health_monitoring' | 'disk_fillup_prevention' | 'cluster_status';
+type DataEndpoint = 'health_status' | 'indexer_dashboard' | 'info' | 'health_monitoring' | 'disk_fillup_prevention' | 'cluster_status';
+/** `cluster_nodes`: the member list a `discover: cluster` target reads every discovery interval. */
+export type Endpoint = DataEndpoint | 'cluster_nodes';
 
 /** Configuration endpoints: read every CONFIG_REFRESH_MS at most; older firmware or a user without the privilege answers 403/404. */
 const CONFIG_ENDPOINTS: ReadonlySet<Endpoint> = new Set(['health_monitoring', 'disk_fillup_prevention']);
 export const CONFIG_REFRESH_MS = 10 * 60_000;
 /** Endpoints whose failure is counted and logged once, but says nothing about whether the node is up. */
-const OPTIONAL_ENDPOINTS: ReadonlySet<Endpoint> = new Set([...CONFIG_ENDPOINTS, 'cluster_status']);
+const OPTIONAL_ENDPOINTS: ReadonlySet<Endpoint> = new Set([...CONFIG_ENDPOINTS, 'cluster_status', 'cluster_nodes']);
 
 export const INFO_REFRESH_MS = 10 * 60_000;
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
@@ -48,7 +51,7 @@ function endpoint<T>(
   };
 }
 
-const ENDPOINTS: Record<Endpoint, EndpointSpec> = {
+const ENDPOINTS: Record<DataEndpoint, EndpointSpec> = {
   health_status: endpoint('/api/health_status', HealthStatusResponseSchema, ({ health_status }) => {
     if (health_status === null) throw new SpsError('no_data', 'the node reports health_status: null');
     return collectHealthStatus(health_status);
@@ -56,10 +59,10 @@ const ENDPOINTS: Record<Endpoint, EndpointSpec> = {
   indexer_dashboard: endpoint('/api/indexer/dashboard', IndexerDashboardSchema, collectIndexerDashboard),
   info: endpoint('/api/info', InfoSchema, collectInfo),
   health_monitoring: endpoint('/api/configuration/management/health_monitoring', HealthMonitoringSchema, collectHealthMonitoring),
-  cluster_status: endpoint('/api/cluster/status', ClusterStatusSchema, (status, _nowMs, target) => collectClusterStatus(status, target.name)),
+  cluster_status: endpoint('/api/cluster/status', ClusterStatusSchema, collectClusterStatus),
   disk_fillup_prevention: endpoint('/api/configuration/management/disk_fillup_prevention', DiskFillupPreventionSchema, collectDiskFillupPrevention),
 };
-const ENDPOINT_ORDER = Object.keys(ENDPOINTS) as Endpoint[];
+const ENDPOINT_ORDER = Object.keys(ENDPOINTS) as DataEndpoint[];
 
 interface Part {
   chunks: Chunks;
@@ -95,11 +98,14 @@ export class NodePoller {
   readonly #configTriedAt = new Map<Endpoint, number>();
   #composed: EncodedChunks | undefined;
   #composedUntil = 0;
+  #discoveryTriedAt = -Infinity;
 
   constructor(
     readonly target: TargetConfig,
     readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** Called with a `discover: cluster` target's member list each time it is read. */
+    private readonly onMembers: (members: ClusterMember[]) => void = () => {},
   ) {
     this.client = new SpsClient({ target, now });
     this.nodeLabels = formatLabels({ node: target.name, ...target.labels });
@@ -137,6 +143,10 @@ export class NodePoller {
         if (NODE_WIDE.has(failure.reason) && !optional) nodeWide = failure;
       }
     }
+    if (!nodeWide && this.target.discover === 'cluster' && started - this.#discoveryTriedAt >= this.target.discoveryIntervalMs) {
+      this.#discoveryTriedAt = started;
+      await this.#discover();
+    }
     this.lastDurationSeconds = (this.now() - started) / 1000;
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');
     if (this.healthOk && !wasHealthy) this.log.info({ logins: this.client.logins }, 'node is up');
@@ -158,7 +168,21 @@ export class NodePoller {
     return this.client.logins !== this.#infoLogins || now - this.#infoAt >= INFO_REFRESH_MS;
   }
 
-  async #read(endpoint: Endpoint): Promise<void> {
+  async #discover(): Promise<void> {
+    let members: ClusterMember[];
+    try {
+      members = await readClusterMembers(this.client);
+    } catch (error) {
+      // The previous member list stays in use: a failed read must not stop the polling of members.
+      return this.#failed('cluster_nodes', error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'));
+    }
+    if (this.#closed) return;
+    this.#endpointUp.set('cluster_nodes', true);
+    this.log.debug({ members: members.length }, 'cluster members read');
+    this.onMembers(members);
+  }
+
+  async #read(endpoint: DataEndpoint): Promise<void> {
     const spec = ENDPOINTS[endpoint];
     const json = await this.client.getJson(spec.path);
     const at = this.now();

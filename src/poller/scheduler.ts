@@ -2,6 +2,8 @@ import type { ExporterConfig, TargetConfig } from '../config/load.js';
 import { stableHash } from '../config/shard.js';
 import { expositionSize, OutputBuffers, renderExposition } from '../exposition/text.js';
 import type { Logger } from '../log.js';
+import type { ClusterMember } from '../sps/cluster.js';
+import { planTargets } from './discovery.js';
 import { NodePoller } from './node.js';
 
 /** Where in its interval a node is polled (0..1): a stable spread from its name. */
@@ -43,17 +45,26 @@ export interface ApplyResult {
   kept: string[];
 }
 
-/** Polls every configured node on its own cadence; keeps nodes whose settings did not change across reloads. */
+type CreateNode = (target: TargetConfig, log: Logger, now: () => number, onMembers: (members: ClusterMember[]) => void) => NodePoller;
+
+/**
+ * Polls every configured node, and every member its Central Management targets list, on its own
+ * cadence; keeps nodes whose settings did not change across reloads and member list changes.
+ */
 export class Scheduler {
   readonly #entries = new Map<string, Scheduled>();
   readonly #gate: Gate;
   readonly #inFlight = new Set<Promise<void>>();
+  /** The member list each `discover: cluster` target last read, by target name. */
+  readonly #members = new Map<string, readonly ClusterMember[]>();
+  readonly #skipNotes = new Set<string>();
+  #configured: readonly TargetConfig[] = [];
   #running = false;
 
   constructor(
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-    private readonly createNode: (target: TargetConfig, log: Logger, now: () => number) => NodePoller = (target, log, now) => new NodePoller(target, log, now),
+    private readonly createNode: CreateNode = (target, log, now, onMembers) => new NodePoller(target, log, now, onMembers),
   ) {
     this.#gate = new Gate(1);
   }
@@ -69,8 +80,29 @@ export class Scheduler {
   /** Brings the polled set in line with `config`. Unchanged nodes keep their session and data. */
   apply(config: ExporterConfig): ApplyResult {
     this.#gate.limit = config.concurrency;
+    this.#configured = config.targets;
+    const discovering = new Set(config.targets.filter((t) => t.discover === 'cluster').map((t) => t.name));
+    for (const name of this.#members.keys()) if (!discovering.has(name)) this.#members.delete(name);
+    return this.#sync();
+  }
+
+  #membersRead(parent: string, members: ClusterMember[]): void {
+    this.#members.set(parent, members);
+    const result = this.#sync();
+    if (result.added.length + result.removed.length + result.changed.length > 0) {
+      this.log.info({ node: parent, added: result.added, removed: result.removed, changed: result.changed }, 'cluster members changed');
+    }
+  }
+
+  #sync(): ApplyResult {
+    const plan = planTargets(this.#configured, this.#members);
+    for (const note of plan.skipped) {
+      if (this.#skipNotes.has(note)) continue;
+      if (this.#skipNotes.size < 1000) this.#skipNotes.add(note);
+      this.log.info(note);
+    }
     const result: ApplyResult = { added: [], removed: [], changed: [], kept: [] };
-    const wanted = new Map(config.targets.map((target) => [target.name, target]));
+    const wanted = new Map(plan.targets.map((target) => [target.name, target]));
     for (const [name, entry] of this.#entries) {
       const target = wanted.get(name);
       if (target?.fingerprint === entry.node.target.fingerprint) result.kept.push(name);
@@ -79,7 +111,7 @@ export class Scheduler {
         this.#remove(name);
       }
     }
-    for (const target of config.targets) {
+    for (const target of plan.targets) {
       if (this.#entries.has(target.name)) continue;
       if (!result.changed.includes(target.name)) result.added.push(target.name);
       this.#add(target);
@@ -118,7 +150,10 @@ export class Scheduler {
   }
 
   #add(target: TargetConfig): void {
-    const node = this.createNode(target, this.log.child({ node: target.name }), this.now);
+    const log = this.log.child(target.discoveredBy ? { node: target.name, cluster: target.discoveredBy } : { node: target.name });
+    const node: NodePoller = this.createNode(target, log, this.now, (members) => {
+      if (this.#entries.get(target.name)?.node === node) this.#membersRead(target.name, members);
+    });
     const now = this.now();
     const entry: Scheduled = { node, timer: undefined, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
     this.#entries.set(target.name, entry);

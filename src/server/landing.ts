@@ -16,7 +16,8 @@ export function renderLanding(version: string, nodes: readonly NodePoller[]): st
     .map((node) => {
       const error = node.lastError ? `${node.lastError.reason} on ${node.lastError.endpoint}: ${node.lastError.message} (${when(node.lastError.at)})` : '';
       const probe = `probe?target=${encodeURIComponent(node.name)}`;
-      return `<tr><td><a href="${escapeHtml(probe)}">${escapeHtml(node.name)}</a></td><td>${escapeHtml(node.target.origin)}</td>` +
+      const source = node.target.discoveredBy === undefined ? 'config' : `member of ${node.target.discoveredBy}`;
+      return `<tr><td><a href="${escapeHtml(probe)}">${escapeHtml(node.name)}</a></td><td>${escapeHtml(node.target.origin)}</td><td>${escapeHtml(source)}</td>` +
         `<td class="${node.healthOk ? 'up' : 'down'}">${node.healthOk ? 'up' : 'down'}</td><td>${when(node.lastSuccessAt)}</td><td>${escapeHtml(error)}</td></tr>`;
     })
     .join('\n');
@@ -28,7 +29,7 @@ export function renderLanding(version: string, nodes: readonly NodePoller[]): st
 <p>Prometheus exporter for One Identity Safeguard for Privileged Sessions. Version ${escapeHtml(version)}.</p>
 <ul><li><a href="metrics">Metrics</a> (all nodes)</li><li>Per node: <code>probe?target=NAME</code></li><li><a href="-/healthy">Health</a></li><li><a href="-/ready">Readiness</a></li></ul>
 <h2>Nodes (${nodes.length})</h2>
-<table><thead><tr><th>Name</th><th>URL</th><th>Up</th><th>Last success</th><th>Last error</th></tr></thead>
+<table><thead><tr><th>Name</th><th>URL</th><th>From</th><th>Up</th><th>Last success</th><th>Last error</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

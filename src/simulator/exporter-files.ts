@@ -18,8 +18,15 @@ export function writeExporterFiles(fleet: Fleet, dir: string, interval: string, 
       tls: { ca_file: join(root, 'ca.pem') },
       labels: { environment: 'simulated' },
     },
-    // The first node is the fleet's Central Management node (it serves /api/cluster/status).
-    targets: fleet.nodes.map((node) => ({ name: node.name, url: node.url, ...(node.index === 0 ? { discover: 'cluster' } : {}), labels: { scenario: node.scenario } })),
+    // The first node is the fleet's Central Management node. A simulated cluster is polled through
+    // it alone: the exporter finds the other nodes as its members.
+    // (Its members inherit its labels, so a cluster's has no scenario label.)
+    targets: (fleet.isCluster ? fleet.nodes.slice(0, 1) : fleet.nodes).map((node) => ({
+      name: node.name,
+      url: node.url,
+      ...(node.index === 0 ? { discover: 'cluster' } : {}),
+      ...(fleet.isCluster ? {} : { labels: { scenario: node.scenario } }),
+    })),
   };
   const file = join(root, 'exporter.yaml');
   writeFileSync(file, `# Written by the sps-exporter simulator for its fleet.\n${stringify(config)}`);

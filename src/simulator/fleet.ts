@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createListener, type AddressInfo, type Server as Listener } from 'node:net';
 import { LOOPBACK_HOSTS, TestCa, type KeyPair } from './certs.js';
-import { clusterStatus, diskFillupPrevention, healthMonitoring, healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
+import { clusterKey, clusterNode, clusterNodes, clusterStatus, diskFillupPrevention, FQDN_SUFFIX, healthMonitoring, healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
 
 export const SESSION_IDLE_MS = 20 * 60_000;
 
@@ -21,6 +21,13 @@ export interface FleetOptions {
   advertiseHost?: string;
   /** Node i listens on basePort + i; 0 gives every node a free port. */
   basePort?: number;
+  /**
+   * Cluster mode: node i listens on loopback address 127.0.x.y (i + 1) at one shared port, and the
+   * first node, the Central Management node, lists them all as its cluster members (on Linux, every
+   * 127.x.y.z address is the loopback). Without it, nodes share 127.0.0.1 on ports of their own and
+   * the first node's cluster is just itself.
+   */
+  cluster?: boolean;
   username?: string;
   password?: string;
   idleTimeoutMs?: number;
@@ -32,7 +39,10 @@ export interface FleetOptions {
 }
 
 export interface SimNode extends SimNodeModel {
+  address: string;
   port: number;
+  /** Listed by the Central Management node (see Fleet.leaveCluster). */
+  inCluster: boolean;
   url: string;
   logins: number;
   failedLogins: number;
@@ -44,6 +54,13 @@ export interface SimNode extends SimNodeModel {
 }
 
 const WRONG_PASSWORD_SUFFIX = '-but-not-this-one';
+export const MAX_CLUSTER_NODES = 1000;
+
+/** 127.0.0.1 for node 0, 127.0.0.2 for node 1, ... 127.0.1.0 for node 255. */
+export function loopbackAddress(index: number): string {
+  const n = index + 1;
+  return `127.0.${n >> 8}.${n & 255}`;
+}
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -71,6 +88,8 @@ export class Fleet {
   #https: Server | undefined;
   readonly #options: Required<Pick<FleetOptions, 'idleTimeoutMs' | 'slowMs' | 'flapPeriodMs' | 'now'>>;
   readonly #byPort = new Map<number, SimNode>();
+  readonly #byAddress = new Map<string, SimNode>();
+  readonly #cluster: boolean;
   /** Connections open right now, across the fleet. */
   openConnections = 0;
 
@@ -79,6 +98,7 @@ export class Fleet {
     this.caPem = caPem;
     this.username = options.username ?? 'monitoring';
     this.password = options.password ?? 'simulated-password';
+    this.#cluster = options.cluster ?? false;
     this.#options = { idleTimeoutMs: options.idleTimeoutMs ?? SESSION_IDLE_MS, slowMs: options.slowMs ?? 3_000, flapPeriodMs: options.flapPeriodMs ?? 60_000, now };
     const startedAt = now();
     this.nodes = options.nodes.map((spec, index) => ({
@@ -86,7 +106,9 @@ export class Fleet {
       index,
       scenario: spec.scenario ?? 'healthy',
       startedAt,
+      address: '',
       port: 0,
+      inCluster: index === 0 || (options.cluster ?? false),
       url: '',
       logins: 0,
       failedLogins: 0,
@@ -97,10 +119,15 @@ export class Fleet {
   }
 
   static async start(options: FleetOptions): Promise<Fleet> {
+    if (options.cluster && (options.nodes.length > MAX_CLUSTER_NODES || options.advertiseHost !== undefined || (options.host ?? '127.0.0.1') !== '127.0.0.1')) {
+      throw new Error(`a simulated cluster has at most ${MAX_CLUSTER_NODES} nodes on loopback addresses (no advertise host, host 127.0.0.1)`);
+    }
     let tls = options.tls;
     if (!tls) {
       const ca = new TestCa('sps-exporter simulator CA');
-      const hosts = options.advertiseHost ? [...LOOPBACK_HOSTS, options.advertiseHost] : LOOPBACK_HOSTS;
+      const hosts = [...LOOPBACK_HOSTS, `*${FQDN_SUFFIX}`];
+      if (options.advertiseHost) hosts.push(options.advertiseHost);
+      if (options.cluster) hosts.push(...options.nodes.map((_, index) => loopbackAddress(index)));
       tls = { ...ca.issue({ commonName: 'sps-simulator', hosts }), caPem: ca.certPem };
     }
     const fleet = new Fleet(options, tls.caPem);
@@ -118,14 +145,17 @@ export class Fleet {
           https.emit('connection', socket);
         });
         fleet.#listeners.push(listener);
+        const port = options.cluster ? (node.index === 0 ? options.basePort ?? 0 : fleet.nodes[0]!.port) : options.basePort ? options.basePort + node.index : 0;
+        node.address = options.cluster ? loopbackAddress(node.index) : host;
         await new Promise<void>((resolve, reject) => {
           listener.once('error', reject);
-          listener.listen(options.basePort ? options.basePort + node.index : 0, host, resolve);
+          listener.listen(port, node.address, resolve);
         });
         node.port = (listener.address() as AddressInfo).port;
-        const name = options.advertiseHost ?? host;
+        const name = options.advertiseHost ?? node.address;
         node.url = `https://${name.includes(':') ? `[${name}]` : name}:${node.port}`;
         fleet.#byPort.set(node.port, node);
+        fleet.#byAddress.set(node.address, node);
       }
     } catch (error) {
       await fleet.close();
@@ -134,8 +164,24 @@ export class Fleet {
     return fleet;
   }
 
+  /** True in cluster mode: the first node's members are the whole fleet. */
+  get isCluster(): boolean {
+    return this.#cluster;
+  }
+
   node(name: string): SimNode | undefined {
     return this.nodes.find((node) => node.name === name);
+  }
+
+  /** Takes a node out of the Central Management node's lists (it keeps answering, as a node that left would). */
+  leaveCluster(name: string): void {
+    const node = this.node(name);
+    if (node && node.index !== 0) node.inCluster = false;
+  }
+
+  joinCluster(name: string): void {
+    const node = this.node(name);
+    if (node && (this.#cluster || node.index === 0)) node.inCluster = true;
   }
 
   async close(): Promise<void> {
@@ -145,7 +191,7 @@ export class Fleet {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    const node = this.#byPort.get(req.socket.localPort ?? 0);
+    const node = this.#cluster ? this.#byAddress.get(req.socket.localAddress ?? '') : this.#byPort.get(req.socket.localPort ?? 0);
     if (!node) return spsError(res, 404, 'NotFound', 'No such node', req.url ?? '/');
     node.requests++;
     const delay = node.scenario === 'slow' ? this.#options.slowMs : 0;
@@ -167,7 +213,13 @@ export class Fleet {
     }
     if (path === '/api/health_status') return json(res, 200, node.scenario === 'malformed_json' ? MALFORMED_JSON : healthStatus(node, now));
     if (path === '/api/indexer/dashboard') return json(res, 200, indexerDashboard(node));
-    if (path === '/api/cluster/status' && node.index === 0) return json(res, 200, clusterStatus(this.nodes, now));
+    if (path.startsWith('/api/cluster/') && node.index === 0) {
+      const members = this.nodes.filter((n) => n.inCluster);
+      if (path === '/api/cluster/status') return json(res, 200, clusterStatus(members, now));
+      if (path === '/api/cluster/nodes') return json(res, 200, clusterNodes(members));
+      const member = members.find((n) => path === `/api/cluster/nodes/${clusterKey(n)}`);
+      if (member) return json(res, 200, clusterNode(member));
+    }
     if (node.scenario !== 'legacy_firmware') {
       if (path === '/api/configuration/management/health_monitoring') return json(res, 200, healthMonitoring(node));
       if (path === '/api/configuration/management/disk_fillup_prevention') return json(res, 200, diskFillupPrevention(node));

@@ -16,6 +16,9 @@ const USAGE = `usage: npm run simulator -- [flags]
   --name-prefix P        node names are P1, P2, ... (default sps-)
   --scenarios A,B,...    scenarios assigned to the nodes in turn (default healthy)
                          one of: ${SCENARIOS.join(', ')}
+  --cluster              one SPS cluster: node i on 127.0.0.(i+1) at one shared port, the first
+                         node its Central Management node listing the others as members
+                         (the written exporter.yaml lists only that node: the rest are discovered)
   --config FILE          YAML with host, port, username, password and nodes: [{name, scenario}]
   --write-config DIR     write DIR/exporter.yaml, DIR/ca.pem and DIR/password for the exporter
   --interval DURATION    poll interval written into exporter.yaml (default 10s)
@@ -30,6 +33,7 @@ const FileSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).optional(),
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
+  cluster: z.boolean().optional(),
   nodes: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(), scenario: scenario.optional() })).min(1),
 });
 
@@ -43,6 +47,7 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
       'advertise-host': { type: 'string' },
       'name-prefix': { type: 'string' },
       scenarios: { type: 'string', default: 'healthy' },
+      cluster: { type: 'boolean', default: false },
       config: { type: 'string' },
       'write-config': { type: 'string' },
       interval: { type: 'string', default: '10s' },
@@ -66,13 +71,14 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
     password: process.env.SPS_SIMULATOR_PASSWORD,
     advertiseHost: values['advertise-host'],
     namePrefix: values['name-prefix'],
+    cluster: values.cluster,
   };
   if (values.config) {
     const parsed = FileSchema.safeParse(parse(readFileSync(values.config, 'utf8')));
     if (!parsed.success) throw new Error(`${values.config}: ${z.prettifyError(parsed.error)}`);
     const file = parsed.data;
     return {
-      fleet: { ...common, host: file.host, basePort: file.port, username: file.username, password: file.password ?? common.password, nodes: file.nodes },
+      fleet: { ...common, cluster: file.cluster ?? common.cluster, host: file.host, basePort: file.port, username: file.username, password: file.password ?? common.password, nodes: file.nodes },
       writeConfig: values['write-config'],
       interval: values.interval,
     };

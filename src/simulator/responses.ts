@@ -179,13 +179,34 @@ export function diskFillupPrevention(node: SimNodeModel): object {
  * nodes are down (health_status null, last seen an hour before the fleet started); legacy firmware
  * has no sync_status, as 6.x does not.
  */
-export function clusterStatus(nodes: readonly SimNodeModel[], nowMs: number): object {
+export const FQDN_SUFFIX = '.sps.example';
+export const clusterKey = (node: SimNodeModel) => `00000000-0000-4000-8000-${String(node.index).padStart(12, '0')}`;
+const roles = (node: SimNodeModel) => (node.index === 0 ? ['central-management'] : []);
+
+/** /api/cluster/nodes on the Central Management node. */
+export function clusterNodes(members: readonly SimNodeModel[]): object {
   return {
-    items: nodes.map((node) => {
+    items: members.map((node) => ({ key: clusterKey(node), meta: { href: `/api/cluster/nodes/${clusterKey(node)}` } })),
+    meta: { first: '/api/cluster/nodes', href: '/api/cluster/nodes', parent: '/api/cluster' },
+  };
+}
+
+/** /api/cluster/nodes/<key>: the shape the seeds show for a joined node. */
+export function clusterNode(node: SimNodeModel & { address: string }): object {
+  return {
+    body: { address: node.address, roles: roles(node) },
+    key: clusterKey(node),
+    meta: { href: `/api/cluster/nodes/${clusterKey(node)}`, parent: '/api/cluster/nodes', remaining_seconds: 28800 },
+  };
+}
+
+export function clusterStatus(members: readonly SimNodeModel[], nowMs: number): object {
+  return {
+    items: members.map((node) => {
       const down = node.scenario === 'hang';
       const item: Record<string, unknown> = {
-        key: `00000000-0000-4000-8000-${String(node.index).padStart(12, '0')}`,
-        fqdn: `${node.name}.sps.example`,
+        key: clusterKey(node),
+        fqdn: `${node.name}${FQDN_SUFFIX}`,
         last_seen: new Date(down ? node.startedAt - 3_600_000 : nowMs).toISOString(),
         configuration_sync: {
           last_updated: new Date(node.startedAt).toISOString(),

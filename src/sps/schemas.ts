@@ -133,7 +133,17 @@ export const ClusterStatusSchema = z.object({
   ),
 });
 
+/** /api/cluster/nodes on a Central Management node: the members' keys. */
+export const ClusterNodesSchema = z.object({ items: z.array(lenient(z.object({ key: str }))) });
+
+/** /api/cluster/nodes/<key>: where the member is and what it does. */
+export const ClusterNodeSchema = z.object({
+  body: z.object({ address: z.string(), roles: lenient(z.array(lenient(z.string()))) }),
+});
+
 export type ClusterStatus = z.output<typeof ClusterStatusSchema>;
+export type ClusterNodes = z.output<typeof ClusterNodesSchema>;
+export type ClusterNode = z.output<typeof ClusterNodeSchema>;
 export type HealthMonitoring = z.output<typeof HealthMonitoringSchema>;
 export type DiskFillupPrevention = z.output<typeof DiskFillupPreventionSchema>;
 export type HealthStatus = z.output<typeof HealthStatusSchema>;

@@ -28,13 +28,13 @@ const status = {
   ],
 };
 
-const collect = (raw: unknown) => collectClusterStatus(ClusterStatusSchema.parse(raw), 'dc1');
+const collect = (raw: unknown) => collectClusterStatus(ClusterStatusSchema.parse(raw));
 
 describe('collectClusterStatus', () => {
   it('maps each member: up from health_status, last seen, sync status per value seen, warnings', () => {
     const { samples, notes } = collect(status);
-    const cm = { cluster: 'dc1', member: 'sps-cm.example.com' };
-    const two = { cluster: 'dc1', member: 'sps-2.example.com' };
+    const cm = { member: 'sps-cm.example.com' };
+    const two = { member: 'sps-2.example.com' };
     expect(valueOf(samples, 'sps_cluster_member_up', cm)).toBe(1);
     expect(valueOf(samples, 'sps_cluster_member_up', two)).toBe(0);
     expect(valueOf(samples, 'sps_cluster_member_last_seen_timestamp_seconds', cm)).toBe(Date.parse('2026-11-24T10:00:00Z') / 1000);
@@ -49,7 +49,7 @@ describe('collectClusterStatus', () => {
 
   it('handles the 6.x shape without sync_status, naming a member by its key when it has no fqdn', () => {
     const { samples } = collect(status);
-    const old = { cluster: 'dc1', member: 'c0ffee' };
+    const old = { member: 'c0ffee' };
     expect(valueOf(samples, 'sps_cluster_member_up', old)).toBe(1);
     expect(samples.filter((s) => s.labels?.member === 'c0ffee').map((s) => s.family.name).sort()).toEqual(['sps_cluster_member_up']);
   });

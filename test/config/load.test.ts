@@ -141,13 +141,18 @@ targets:
     ]);
   });
 
-  it('accepts discover: cluster on a target, but not a cluster label beside it', () => {
-    const ok = parseConfig(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster }]`, 't', {});
+  it('accepts discover: cluster on a target, labels it cluster=<its name>, and refuses a cluster label beside it', () => {
+    const ok = parseConfig(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { site: x } }]`, 't', {});
     expect(ok.targets[0]!.discover).toBe('cluster');
+    expect(ok.targets[0]!.labels).toEqual({ site: 'x', cluster: 'cm' });
+    expect(ok.targets[0]!.discoveryIntervalMs).toBe(300_000);
+    expect(parseConfig(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, discovery_interval: 1m }]`, 't', {}).targets[0]!.discoveryIntervalMs).toBe(60_000);
     expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { cluster: x } }]`)).toEqual([
-      'targets[0].labels.cluster: cannot be set on a target with discover: cluster (its cluster series carry cluster="cm")',
+      'targets[0].labels.cluster: cannot be set on a target with discover: cluster (its series and its members\' carry cluster="cm")',
     ]);
     expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: everything }]`)).toEqual(['targets[0].discover: must be "cluster"']);
+    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discovery_interval: 1m }]`)).toEqual(['targets[0].discovery_interval: only applies to a target with discover: cluster']);
+    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, discovery_interval: 0s }]`)).toEqual(['targets[0].discovery_interval: "0s" must be between 1000ms and 86400000ms']);
   });
 
   it('keeps $$ as a literal dollar', () => {
