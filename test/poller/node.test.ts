@@ -5,6 +5,8 @@ import { Fleet } from '../../src/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { ClusterMember } from '../../src/sps/cluster.js';
 
 let fleet: Fleet;
 let now = Date.now();
@@ -28,12 +30,13 @@ function poller(name: string): NodePoller {
 }
 
 /** A poller for node "good" pointed at a local HTTPS server with this handler instead of the fleet. */
-async function pollerAgainst(handler: Handler): Promise<{ server: LocalServer; p: NodePoller }> {
+async function pollerAgainst(handler: Handler, targetExtra: Record<string, unknown> = {}, onMembers?: (members: ClusterMember[]) => void): Promise<{ server: LocalServer; p: NodePoller }> {
   const server = await startHttps(handler);
   servers.push(server);
-  const target = { ...fleetTarget(fleet, 'good'), origin: server.url };
+  const doc = { targets: [{ name: 'good', url: server.url, username: fleet.username, password: fleet.password, timeout: '5s', ...targetExtra }] };
+  const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;
-  const p = new NodePoller(target, silentLog, clock);
+  const p = new NodePoller(target, silentLog, clock, onMembers);
   pollers.push(p);
   return { server, p };
 }
@@ -181,23 +184,71 @@ describe('NodePoller', () => {
     }
   });
 
-  it('reads the Central Management node\'s view of its cluster when the target says discover: cluster', async () => {
-    const target = { ...fleetTarget(fleet, 'good'), discover: 'cluster' as const };
-    const p = new NodePoller(target, silentLog, clock);
-    pollers.push(p);
-    await p.poll();
-    const out = text(p);
-    expect(lines(out, 'sps_cluster_member_up').sort()).toEqual(
-      fleet.nodes.map((n) => `sps_cluster_member_up{node="good",cluster="good",member="${n.name}.sps.example"} 1`).sort(),
-    );
-    expect(lines(out, 'sps_cluster_member_last_seen_timestamp_seconds')).toHaveLength(fleet.nodes.length);
-    expect(out).toContain('sps_cluster_member_sync_status{node="good",cluster="good",member="locked.sps.example",status="synced"} 1');
-    expect(out).toContain('sps_endpoint_up{node="good",endpoint="cluster_status"} 1');
+  it('reads the Central Management node\'s view of its cluster and its member list when the target says discover: cluster', async () => {
+    const cluster = await Fleet.start({ nodes: [{ name: 'cm' }, { name: 'm1' }, { name: 'm2', scenario: 'hang' }], cluster: true, now: clock });
+    try {
+      const target = parseConfig(
+        JSON.stringify({ targets: [{ name: 'cm', url: cluster.nodes[0]!.url, username: cluster.username, password: cluster.password, discover: 'cluster', interval: '30s', discovery_interval: '5m' }] }),
+        't',
+        {},
+      ).targets[0]!;
+      target.tls.ca = cluster.caPem;
+      const found: ClusterMember[][] = [];
+      const p = new NodePoller(target, silentLog, clock, (members) => found.push(members));
+      pollers.push(p);
+      await p.poll();
+      const out = text(p);
+      expect(lines(out, 'sps_cluster_member_up')).toEqual([
+        'sps_cluster_member_up{node="cm",cluster="cm",member="cm.sps.example"} 1',
+        'sps_cluster_member_up{node="cm",cluster="cm",member="m1.sps.example"} 1',
+        'sps_cluster_member_up{node="cm",cluster="cm",member="m2.sps.example"} 0',
+      ]);
+      expect(lines(out, 'sps_cluster_member_last_seen_timestamp_seconds')).toHaveLength(3);
+      expect(out).toContain('sps_cluster_member_sync_status{node="cm",cluster="cm",member="m1.sps.example",status="synced"} 1');
+      expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",endpoint="cluster_status"} 1');
+      expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",endpoint="cluster_nodes"} 1');
+      expect(found).toEqual([
+        [
+          { key: '00000000-0000-4000-8000-000000000000', address: '127.0.0.1', roles: ['central-management'], fqdn: 'cm.sps.example' },
+          { key: '00000000-0000-4000-8000-000000000001', address: '127.0.0.2', roles: [], fqdn: 'm1.sps.example' },
+          { key: '00000000-0000-4000-8000-000000000002', address: '127.0.0.3', roles: [], fqdn: 'm2.sps.example' },
+        ],
+      ]);
+      // The member list is read once per discovery interval, the status on every poll.
+      now += 30_000;
+      await p.poll();
+      expect(found).toHaveLength(1);
+      cluster.leaveCluster('m2');
+      now += 5 * 60_000;
+      await p.poll();
+      expect(found.at(-1)!.map((m) => m.fqdn)).toEqual(['cm.sps.example', 'm1.sps.example']);
+      expect(cluster.nodes[0]!.logins).toBe(1);
+    } finally {
+      await cluster.close();
+    }
     // A node that is not a Central Management node is not asked.
     const plain = new NodePoller(fleetTarget(fleet, 'broken'), silentLog, clock);
     pollers.push(plain);
     await plain.poll();
-    expect(text(plain)).not.toContain('cluster_status');
+    expect(text(plain)).not.toContain('cluster_');
+  });
+
+  it('keeps the previous member list when the list cannot be read, counting the failure without marking the node down', async () => {
+    const found: ClusterMember[][] = [];
+    const { p } = await pollerAgainst((req, res) => {
+      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
+      if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
+      if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
+      if (req.url === '/api/cluster/nodes/k1') return sendJson(res, 200, { body: { address: '10.0.0.1', roles: [] } });
+      if (req.url === '/api/cluster/nodes/k2') return sendJson(res, 200, { body: { roles: [] } }); // no address: the whole list is unusable
+      return sendJson(res, 404, {});
+    }, { discover: 'cluster' }, (members) => found.push(members));
+    await p.poll();
+    const out = text(p);
+    expect(found).toEqual([]);
+    expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good",cluster="good"} 1']);
+    expect(out).toContain('sps_endpoint_up{node="good",cluster="good",endpoint="cluster_nodes"} 0');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="good",cluster="good",endpoint="cluster_nodes",reason="parse"} 1');
   });
 
   it('puts configured labels on every series of the node', async () => {

@@ -3,6 +3,7 @@ import { parseConfig, type ExporterConfig, type TargetConfig } from '../../src/c
 import type { NodePoller } from '../../src/poller/node.js';
 import { phaseOf, Scheduler } from '../../src/poller/scheduler.js';
 import { silentLog } from '../helpers/targets.js';
+import type { ClusterMember } from '../../src/sps/cluster.js';
 
 /** A node whose polls are recorded and may be held open by the test. */
 class FakeNode {
@@ -12,7 +13,7 @@ class FakeNode {
   closed = false;
   hang = false;
   #release: (() => void)[] = [];
-  constructor(readonly target: TargetConfig, readonly log = silentLog) {}
+  constructor(readonly target: TargetConfig, readonly onMembers: (members: ClusterMember[]) => void = () => {}, readonly log = silentLog) {}
   get name() {
     return this.target.name;
   }
@@ -38,8 +39,8 @@ const config = (names: string[], extra = '', concurrency = 100): ExporterConfig 
   parseConfig(JSON.stringify({ concurrency, defaults: { interval: '10s', username: 'u', password: 'p' }, targets: names.map((name) => ({ name, url: `https://${name}.example.com` })) }).replace('"p"', `"p${extra}"`), 't', {});
 
 let made: Map<string, FakeNode[]>;
-const scheduler = () => new Scheduler(silentLog, Date.now, (target) => {
-  const node = new FakeNode(target);
+const scheduler = () => new Scheduler(silentLog, Date.now, (target, _log, _now, onMembers) => {
+  const node = new FakeNode(target, onMembers);
   made.set(target.name, [...(made.get(target.name) ?? []), node]);
   return node as unknown as NodePoller;
 });
@@ -127,6 +128,41 @@ describe('Scheduler', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(nodeOf('new').polls).toHaveLength(1);
     expect(made.get('drop')![0]!.polls).toHaveLength(1);
+    await s.stop();
+  });
+
+  it('polls the members a Central Management node lists, follows joins and leaves, and keeps the members that stay', async () => {
+    const clusterConfig = (password = 'p') =>
+      parseConfig(JSON.stringify({ defaults: { interval: '10s', username: 'u', password }, targets: [{ name: 'cm', url: 'https://10.0.0.1', discover: 'cluster' }, { name: 'other', url: 'https://10.0.0.9' }] }), 't', {});
+    const member = (n: number): ClusterMember => ({ key: `k${n}`, address: `10.0.0.${n}`, roles: n === 1 ? ['central-management'] : [], fqdn: `sps${n}.example.com` });
+    const s = scheduler();
+    s.apply(clusterConfig());
+    s.start();
+    const names = () => s.nodes.map((n) => n.name);
+    expect(names()).toEqual(['cm', 'other']);
+    nodeOf('cm').onMembers([member(1), member(2), member(3), member(9)]);
+    expect(names()).toEqual(['cm', 'other', 'sps2.example.com', 'sps3.example.com']);
+    expect(nodeOf('sps2.example.com').target).toMatchObject({ origin: 'https://10.0.0.2', labels: { cluster: 'cm' }, discoveredBy: 'cm' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(nodeOf('sps3.example.com').polls).toHaveLength(1);
+    const two = nodeOf('sps2.example.com');
+    // sps3 leaves, sps4 joins: sps2 keeps its poller (and so its session).
+    nodeOf('cm').onMembers([member(1), member(2), member(4)]);
+    expect(names()).toEqual(['cm', 'other', 'sps2.example.com', 'sps4.example.com']);
+    expect(nodeOf('sps2.example.com')).toBe(two);
+    expect(made.get('sps3.example.com')![0]!.closed).toBe(true);
+    expect(s.renderAll().body.toString()).not.toContain('sps3');
+    // A reload that changes nothing keeps members; a new password reaches them; a list from a replaced poller is ignored.
+    expect(s.apply(clusterConfig()).kept).toEqual(['cm', 'other', 'sps2.example.com', 'sps4.example.com']);
+    const oldCm = nodeOf('cm');
+    expect(s.apply(clusterConfig('new')).changed).toEqual(['cm', 'other', 'sps2.example.com', 'sps4.example.com']);
+    oldCm.onMembers([member(1)]);
+    expect(names()).toContain('sps2.example.com');
+    // Without discover: cluster, the members go.
+    const plain = clusterConfig('new');
+    plain.targets[0] = { ...plain.targets[0]!, discover: undefined, fingerprint: 'plain' };
+    expect(s.apply(plain).removed).toEqual(['sps2.example.com', 'sps4.example.com']);
+    expect(names().sort()).toEqual(['cm', 'other']);
     await s.stop();
   });
 

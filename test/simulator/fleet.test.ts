@@ -99,3 +99,58 @@ describe('Fleet', () => {
     expect(SCENARIOS).toEqual(expect.arrayContaining(['healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json']));
   });
 });
+
+describe('Fleet in cluster mode', () => {
+  let fleet: Fleet;
+  beforeAll(async () => {
+    fleet = await Fleet.start({ nodes: [{ name: 'cm' }, { name: 'one' }, { name: 'two', scenario: 'hang' }], cluster: true });
+  });
+  afterAll(() => fleet.close());
+
+  async function session(url: string) {
+    const client = new Client(url, { connect: { ca: fleet.caPem } });
+    const authorization = `Basic ${Buffer.from(`${fleet.username}:${fleet.password}`).toString('base64')}`;
+    const login = await client.request({ method: 'GET', path: '/api/authentication', headers: { authorization } });
+    await login.body.dump();
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    return {
+      get: async (path: string) => {
+        const res = await client.request({ method: 'GET', path, headers: { cookie } });
+        return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
+      },
+      close: () => client.close(),
+    };
+  }
+
+  it('puts every node on its own loopback address at one port, each answering as itself', async () => {
+    expect(fleet.nodes.map((n) => n.url)).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3'].map((a) => `https://${a}:${fleet.nodes[0]!.port}`));
+    const one = await session(fleet.node('one')!.url);
+    expect((await one.get('/api/health_status')).status).toBe(200);
+    await one.close();
+    expect(fleet.nodes.map((n) => n.logins)).toEqual([0, 1, 0]);
+  });
+
+  it('lists the members on the Central Management node in the seeds\' shapes, one of them down, and follows leaves and joins', async () => {
+    const cm = await session(fleet.nodes[0]!.url);
+    try {
+      const list = (await cm.get('/api/cluster/nodes')).json as { items: { key: string; meta: { href: string } }[] };
+      expect(list.items).toHaveLength(3);
+      const member = await cm.get(list.items[1]!.meta.href);
+      expect(member.json).toMatchObject({ body: { address: '127.0.0.2', roles: [] }, key: list.items[1]!.key });
+      expect(((await cm.get(list.items[0]!.meta.href)).json as { body: { roles: string[] } }).body.roles).toEqual(['central-management']);
+      const status = (await cm.get('/api/cluster/status')).json as { items: { fqdn: string; health_status: unknown }[] };
+      expect(status.items.map((i) => `${i.fqdn} ${i.health_status === null ? 'down' : 'up'}`)).toEqual(['cm.sps.example up', 'one.sps.example up', 'two.sps.example down']);
+      fleet.leaveCluster('one');
+      expect(((await cm.get('/api/cluster/nodes')).json as { items: unknown[] }).items).toHaveLength(2);
+      expect((await cm.get(list.items[1]!.meta.href)).status).toBe(404);
+      fleet.joinCluster('one');
+      expect(((await cm.get('/api/cluster/status')).json as { items: unknown[] }).items).toHaveLength(3);
+      // Members do not answer for the cluster.
+      const one = await session(fleet.node('one')!.url);
+      expect((await one.get('/api/cluster/nodes')).status).toBe(404);
+      await one.close();
+    } finally {
+      await cm.close();
+    }
+  });
+});
