@@ -143,7 +143,7 @@ export class NodePoller {
         if (NODE_WIDE.has(failure.reason) && !optional) nodeWide = failure;
       }
     }
-    if (!nodeWide && this.target.discover === 'cluster' && started - this.#discoveryTriedAt >= this.target.discoveryIntervalMs) {
+    if (!nodeWide && this.#discoveryDue(started)) {
       this.#discoveryTriedAt = started;
       await this.#discover();
     }
@@ -162,6 +162,11 @@ export class NodePoller {
   async close(): Promise<void> {
     this.#closed = true;
     await this.client.close();
+  }
+
+  /** Due at the last poll before a discovery interval has passed, so reads are never further apart than that. */
+  #discoveryDue(now: number): boolean {
+    return this.target.discover === 'cluster' && now - this.#discoveryTriedAt + this.target.intervalMs > this.target.discoveryIntervalMs;
   }
 
   #infoDue(now: number): boolean {

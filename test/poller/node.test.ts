@@ -214,12 +214,14 @@ describe('NodePoller', () => {
           { key: '00000000-0000-4000-8000-000000000002', address: '127.0.0.3', roles: [], fqdn: 'm2.sps.example' },
         ],
       ]);
-      // The member list is read once per discovery interval, the status on every poll.
-      now += 30_000;
-      await p.poll();
+      // The member list is read at least once per discovery interval (5m: every tenth 30 s poll), the status on every poll.
+      for (let i = 1; i < 10; i++) {
+        now += 30_000;
+        await p.poll();
+      }
       expect(found).toHaveLength(1);
       cluster.leaveCluster('m2');
-      now += 5 * 60_000;
+      now += 30_000;
       await p.poll();
       expect(found.at(-1)!.map((m) => m.fqdn)).toEqual(['cm.sps.example', 'm1.sps.example']);
       expect(cluster.nodes[0]!.logins).toBe(1);
