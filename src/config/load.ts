@@ -87,13 +87,22 @@ function interpolate(text: string, path: string, env: NodeJS.ProcessEnv, problem
   });
 }
 
-function readSecretFile(file: string, path: string, problems: string[]): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    problems.push(`${path}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    return '';
+/** Files read during one load, by path: a thousand targets sharing a CA file hold one copy of it. */
+type FileCache = Map<string, string | NodeJS.ErrnoException>;
+
+function readSecretFile(file: string, path: string, problems: string[], cache: FileCache): string {
+  let content = cache.get(file);
+  if (content === undefined) {
+    try {
+      content = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      content = error as NodeJS.ErrnoException;
+    }
+    cache.set(file, content);
   }
+  if (typeof content === 'string') return content;
+  problems.push(`${path}: cannot read ${file} (${content.code ?? 'error'})`);
+  return '';
 }
 
 /** Changes whenever a setting or the password changes, without revealing the password. */
@@ -101,7 +110,7 @@ export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerp
   return createHash('sha256').update(JSON.stringify(settings)).update('\0').update(password).digest('hex');
 }
 
-function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[]): TargetConfig {
+function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): TargetConfig {
   const at = (key: string) => `targets[${index}].${key}`;
   const own = raw.password !== undefined || raw.password_file !== undefined;
   const secretFrom = own ? raw : defaults;
@@ -110,7 +119,7 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     problems.push(`${secretPath}: set password or password_file, not both`);
   }
   let password = '';
-  if (secretFrom.password_file !== undefined) password = readSecretFile(secretFrom.password_file, `${secretPath}_file`, problems);
+  if (secretFrom.password_file !== undefined) password = readSecretFile(secretFrom.password_file, `${secretPath}_file`, problems, files);
   else if (secretFrom.password !== undefined) password = interpolate(secretFrom.password, secretPath, env, problems);
   else problems.push(`${at('password')}: is required (set password_file or password here or in defaults)`);
 
@@ -120,7 +129,7 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
 
   const tlsRaw = { ...defaults.tls, ...raw.tls };
   let ca: string | undefined;
-  if (tlsRaw.ca_file !== undefined) ca = readSecretFile(tlsRaw.ca_file, at('tls.ca_file'), problems);
+  if (tlsRaw.ca_file !== undefined) ca = readSecretFile(tlsRaw.ca_file, at('tls.ca_file'), problems, files);
   const intervalMs = raw.interval ?? defaults.interval ?? DEFAULT_INTERVAL_MS;
   const timeoutMs = raw.timeout ?? defaults.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
   if (timeoutMs > intervalMs) problems.push(`${at('timeout')}: must not be longer than the interval`);
@@ -158,7 +167,8 @@ export function parseConfig(text: string, source: string, { env = process.env, s
   const defaults = result.data.defaults ?? {};
   const shard = shardFlag ?? result.data.shard;
   // Secrets of other shards' targets are read too: every replica validates the whole config alike.
-  const targets = result.data.targets.map((raw, index) => resolveTarget(raw, defaults, index, env, problems));
+  const files: FileCache = new Map();
+  const targets = result.data.targets.map((raw, index) => resolveTarget(raw, defaults, index, env, problems, files));
   if (problems.length > 0) throw new ConfigError(problems, source);
   return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)) };
 }

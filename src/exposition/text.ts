@@ -56,64 +56,72 @@ class FamilySlots {
 
 const slots = new FamilySlots();
 
-/** A node's samples as text, one chunk per family slot (sparse). */
-export type Chunks = (string | undefined)[];
-/** The same, encoded once so that a scrape only copies bytes. */
+/** A node's rendered samples: one buffer, with a view per family slot (sparse). */
 export interface EncodedChunks {
   readonly slots: readonly (Buffer | undefined)[];
   readonly bytes: number;
 }
 
-/** Renders samples with the node's own labels (already formatted, e.g. `node="sps1"`) in front. */
-export function renderSamples(samples: readonly Sample[], nodeLabels: string): Chunks {
+/**
+ * Renders samples with the node's own labels (already formatted, e.g. `node="sps1"`) in front,
+ * encoded at once: what a node keeps between polls is bytes, not strings.
+ */
+export function renderSamples(samples: readonly Sample[], nodeLabels: string): EncodedChunks {
   const lines: string[][] = [];
   for (const { family, labels, value } of samples) {
     const slot = slots.slot(family);
     const own = labels ? formatLabels(labels) : '';
     (lines[slot] ??= []).push(`${family.name}{${nodeLabels}${own && nodeLabels ? ',' : ''}${own}} ${formatValue(value)}\n`);
   }
-  return lines.map((group) => group.join(''));
-}
-
-/**
- * One node's parts (status, health, dashboard, ...) encoded into a single buffer, with a view
- * per family slot: one allocation per poll, and no pool slabs kept alive by small slices.
- */
-export function encodeChunks(parts: readonly Chunks[]): EncodedChunks {
-  const size = Math.max(...parts.map((part) => part.length));
-  const texts: (string | undefined)[] = [];
-  let whole = '';
-  for (let slot = 0; slot < size; slot++) {
-    let text = '';
-    for (const part of parts) text += part[slot] ?? '';
-    if (text) {
-      texts[slot] = text;
-      whole += text;
-    }
-  }
-  const buffer = Buffer.from(whole);
+  const texts = lines.map((group) => group.join(''));
+  const whole = texts.join('');
+  // Its own allocation, not a slice of a shared pool slab that a small buffer would keep alive.
+  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(whole));
+  buffer.write(whole);
   const ascii = buffer.length === whole.length; // then string offsets are byte offsets
   const views: (Buffer | undefined)[] = [];
   let offset = 0;
-  for (let slot = 0; slot < texts.length; slot++) {
-    const text = texts[slot];
-    if (text === undefined) continue;
+  texts.forEach((text, slot) => {
     const bytes = ascii ? text.length : Buffer.byteLength(text);
     views[slot] = buffer.subarray(offset, offset + bytes);
     offset += bytes;
-  }
+  });
   return { slots: views, bytes: buffer.length };
+}
+
+/** One node's parts (status, health, dashboard, ...) merged slot by slot into a single buffer. */
+export function mergeChunks(parts: readonly EncodedChunks[]): EncodedChunks {
+  let bytes = 0;
+  let size = 0;
+  for (const part of parts) {
+    bytes += part.bytes;
+    size = Math.max(size, part.slots.length);
+  }
+  const buffer = Buffer.allocUnsafeSlow(bytes);
+  const views: (Buffer | undefined)[] = [];
+  let pos = 0;
+  for (let slot = 0; slot < size; slot++) {
+    const start = pos;
+    for (const part of parts) {
+      const chunk = part.slots[slot];
+      if (chunk === undefined) continue;
+      buffer.set(chunk, pos);
+      pos += chunk.length;
+    }
+    if (pos > start) views[slot] = buffer.subarray(start, pos);
+  }
+  return { slots: views, bytes };
 }
 
 /**
  * Output buffers reused from scrape to scrape. A fleet's exposition is ~12 MB at 1000 nodes;
  * allocating that afresh every scrape makes V8 collect garbage for the external memory, which
  * costs more than the rendering itself. A buffer goes back to the pool only once its response
- * has been written, so concurrent scrapes never share one.
+ * has been written, so concurrent scrapes never share one. One is kept: at 10k nodes it is 160 MB.
  */
 export class OutputBuffers {
   readonly #free: Buffer[] = [];
-  constructor(private readonly keep = 2) {}
+  constructor(private readonly keep = 1) {}
 
   acquire(size: number): Buffer {
     const index = this.#free.findIndex((buffer) => buffer.length >= size);

@@ -4,7 +4,7 @@ import { collectHealthStatus } from '../collect/health-status.js';
 import { collectIndexerDashboard } from '../collect/indexer-dashboard.js';
 import { collectInfo } from '../collect/info.js';
 import type { Collected } from '../collect/samples.js';
-import { encodeChunks, formatLabels, renderSamples, type Chunks, type EncodedChunks } from '../exposition/text.js';
+import { formatLabels, mergeChunks, renderSamples, type EncodedChunks } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
@@ -65,7 +65,7 @@ const ENDPOINTS: Record<DataEndpoint, EndpointSpec> = {
 const ENDPOINT_ORDER = Object.keys(ENDPOINTS) as DataEndpoint[];
 
 interface Part {
-  chunks: Chunks;
+  chunks: EncodedChunks;
   at: number;
 }
 
@@ -237,7 +237,7 @@ export class NodePoller {
   #compose(now: number): void {
     const health = this.#parts.get('health_status');
     const healthFresh = this.#fresh(health, now);
-    const parts: Chunks[] = [renderSamples(this.#statusSamples(healthFresh), this.nodeLabels)];
+    const parts: EncodedChunks[] = [renderSamples(this.#statusSamples(healthFresh), this.nodeLabels)];
     let until = Infinity;
     for (const [endpoint, part] of this.#parts) {
       // /api/info and the configuration are read only every 10 minutes; they describe the node for as long as its health data is fresh.
@@ -246,7 +246,7 @@ export class NodePoller {
       parts.push(part.chunks);
       until = Math.min(until, freshness.at + this.staleAfterMs);
     }
-    this.#composed = encodeChunks(parts);
+    this.#composed = mergeChunks(parts);
     this.#composedUntil = until;
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { encodeChunks, OutputBuffers, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, type Chunks } from '../../src/exposition/text.js';
+import { mergeChunks, OutputBuffers, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, type EncodedChunks } from '../../src/exposition/text.js';
 
-const renderExposition = (nodes: Chunks[]) => renderBuffer(nodes.map((n) => encodeChunks([n]))).toString('utf8');
+const renderExposition = (nodes: EncodedChunks[]) => renderBuffer(nodes).toString('utf8');
 import { promtoolCheckMetrics } from '../helpers/http.js';
 
 const a: Family = { name: 'test_a', help: 'A with a \\ backslash\nand newline.', type: 'gauge' };
@@ -37,7 +37,7 @@ describe('text exposition', () => {
   });
 
   it('merges a node\'s parts family by family', () => {
-    const merged = encodeChunks([renderSamples([{ family: a, value: 1 }], 'node="n"'), renderSamples([{ family: a, labels: { k: 'v' }, value: 2 }], 'node="n"')]);
+    const merged = mergeChunks([renderSamples([{ family: a, value: 1 }], 'node="n"'), renderSamples([{ family: a, labels: { k: 'v' }, value: 2 }], 'node="n"')]);
     expect(renderBuffer([merged]).toString().split('\n').filter((l) => l.startsWith('test_a'))).toEqual(['test_a{node="n"} 1', 'test_a{node="n",k="v"} 2']);
   });
 
@@ -64,6 +64,6 @@ describe('text exposition', () => {
   });
 
   it('renders a family with no samples nowhere', () => {
-    expect(renderExposition([[]])).toBe('');
+    expect(renderExposition([renderSamples([], 'node="n"')])).toBe('');
   });
 });
