@@ -8,7 +8,7 @@ import { formatLabels, mergeChunks, renderSamples, type EncodedChunks } from '..
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
-import { ClusterStatusSchema, DiskFillupPreventionSchema, HealthMonitoringSchema, HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../sps/schemas.js';
+import { ClusterStatusSchema, DiskFillupPreventionSchema, HealthMonitoringSchema, HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema, parseResponse, type ResponseSchema } from '../sps/schemas.js';
 import { collectDiskFillupPrevention, collectHealthMonitoring } from '../collect/appliance-thresholds.js';
 import { collectClusterStatus } from '../collect/cluster-status.js';
 import { readClusterMembers, type ClusterMember } from '../sps/cluster.js';
@@ -36,19 +36,8 @@ interface EndpointSpec {
 }
 
 /** An endpoint whose response must match `schema` (else a parse failure) before it is collected. */
-function endpoint<T>(
-  path: string,
-  schema: { safeParse(json: unknown): { success: true; data: T } | { success: false } },
-  collect: (data: T, nowMs: number, target: TargetConfig) => Collected,
-): EndpointSpec {
-  return {
-    path,
-    collect(json, nowMs, target) {
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) throw new SpsError('parse', `response to ${path} has an unexpected shape`);
-      return collect(parsed.data, nowMs, target);
-    },
-  };
+function endpoint<T>(path: string, schema: ResponseSchema<T>, collect: (data: T, nowMs: number, target: TargetConfig) => Collected): EndpointSpec {
+  return { path, collect: (json, nowMs, target) => collect(parseResponse(schema, json, path), nowMs, target) };
 }
 
 const ENDPOINTS: Record<DataEndpoint, EndpointSpec> = {

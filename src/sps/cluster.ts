@@ -1,6 +1,6 @@
 import type { SpsClient } from './client.js';
 import { SpsError } from './errors.js';
-import { ClusterNodeSchema, ClusterNodesSchema, ClusterStatusSchema, MAX_MAP_ENTRIES } from './schemas.js';
+import { ClusterNodeSchema, ClusterNodesSchema, ClusterStatusSchema, MAX_MAP_ENTRIES, parseResponse, type ResponseSchema } from './schemas.js';
 
 export interface ClusterMember {
   key: string;
@@ -9,10 +9,8 @@ export interface ClusterMember {
   fqdn?: string;
 }
 
-async function read<T>(client: SpsClient, path: string, schema: { safeParse(json: unknown): { success: true; data: T } | { success: false } }): Promise<T> {
-  const parsed = schema.safeParse(await client.getJson(path));
-  if (!parsed.success) throw new SpsError('parse', `response to ${path} has an unexpected shape`);
-  return parsed.data;
+async function read<T>(client: SpsClient, path: string, schema: ResponseSchema<T>): Promise<T> {
+  return parseResponse(schema, await client.getJson(path), path);
 }
 
 /**

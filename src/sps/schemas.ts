@@ -1,4 +1,17 @@
 import { z } from 'zod';
+import { SpsError } from './errors.js';
+
+/** A zod schema of a response, by what parseResponse needs of it. */
+export interface ResponseSchema<T> {
+  safeParse(json: unknown): { success: true; data: T } | { success: false };
+}
+
+/** `json` as `schema` reads it; a response of another shape is a parse failure naming the path. */
+export function parseResponse<T>(schema: ResponseSchema<T>, json: unknown, path: string): T {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new SpsError('parse', `response to ${path} has an unexpected shape`);
+  return parsed.data;
+}
 
 /**
  * What SPS nodes send, read leniently: a field that is missing or of the wrong type becomes
