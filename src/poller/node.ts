@@ -4,7 +4,7 @@ import { collectHealthStatus } from '../collect/health-status.js';
 import { collectIndexerDashboard } from '../collect/indexer-dashboard.js';
 import { collectInfo } from '../collect/info.js';
 import type { Collected } from '../collect/samples.js';
-import { formatLabels, mergeChunks, renderSamples, type EncodedChunks } from '../exposition/text.js';
+import { formatLabels, renderSamples, type EncodedPart } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
@@ -54,7 +54,7 @@ const ENDPOINTS: Record<DataEndpoint, EndpointSpec> = {
 const ENDPOINT_ORDER = Object.keys(ENDPOINTS) as DataEndpoint[];
 
 interface Part {
-  chunks: EncodedChunks;
+  encoded: EncodedPart;
   at: number;
 }
 
@@ -85,8 +85,8 @@ export class NodePoller {
   #infoAt = -Infinity;
   #infoLogins = 0;
   readonly #configTriedAt = new Map<Endpoint, number>();
-  #composed: EncodedChunks | undefined;
-  #composedUntil = 0;
+  #serving: EncodedPart[] = [];
+  #servingUntil = -Infinity;
   #discoveryTriedAt = -Infinity;
 
   constructor(
@@ -139,13 +139,13 @@ export class NodePoller {
     this.lastDurationSeconds = (this.now() - started) / 1000;
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');
     if (this.healthOk && !wasHealthy) this.log.info({ logins: this.client.logins }, 'node is up');
-    this.#compose(this.now()); // here, not in a scrape: a scrape only copies what is ready
+    this.#serve(this.now()); // here, not in a scrape: a scrape only copies what is ready
   }
 
-  /** This node's series as of `now`: status always, data only while fresh. */
-  chunks(now: number = this.now()): EncodedChunks {
-    if (this.#composed === undefined || now >= this.#composedUntil) this.#compose(now);
-    return this.#composed!;
+  /** This node's series as of `now`, in parts: status always, data only while fresh. */
+  parts(now: number = this.now()): readonly EncodedPart[] {
+    if (now >= this.#servingUntil) this.#serve(now);
+    return this.#serving;
   }
 
   async close(): Promise<void> {
@@ -182,7 +182,7 @@ export class NodePoller {
     const at = this.now();
     const { samples, notes } = spec.collect(json, at, this.target);
     for (const note of notes) this.#noteOnce(endpoint, note);
-    this.#parts.set(endpoint, { chunks: renderSamples(samples, this.nodeLabels), at });
+    this.#parts.set(endpoint, { encoded: renderSamples(samples, this.nodeLabels), at });
     this.#endpointUp.set(endpoint, true);
     if (endpoint === 'health_status') {
       this.healthOk = true;
@@ -223,20 +223,20 @@ export class NodePoller {
     return part !== undefined && now - part.at < this.staleAfterMs;
   }
 
-  #compose(now: number): void {
+  #serve(now: number): void {
     const health = this.#parts.get('health_status');
     const healthFresh = this.#fresh(health, now);
-    const parts: EncodedChunks[] = [renderSamples(this.#statusSamples(healthFresh), this.nodeLabels)];
+    const parts = [renderSamples(this.#statusSamples(healthFresh), this.nodeLabels)];
     let until = Infinity;
     for (const [endpoint, part] of this.#parts) {
       // /api/info and the configuration are read only every 10 minutes; they describe the node for as long as its health data is fresh.
       const freshness = endpoint === 'info' || CONFIG_ENDPOINTS.has(endpoint) ? health : part;
       if (!this.#fresh(freshness, now)) continue;
-      parts.push(part.chunks);
+      parts.push(part.encoded);
       until = Math.min(until, freshness.at + this.staleAfterMs);
     }
-    this.#composed = mergeChunks(parts);
-    this.#composedUntil = until;
+    this.#serving = parts;
+    this.#servingUntil = until;
   }
 
   #statusSamples(healthFresh: boolean): Sample[] {

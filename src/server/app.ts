@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
 import type { Scheduler } from '../poller/scheduler.js';
 import { renderLanding } from './landing.js';
+import { BlockPool, sendExposition } from './stream.js';
 import { basicAuth } from './web-config.js';
 
 export interface AppOptions {
@@ -27,13 +28,10 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
 
   const text = (res: Response, status: number, body: string) => res.status(status).type('text/plain; charset=utf-8').send(body);
 
+  const blocks = new BlockPool();
   app.get('/metrics', async (_req: Request, res: Response) => {
     const self = Buffer.from(await selfRegistry.metrics());
-    const nodes = scheduler.renderAll();
-    res.once('close', nodes.done); // after the last byte is written, or the client went away
-    res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(nodes.body.length + self.length) });
-    res.write(nodes.body);
-    res.end(self);
+    await sendExposition(res, scheduler.exposition(), self, blocks);
   });
 
   app.get('/probe', (req: Request, res: Response) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { mergeChunks, OutputBuffers, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, type EncodedChunks } from '../../src/exposition/text.js';
+import { ExpositionReader, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, type EncodedPart } from '../../src/exposition/text.js';
 
-const renderExposition = (nodes: EncodedChunks[]) => renderBuffer(nodes).toString('utf8');
+const renderExposition = (parts: EncodedPart[]) => renderBuffer(parts).toString('utf8');
 import { promtoolCheckMetrics } from '../helpers/http.js';
 
 const a: Family = { name: 'test_a', help: 'A with a \\ backslash\nand newline.', type: 'gauge' };
@@ -36,9 +36,9 @@ describe('text exposition', () => {
     expect(promtoolCheckMetrics(text)).toEqual([]);
   });
 
-  it('merges a node\'s parts family by family', () => {
-    const merged = mergeChunks([renderSamples([{ family: a, value: 1 }], 'node="n"'), renderSamples([{ family: a, labels: { k: 'v' }, value: 2 }], 'node="n"')]);
-    expect(renderBuffer([merged]).toString().split('\n').filter((l) => l.startsWith('test_a'))).toEqual(['test_a{node="n"} 1', 'test_a{node="n",k="v"} 2']);
+  it('puts a node\'s parts side by side within each family', () => {
+    const text = renderExposition([renderSamples([{ family: a, value: 1 }, { family: b, value: 3 }], 'node="n"'), renderSamples([{ family: a, labels: { k: 'v' }, value: 2 }], 'node="n"')]);
+    expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['test_a{node="n"} 1', 'test_a{node="n",k="v"} 2', 'test_events_total{node="n"} 3']);
   });
 
   it('keeps families apart when label values are multi-byte UTF-8', () => {
@@ -51,16 +51,23 @@ describe('text exposition', () => {
     expect(promtoolCheckMetrics(text)).toEqual([]);
   });
 
-  it('never hands one output buffer to two scrapes at once, and reuses it after release', () => {
-    const pool = new OutputBuffers(1);
-    const first = pool.acquire(100);
-    const second = pool.acquire(100);
-    expect(second).not.toBe(first);
-    pool.release(first);
-    pool.release(second); // beyond what the pool keeps
-    expect(pool.acquire(50)).toBe(first);
-    expect(pool.acquire(50)).not.toBe(first);
-    expect(pool.acquire(1000).length).toBeGreaterThanOrEqual(1000);
+  it('reads the same bytes in blocks of any size as in one piece, and knows the size up front', () => {
+    const parts = [
+      renderSamples([{ family: a, labels: { disk: 'é日本' }, value: 1 }, { family: b, value: 2 }], 'node="n1"'),
+      renderSamples([{ family: b, labels: { x: 'y' }, value: 3 }], 'node="n1"'),
+      renderSamples([], 'node="n2"'),
+      renderSamples([{ family: b, value: 4 }, { family: a, value: 5 }], 'node="n3"'),
+    ];
+    const whole = renderBuffer(parts);
+    expect(new ExpositionReader(parts).size).toBe(whole.length);
+    for (let block = 1; block <= whole.length + 1; block++) {
+      const reader = new ExpositionReader(parts);
+      const out: Buffer[] = [];
+      const buffer = Buffer.alloc(block);
+      for (let n = reader.read(buffer); n > 0; n = reader.read(buffer)) out.push(Buffer.from(buffer.subarray(0, n)));
+      expect(Buffer.concat(out).equals(whole)).toBe(true);
+      expect(out.slice(0, -1).every((chunk) => chunk.length === block)).toBe(true); // blocks are filled, not cut at line ends
+    }
   });
 
   it('renders a family with no samples nowhere', () => {

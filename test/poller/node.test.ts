@@ -41,7 +41,7 @@ async function pollerAgainst(handler: Handler, targetExtra: Record<string, unkno
   return { server, p };
 }
 
-const text = (p: NodePoller) => renderExposition([p.chunks(now)]).toString('utf8');
+const text = (p: NodePoller) => renderExposition(p.parts(now)).toString('utf8');
 
 describe('NodePoller', () => {
   it('polls a healthy node: up, every endpoint, info, one login', async () => {

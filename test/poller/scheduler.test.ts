@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig, type ExporterConfig, type TargetConfig } from '../../src/config/load.js';
 import type { NodePoller } from '../../src/poller/node.js';
-import { phaseOf, Scheduler } from '../../src/poller/scheduler.js';
+import { phaseOf, Scheduler, START_GRID_MS } from '../../src/poller/scheduler.js';
+import { F } from '../../src/collect/families.js';
+import { renderSamples } from '../../src/exposition/text.js';
 import { silentLog } from '../helpers/targets.js';
 import type { ClusterMember } from '../../src/sps/cluster.js';
 
@@ -26,9 +28,8 @@ class FakeNode {
   release() {
     for (const r of this.#release.splice(0)) r();
   }
-  chunks() {
-    const chunk = Buffer.from(`sps_up{node="${this.name}"} 1\n`);
-    return { slots: [chunk], bytes: chunk.length };
+  parts() {
+    return [renderSamples([{ family: F.up, value: 1 }], `node="${this.name}"`)];
   }
   async close() {
     this.closed = true;
@@ -53,18 +54,19 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('Scheduler', () => {
-  it('polls every node once per interval, each at its own phase within the interval', async () => {
+  it('polls every node once per interval, each at its own phase within the interval, started on the grid', async () => {
     const s = scheduler();
     const names = Array.from({ length: 20 }, (_, i) => `sps${i}`);
     s.apply(config(names));
     const start = Date.now();
     s.start();
-    await vi.advanceTimersByTimeAsync(10_000 * 6 - 1);
+    await vi.advanceTimersByTimeAsync(60_000);
     for (const name of names) {
-      const polls = nodeOf(name).polls;
-      expect(polls).toHaveLength(6);
-      expect(polls[0]! - start).toBe(Math.floor(phaseOf(name) * 10_000));
-      expect(polls.slice(1).map((t, i) => t - polls[i]!)).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
+      const first = start + Math.ceil(Math.floor(phaseOf(name) * 10_000) / START_GRID_MS) * START_GRID_MS;
+      const expected = [];
+      for (let t = first; t <= start + 60_000; t += 10_000) expected.push(t);
+      expect(nodeOf(name).polls).toEqual(expected);
+      expect(expected.length).toBeGreaterThanOrEqual(6);
     }
     const offsets = names.map((n) => nodeOf(n).polls[0]! - start);
     expect(Math.max(...offsets) - Math.min(...offsets)).toBeGreaterThan(5_000);
@@ -123,7 +125,7 @@ describe('Scheduler', () => {
     expect(made.get('drop')![0]!.closed).toBe(true);
     expect(made.get('change')).toHaveLength(2);
     expect(made.get('change')![0]!.closed).toBe(true);
-    expect(s.renderAll().body.toString()).not.toContain('node="drop"');
+    expect(s.exposition().readAll().toString()).not.toContain('node="drop"');
     expect(s.renderTarget('drop')).toBeUndefined();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(nodeOf('new').polls).toHaveLength(1);
@@ -151,7 +153,7 @@ describe('Scheduler', () => {
     expect(names()).toEqual(['cm', 'other', 'sps2.example.com', 'sps4.example.com']);
     expect(nodeOf('sps2.example.com')).toBe(two);
     expect(made.get('sps3.example.com')![0]!.closed).toBe(true);
-    expect(s.renderAll().body.toString()).not.toContain('sps3');
+    expect(s.exposition().readAll().toString()).not.toContain('sps3');
     // A reload that changes nothing keeps members; a new password reaches them; a list from a replaced poller is ignored.
     expect(s.apply(clusterConfig()).kept).toEqual(['cm', 'other', 'sps2.example.com', 'sps4.example.com']);
     const oldCm = nodeOf('cm');

@@ -1,0 +1,68 @@
+import type { Response } from 'express';
+import { TEXT_CONTENT_TYPE, type ExpositionReader } from '../exposition/text.js';
+
+/** Few enough writes per scrape (~50 at 1000 nodes), little memory held for a slow client. */
+export const BLOCK_BYTES = 256 * 1024;
+/** Blocks queued on a socket at once: 1 MB, so the socket never waits for us to refill. */
+export const WINDOW_BLOCKS = 4;
+
+/**
+ * Blocks reused from scrape to scrape, so a scrape allocates nothing large. A block goes back only
+ * after its last write completed; scrapes running at once each take their own.
+ */
+export class BlockPool {
+  readonly #free: Buffer[] = [];
+  constructor(
+    readonly blockBytes = BLOCK_BYTES,
+    private readonly keep = 2 * WINDOW_BLOCKS,
+  ) {}
+
+  acquire(): Buffer {
+    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.blockBytes);
+  }
+
+  release(block: Buffer): void {
+    if (this.#free.length < this.keep) this.#free.push(block);
+  }
+}
+
+/** Resolves true once the socket took `chunk`, false if the client went away first. */
+function write(res: Response, chunk: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve(false);
+    const gone = () => resolve(false);
+    res.once('close', gone);
+    res.write(chunk, (error) => {
+      res.off('close', gone);
+      resolve(!error);
+    });
+  });
+}
+
+/**
+ * Sends an exposition, then `tail`, block by block with a content-length: the exposition is never
+ * held whole. Up to `window` blocks are queued on the socket at once, so it always has the next one
+ * when the client reads; a block is refilled only after its write completed.
+ */
+export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool, window = WINDOW_BLOCKS): Promise<void> {
+  res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(reader.size + tail.length) });
+  const queued: { block: Buffer; written: Promise<boolean> }[] = [];
+  for (;;) {
+    let block: Buffer;
+    if (queued.length < window) block = pool.acquire();
+    else {
+      const oldest = queued.shift()!;
+      // A block whose write did not complete is left to the garbage collector, never reused.
+      if (!(await oldest.written)) return;
+      block = oldest.block;
+    }
+    const bytes = reader.read(block);
+    if (bytes === 0) {
+      pool.release(block);
+      break;
+    }
+    queued.push({ block, written: write(res, block.subarray(0, bytes)) });
+  }
+  for (const { block, written } of queued) if (await written) pool.release(block);
+  res.end(tail);
+}

@@ -1,0 +1,74 @@
+import express from 'express';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Family } from '../../src/collect/families.js';
+import { ExpositionReader, renderExposition, renderSamples } from '../../src/exposition/text.js';
+import { BlockPool, sendExposition, WINDOW_BLOCKS } from '../../src/server/stream.js';
+import { serve } from '../helpers/http.js';
+
+const family: Family = { name: 'test_stream_value', help: 'Streamed.', type: 'gauge' };
+// ~2 MB over 2000 parts: many 4 KiB blocks, with lines cut across block edges.
+const parts = Array.from({ length: 2000 }, (_, n) =>
+  renderSamples(Array.from({ length: 20 }, (_, i) => ({ family, labels: { i: String(i), pad: 'x'.repeat(n % 37) }, value: n * i })), `node="n${n}"`),
+);
+const tail = Buffer.from('# tail\n');
+const pool = new BlockPool(4096, 1);
+const taken: Buffer[] = [];
+const acquire = pool.acquire.bind(pool);
+pool.acquire = () => {
+  const block = acquire();
+  taken.push(block);
+  return block;
+};
+let server: Awaited<ReturnType<typeof serve>>;
+let bigDone = false;
+let bigEnded = false;
+
+beforeAll(async () => {
+  const app = express();
+  app.get('/metrics', async (req, res) => {
+    if (req.query.big === undefined) return sendExposition(res, new ExpositionReader(parts), tail, pool);
+    await sendExposition(res, new ExpositionReader(Array.from({ length: 8 }, () => parts).flat()), tail, pool);
+    bigDone = res.writableFinished;
+    bigEnded = true;
+  });
+  server = await serve(app);
+});
+afterAll(() => server.close());
+
+describe('streamed exposition', () => {
+  it('sends the whole exposition block by block with an exact content-length', async () => {
+    const res = await fetch(`${server.url}/metrics`);
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.equals(Buffer.concat([renderExposition(parts), tail]))).toBe(true);
+    expect(Number(res.headers.get('content-length'))).toBe(body.length);
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+  });
+
+  it('lets a client that stops reading hold only its own blocks: other scrapes go on, and its scrape ends when it goes away', async () => {
+    taken.length = 0;
+    const { port } = new URL(server.url);
+    // Eight times the parts: ~16 MB, more than loopback socket buffers take from a client that reads nothing.
+    const stalled = connect(Number(port), '127.0.0.1', () => stalled.write('GET /metrics?big=1 HTTP/1.1\r\nhost: x\r\n\r\n'));
+    stalled.pause();
+    await until(() => taken.length === WINDOW_BLOCKS);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const held = taken.splice(0);
+    const res = await fetch(`${server.url}/metrics`);
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.concat([renderExposition(parts), tail]))).toBe(true);
+    expect(taken.length).toBeGreaterThan(0);
+    expect(taken.some((block) => held.includes(block))).toBe(false);
+    expect(bigDone).toBe(false);
+    stalled.destroy();
+    await until(() => bigEnded);
+    expect(bigDone).toBe(false);
+    const again = await fetch(`${server.url}/metrics`);
+    expect((await again.arrayBuffer()).byteLength).toBe(Number(again.headers.get('content-length')));
+    expect(taken.some((block) => held.includes(block))).toBe(false); // the stalled scrape's blocks never went back to the pool
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
