@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { TEXT_CONTENT_TYPE, type ExpositionReader } from '../exposition/text.js';
 
 /** Few enough writes per scrape (~50 at 1000 nodes), little memory held for a slow client. */
-export const BLOCK_BYTES = 256 * 1024;
+const BLOCK_BYTES = 256 * 1024;
 /** Blocks queued on a socket at once: 1 MB, so the socket never waits for us to refill. */
 export const WINDOW_BLOCKS = 4;
 
