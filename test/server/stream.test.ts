@@ -45,6 +45,13 @@ describe('streamed exposition', () => {
     expect(res.headers.get('transfer-encoding')).toBeNull();
   });
 
+  it('answers HEAD with the length and no body', async () => {
+    const res = await fetch(`${server.url}/metrics`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get('content-length'))).toBe(renderExposition(parts).length + tail.length);
+    expect((await res.arrayBuffer()).byteLength).toBe(0);
+  });
+
   it('lets a client that stops reading hold only its own blocks: other scrapes go on, and its scrape ends when it goes away', async () => {
     taken.length = 0;
     const { port } = new URL(server.url);
