@@ -140,31 +140,21 @@ export class ExpositionReader {
   read(out: Buffer): number {
     const rows = this.#rows;
     let row = this.#row;
+    let done = this.#done;
     let pos = 0;
-    if (this.#done > 0 && row < rows.length) {
-      // The rest of a chunk that the previous block cut.
-      const rest = rows[row]!.subarray(this.#done);
-      const n = Math.min(rest.length, out.length);
-      out.set(n === rest.length ? rest : rest.subarray(0, n), pos);
-      pos += n;
-      this.#done += n;
-      if (n < rest.length) return pos;
-      row++;
-      this.#done = 0;
-    }
-    for (; row < rows.length; row++) {
+    while (row < rows.length && pos < out.length) {
       const chunk = rows[row]!;
-      if (pos + chunk.length > out.length) {
-        const n = out.length - pos;
-        out.set(chunk.subarray(0, n), pos);
-        pos += n;
-        this.#done = n;
-        break;
-      }
-      out.set(chunk, pos);
-      pos += chunk.length;
+      // A chunk may be cut at the end of one block and finished at the start of the next.
+      const n = Math.min(chunk.length - done, out.length - pos);
+      out.set(n === chunk.length ? chunk : chunk.subarray(done, done + n), pos);
+      pos += n;
+      done += n;
+      if (done < chunk.length) break;
+      row++;
+      done = 0;
     }
     this.#row = row;
+    this.#done = done;
     return pos;
   }
 
