@@ -41,15 +41,15 @@ function write(res: Response, chunk: Buffer): Promise<boolean> {
 
 /**
  * Sends an exposition, then `tail`, block by block with a content-length: the exposition is never
- * held whole. Up to `window` blocks are queued on the socket at once, so it always has the next one
+ * held whole. Up to WINDOW_BLOCKS blocks are queued on the socket at once, so it always has the next one
  * when the client reads; a block is refilled only after its write completed.
  */
-export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool, window = WINDOW_BLOCKS): Promise<void> {
+export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool): Promise<void> {
   res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(reader.size + tail.length) });
   const queued: { block: Buffer; written: Promise<boolean> }[] = [];
   for (;;) {
     let block: Buffer;
-    if (queued.length < window) block = pool.acquire();
+    if (queued.length < WINDOW_BLOCKS) block = pool.acquire();
     else {
       const oldest = queued.shift()!;
       // A block whose write did not complete is left to the garbage collector, never reused.
