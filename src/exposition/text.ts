@@ -54,14 +54,18 @@ class FamilySlots {
 const slots = new FamilySlots();
 
 /**
- * A node's rendered samples of one endpoint: one buffer, and a view of it per family it holds,
- * with that family's slot (ascending). Views cost memory (~80 bytes each), but copying from a
- * ready view is ~3x faster than making one per copy, and a scrape copies ~100k of them.
+ * A node's rendered samples of one endpoint: one buffer holding the text of each family it has,
+ * family after family in slot order, and where each family's text ends. Offsets rather than a
+ * view per family: a view is an object the garbage collector copies and promotes with every poll
+ * (~60 per node), while a scrape makes its short-lived views with `new Uint8Array(buffer, ...)`,
+ * ~25 ns each.
  */
 export interface EncodedPart {
+  /** The family slots this part holds, ascending. */
   readonly slots: Uint16Array;
-  readonly chunks: readonly Buffer[];
-  readonly bytes: number;
+  /** Where each slot's text ends in `buffer`; it starts where the previous one ends. */
+  readonly ends: Uint32Array;
+  readonly buffer: Buffer;
 }
 
 /**
@@ -79,6 +83,7 @@ export function renderSamples(samples: readonly Sample[], nodeLabels: string): E
     lines[slot] = (lines[slot] ?? '') + line;
   }
   const slotsUsed = new Uint16Array(used);
+  const ends = new Uint32Array(used);
   let whole = '';
   let i = 0;
   lines.forEach((text, slot) => {
@@ -89,14 +94,13 @@ export function renderSamples(samples: readonly Sample[], nodeLabels: string): E
   const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(whole));
   buffer.write(whole);
   const ascii = buffer.length === whole.length; // then string offsets are byte offsets
-  const chunks: Buffer[] = [];
-  let offset = 0;
+  let end = 0;
+  i = 0;
   lines.forEach((text) => {
-    const bytes = ascii ? text.length : Buffer.byteLength(text);
-    chunks.push(buffer.subarray(offset, offset + bytes));
-    offset += bytes;
+    end += ascii ? text.length : Buffer.byteLength(text);
+    ends[i++] = end;
   });
-  return { slots: slotsUsed, chunks, bytes: buffer.length };
+  return { slots: slotsUsed, ends, buffer };
 }
 
 /**
@@ -107,8 +111,10 @@ export function renderSamples(samples: readonly Sample[], nodeLabels: string): E
  */
 export class ExpositionReader {
   readonly size: number;
-  /** Every chunk of every part ordered by slot, then by part (a counting sort), each slot's header first. */
-  readonly #rows: Buffer[];
+  /** Every family text of every part ordered by slot, then by part (a counting sort), each slot's header first: memory, offset, length. */
+  readonly #memory: ArrayBuffer[];
+  readonly #offsets: Uint32Array;
+  readonly #lengths: Uint32Array;
   #row = 0;
   #done = 0; // bytes of the current row already read
 
@@ -116,10 +122,10 @@ export class ExpositionReader {
     const perSlot = new Uint32Array(slots.size);
     let size = 0;
     for (const part of parts) {
-      size += part.bytes;
+      size += part.buffer.length;
       for (const slot of part.slots) perSlot[slot]!++;
     }
-    // Where each slot's rows go: its header, then its chunks in part order.
+    // Where each slot's rows go: its header, then its texts in part order.
     const next = new Uint32Array(slots.size);
     let rows = 0;
     for (let slot = 0; slot < perSlot.length; slot++) {
@@ -129,27 +135,44 @@ export class ExpositionReader {
       rows += 1 + perSlot[slot]!;
     }
     this.size = size;
-    this.#rows = new Array<Buffer>(rows);
-    for (let slot = 0; slot < perSlot.length; slot++) if (perSlot[slot]! > 0) this.#rows[next[slot]!++] = slots.header(slot);
-    for (const part of parts) {
-      for (let k = 0; k < part.slots.length; k++) this.#rows[next[part.slots[k]!]!++] = part.chunks[k]!;
+    const memory = (this.#memory = new Array<ArrayBuffer>(rows));
+    const offsets = (this.#offsets = new Uint32Array(rows));
+    const lengths = (this.#lengths = new Uint32Array(rows));
+    for (let slot = 0; slot < perSlot.length; slot++) {
+      if (perSlot[slot] === 0) continue;
+      const header = slots.header(slot);
+      const row = next[slot]!++;
+      memory[row] = header.buffer as ArrayBuffer;
+      offsets[row] = header.byteOffset;
+      lengths[row] = header.length;
+    }
+    for (const { slots: held, ends, buffer } of parts) {
+      let start = 0;
+      for (let k = 0; k < held.length; k++) {
+        const row = next[held[k]!]!++;
+        memory[row] = buffer.buffer as ArrayBuffer;
+        offsets[row] = buffer.byteOffset + start;
+        lengths[row] = ends[k]! - start;
+        start = ends[k]!;
+      }
     }
   }
 
   /** Fills `out` from where the last read stopped; returns the bytes written, 0 once everything was read. */
   read(out: Buffer): number {
-    const rows = this.#rows;
+    const memory = this.#memory;
+    const offsets = this.#offsets;
+    const lengths = this.#lengths;
     let row = this.#row;
     let done = this.#done;
     let pos = 0;
-    while (row < rows.length && pos < out.length) {
-      const chunk = rows[row]!;
-      // A chunk may be cut at the end of one block and finished at the start of the next.
-      const n = Math.min(chunk.length - done, out.length - pos);
-      out.set(n === chunk.length ? chunk : chunk.subarray(done, done + n), pos);
+    while (row < memory.length && pos < out.length) {
+      // A row may be cut at the end of one block and finished at the start of the next.
+      const n = Math.min(lengths[row]! - done, out.length - pos);
+      out.set(new Uint8Array(memory[row]!, offsets[row]! + done, n), pos);
       pos += n;
       done += n;
-      if (done < chunk.length) break;
+      if (done < lengths[row]!) break;
       row++;
       done = 0;
     }
