@@ -54,18 +54,25 @@ class FamilySlots {
 const slots = new FamilySlots();
 
 /**
- * A node's rendered samples of one endpoint: one buffer holding the text of each family it has,
- * family after family in slot order, and where each family's text ends. Offsets rather than a
- * view per family: a view is an object the garbage collector copies and promotes with every poll
- * (~60 per node), while a scrape makes its short-lived views with `new Uint8Array(buffer, ...)`,
- * ~25 ns each.
+ * A node's rendered samples of one endpoint, in one allocation: a table of where each family's
+ * text ends (Uint32) and which family it is (its slot, Uint16, ascending), then the text, family
+ * after family. One buffer and no view per family: every object a poll leaves behind is copied
+ * and promoted by the garbage collector, and a scrape makes its own short-lived views
+ * (`new Uint8Array(memory, offset, length)`, ~25 ns each).
  */
 export interface EncodedPart {
-  /** The family slots this part holds, ascending. */
-  readonly slots: Uint16Array;
-  /** Where each slot's text ends in `buffer`; it starts where the previous one ends. */
-  readonly ends: Uint32Array;
   readonly buffer: Buffer;
+  /** How many families the part holds: the table is 6 bytes per family. */
+  readonly families: number;
+}
+
+const TABLE_BYTES_PER_FAMILY = 6;
+
+function partTable(part: EncodedPart): { ends: Uint32Array; slots: Uint16Array; text: number } {
+  const { buffer, families } = part;
+  const ends = new Uint32Array(buffer.buffer, buffer.byteOffset, families);
+  const slots = new Uint16Array(buffer.buffer, buffer.byteOffset + 4 * families, families);
+  return { ends, slots, text: buffer.byteOffset + TABLE_BYTES_PER_FAMILY * families };
 }
 
 /**
@@ -82,25 +89,26 @@ export function renderSamples(samples: readonly Sample[], nodeLabels: string): E
     if (lines[slot] === undefined) used++;
     lines[slot] = (lines[slot] ?? '') + line;
   }
-  const slotsUsed = new Uint16Array(used);
-  const ends = new Uint32Array(used);
   let whole = '';
+  lines.forEach((text) => {
+    whole += text;
+  });
+  const table = TABLE_BYTES_PER_FAMILY * used;
+  // Its own allocation (byteOffset 0, so the Uint32 table is aligned), not a slice of a shared
+  // pool slab that a small buffer would keep alive.
+  const buffer = Buffer.allocUnsafeSlow(table + Buffer.byteLength(whole));
+  buffer.write(whole, table);
+  const part: EncodedPart = { buffer, families: used };
+  const { ends, slots: held } = partTable(part);
+  const ascii = buffer.length - table === whole.length; // then string offsets are byte offsets
+  let end = 0;
   let i = 0;
   lines.forEach((text, slot) => {
-    whole += text;
-    slotsUsed[i++] = slot;
-  });
-  // Its own allocation, not a slice of a shared pool slab that a small buffer would keep alive.
-  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(whole));
-  buffer.write(whole);
-  const ascii = buffer.length === whole.length; // then string offsets are byte offsets
-  let end = 0;
-  i = 0;
-  lines.forEach((text) => {
     end += ascii ? text.length : Buffer.byteLength(text);
-    ends[i++] = end;
+    ends[i] = end;
+    held[i++] = slot;
   });
-  return { slots: slotsUsed, ends, buffer };
+  return part;
 }
 
 /**
@@ -121,9 +129,10 @@ export class ExpositionReader {
   constructor(parts: readonly EncodedPart[]) {
     const perSlot = new Uint32Array(slots.size);
     let size = 0;
-    for (const part of parts) {
-      size += part.buffer.length;
-      for (const slot of part.slots) perSlot[slot]!++;
+    const tables = parts.map(partTable);
+    for (let p = 0; p < parts.length; p++) {
+      size += parts[p]!.buffer.length - TABLE_BYTES_PER_FAMILY * parts[p]!.families;
+      for (const slot of tables[p]!.slots) perSlot[slot]!++;
     }
     // Where each slot's rows go: its header, then its texts in part order.
     const next = new Uint32Array(slots.size);
@@ -146,12 +155,14 @@ export class ExpositionReader {
       offsets[row] = header.byteOffset;
       lengths[row] = header.length;
     }
-    for (const { slots: held, ends, buffer } of parts) {
+    for (let p = 0; p < parts.length; p++) {
+      const { ends, slots: held, text } = tables[p]!;
+      const source = parts[p]!.buffer.buffer as ArrayBuffer;
       let start = 0;
       for (let k = 0; k < held.length; k++) {
         const row = next[held[k]!]!++;
-        memory[row] = buffer.buffer as ArrayBuffer;
-        offsets[row] = buffer.byteOffset + start;
+        memory[row] = source;
+        offsets[row] = text + start;
         lengths[row] = ends[k]! - start;
         start = ends[k]!;
       }
