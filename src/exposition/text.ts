@@ -119,8 +119,10 @@ export function renderSamples(samples: readonly Sample[], nodeLabels: string): E
  */
 export class ExpositionReader {
   readonly size: number;
-  /** Every family text of every part ordered by slot, then by part (a counting sort), each slot's header first: memory, offset, length. */
+  /** The memory rows point into: every part's, then the headers'. */
   readonly #memory: ArrayBuffer[];
+  /** Every family text of every part ordered by slot, then by part (a counting sort), each slot's header first: which memory, offset, length. */
+  readonly #sources: Uint32Array;
   readonly #offsets: Uint32Array;
   readonly #lengths: Uint32Array;
   #row = 0;
@@ -144,24 +146,24 @@ export class ExpositionReader {
       rows += 1 + perSlot[slot]!;
     }
     this.size = size;
-    const memory = (this.#memory = new Array<ArrayBuffer>(rows));
+    const memory = (this.#memory = parts.map((part) => part.buffer.buffer as ArrayBuffer));
+    const sources = (this.#sources = new Uint32Array(rows));
     const offsets = (this.#offsets = new Uint32Array(rows));
     const lengths = (this.#lengths = new Uint32Array(rows));
     for (let slot = 0; slot < perSlot.length; slot++) {
       if (perSlot[slot] === 0) continue;
       const header = slots.header(slot);
       const row = next[slot]!++;
-      memory[row] = header.buffer as ArrayBuffer;
+      sources[row] = memory.push(header.buffer as ArrayBuffer) - 1;
       offsets[row] = header.byteOffset;
       lengths[row] = header.length;
     }
     for (let p = 0; p < parts.length; p++) {
       const { ends, slots: held, text } = tables[p]!;
-      const source = parts[p]!.buffer.buffer as ArrayBuffer;
       let start = 0;
       for (let k = 0; k < held.length; k++) {
         const row = next[held[k]!]!++;
-        memory[row] = source;
+        sources[row] = p;
         offsets[row] = text + start;
         lengths[row] = ends[k]! - start;
         start = ends[k]!;
@@ -172,15 +174,16 @@ export class ExpositionReader {
   /** Fills `out` from where the last read stopped; returns the bytes written, 0 once everything was read. */
   read(out: Buffer): number {
     const memory = this.#memory;
+    const sources = this.#sources;
     const offsets = this.#offsets;
     const lengths = this.#lengths;
     let row = this.#row;
     let done = this.#done;
     let pos = 0;
-    while (row < memory.length && pos < out.length) {
+    while (row < sources.length && pos < out.length) {
       // A row may be cut at the end of one block and finished at the start of the next.
       const n = Math.min(lengths[row]! - done, out.length - pos);
-      out.set(new Uint8Array(memory[row]!, offsets[row]! + done, n), pos);
+      out.set(new Uint8Array(memory[sources[row]!]!, offsets[row]! + done, n), pos);
       pos += n;
       done += n;
       if (done < lengths[row]!) break;
