@@ -68,11 +68,13 @@ export interface EncodedPart {
 
 const TABLE_BYTES_PER_FAMILY = 6;
 
-function partTable(part: EncodedPart): { ends: Uint32Array; slots: Uint16Array; text: number } {
+/** A part's table, and where its text starts in its memory and how long it is. */
+function partTable(part: EncodedPart): { ends: Uint32Array; slots: Uint16Array; text: number; textBytes: number } {
   const { buffer, families } = part;
   const ends = new Uint32Array(buffer.buffer, buffer.byteOffset, families);
   const slots = new Uint16Array(buffer.buffer, buffer.byteOffset + 4 * families, families);
-  return { ends, slots, text: buffer.byteOffset + TABLE_BYTES_PER_FAMILY * families };
+  const table = TABLE_BYTES_PER_FAMILY * families;
+  return { ends, slots, text: buffer.byteOffset + table, textBytes: buffer.length - table };
 }
 
 /**
@@ -132,9 +134,9 @@ export class ExpositionReader {
     const perSlot = new Uint32Array(slots.size);
     let size = 0;
     const tables = parts.map(partTable);
-    for (let p = 0; p < parts.length; p++) {
-      size += parts[p]!.buffer.length - TABLE_BYTES_PER_FAMILY * parts[p]!.families;
-      for (const slot of tables[p]!.slots) perSlot[slot]!++;
+    for (const { slots: held, textBytes } of tables) {
+      size += textBytes;
+      for (const slot of held) perSlot[slot]!++;
     }
     // Where each slot's rows go: its header, then its texts in part order.
     const next = new Uint32Array(slots.size);
