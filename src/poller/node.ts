@@ -4,7 +4,7 @@ import { collectHealthStatus } from '../collect/health-status.js';
 import { collectIndexerDashboard } from '../collect/indexer-dashboard.js';
 import { collectInfo } from '../collect/info.js';
 import type { Collected } from '../collect/samples.js';
-import { formatLabels, renderSamples, type EncodedPart } from '../exposition/text.js';
+import { formatLabels, renderSamples, serveParts, type EncodedPart, type ServedParts } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
@@ -85,7 +85,7 @@ export class NodePoller {
   #infoAt = -Infinity;
   #infoLogins = 0;
   readonly #configTriedAt = new Map<Endpoint, number>();
-  #serving: EncodedPart[] = [];
+  #serving: ServedParts = serveParts([]);
   #servingUntil = -Infinity;
   #discoveryTriedAt = -Infinity;
 
@@ -142,8 +142,8 @@ export class NodePoller {
     this.#serve(this.now()); // here, not in a scrape: a scrape only copies what is ready
   }
 
-  /** This node's series as of `now`, in parts: status always, data only while fresh. */
-  parts(now: number = this.now()): readonly EncodedPart[] {
+  /** This node's series as of `now`: status always, data only while fresh. */
+  served(now: number = this.now()): ServedParts {
     if (now >= this.#servingUntil) this.#serve(now);
     return this.#serving;
   }
@@ -235,7 +235,7 @@ export class NodePoller {
       parts.push(part.encoded);
       until = Math.min(until, freshness.at + this.staleAfterMs);
     }
-    this.#serving = parts;
+    this.#serving = serveParts(parts);
     this.#servingUntil = until;
   }
 

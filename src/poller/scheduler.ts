@@ -1,6 +1,6 @@
 import type { ExporterConfig, TargetConfig } from '../config/load.js';
 import { stableHash } from '../config/shard.js';
-import { ExpositionReader, renderExposition, type EncodedPart } from '../exposition/text.js';
+import { ExpositionReader, renderServed, type ServedParts } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import type { ClusterMember } from '../sps/cluster.js';
 import { planTargets } from './discovery.js';
@@ -143,14 +143,14 @@ export class Scheduler {
    * A snapshot: polls landing while a client reads it do not change what it reads.
    */
   exposition(now: number = this.now()): ExpositionReader {
-    const parts: EncodedPart[] = [];
-    for (const entry of this.#entries.values()) parts.push(...entry.node.parts(now));
-    return new ExpositionReader(parts);
+    const nodes: ServedParts[] = [];
+    for (const entry of this.#entries.values()) nodes.push(entry.node.served(now));
+    return new ExpositionReader(nodes);
   }
 
   renderTarget(name: string, now: number = this.now()): Buffer | undefined {
     const node = this.node(name);
-    return node && renderExposition(node.parts(now));
+    return node && renderServed(node.served(now));
   }
 
   #add(target: TargetConfig): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { ExpositionReader, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, type EncodedPart } from '../../src/exposition/text.js';
+import { ExpositionReader, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, serveParts, type EncodedPart } from '../../src/exposition/text.js';
 
 const renderExposition = (parts: EncodedPart[]) => renderBuffer(parts).toString('utf8');
 import { promtoolCheckMetrics } from '../helpers/http.js';
@@ -51,22 +51,29 @@ describe('text exposition', () => {
     expect(promtoolCheckMetrics(text)).toEqual([]);
   });
 
-  it('reads the same bytes in blocks of any size as in one piece, and knows the size up front', () => {
+  it('reads the same bytes in blocks of any size and bands of any width as in one piece, and knows the size up front', () => {
+    const c: Family = { name: 'test_c', help: 'C.', type: 'gauge' };
     const parts = [
-      renderSamples([{ family: a, labels: { disk: 'é日本' }, value: 1 }, { family: b, value: 2 }], 'node="n1"'),
+      renderSamples([{ family: a, labels: { disk: 'é日本' }, value: 1 }, { family: b, value: 2 }, { family: c, value: 6 }], 'node="n1"'),
       renderSamples([{ family: b, labels: { x: 'y' }, value: 3 }], 'node="n1"'),
       renderSamples([], 'node="n2"'),
-      renderSamples([{ family: b, value: 4 }, { family: a, value: 5 }], 'node="n3"'),
+      renderSamples([{ family: c, value: 7 }, { family: b, value: 4 }, { family: a, value: 5 }], 'node="n3"'),
     ];
     const whole = renderBuffer(parts);
-    expect(new ExpositionReader(parts).size).toBe(whole.length);
-    for (let block = 1; block <= whole.length + 1; block++) {
-      const reader = new ExpositionReader(parts);
-      const out: Buffer[] = [];
-      const buffer = Buffer.alloc(block);
-      for (let n = reader.read(buffer); n > 0; n = reader.read(buffer)) out.push(Buffer.from(buffer.subarray(0, n)));
-      expect(Buffer.concat(out).equals(whole)).toBe(true);
-      expect(out.slice(0, -1).every((chunk) => chunk.length === block)).toBe(true); // blocks are filled, not cut at line ends
+    expect(whole.toString('utf8')).toMatch(/^# HELP test_a [^]*# HELP test_events_total [^]*# HELP test_c [^]*test_c\{node="n3"\} 7\n$/);
+    // One node per served table (n1 has two parts): the same bytes as all parts in one table.
+    const nodes = () => [serveParts(parts.slice(0, 2)), serveParts([parts[2]!]), serveParts([parts[3]!])];
+    expect(new ExpositionReader(nodes()).size).toBe(whole.length);
+    // A band per family, bands of two families, one band for everything.
+    for (const bandBytes of [1, 150, 1 << 20]) {
+      for (let block = 1; block <= whole.length + 1; block++) {
+        const reader = new ExpositionReader(nodes(), bandBytes);
+        const out: Buffer[] = [];
+        const buffer = Buffer.alloc(block);
+        for (let n = reader.read(buffer); n > 0; n = reader.read(buffer)) out.push(Buffer.from(buffer.subarray(0, n)));
+        expect(Buffer.concat(out).equals(whole)).toBe(true);
+        expect(out.slice(0, -1).every((chunk) => chunk.length === block)).toBe(true); // blocks are filled, not cut at line ends
+      }
     }
   });
 

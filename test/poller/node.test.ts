@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { renderExposition } from '../../src/exposition/text.js';
+import { renderServed } from '../../src/exposition/text.js';
 import { CONFIG_REFRESH_MS, INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
 import { Fleet } from '../../src/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
@@ -41,7 +41,7 @@ async function pollerAgainst(handler: Handler, targetExtra: Record<string, unkno
   return { server, p };
 }
 
-const text = (p: NodePoller) => renderExposition(p.parts(now)).toString('utf8');
+const text = (p: NodePoller) => renderServed(p.served(now)).toString('utf8');
 
 describe('NodePoller', () => {
   it('polls a healthy node: up, every endpoint, info, one login', async () => {

@@ -3,7 +3,7 @@ import { parseConfig, type ExporterConfig, type TargetConfig } from '../../src/c
 import type { NodePoller } from '../../src/poller/node.js';
 import { phaseOf, Scheduler, START_GRID_MS } from '../../src/poller/scheduler.js';
 import { F } from '../../src/collect/families.js';
-import { renderSamples } from '../../src/exposition/text.js';
+import { renderSamples, serveParts } from '../../src/exposition/text.js';
 import { silentLog } from '../helpers/targets.js';
 import type { ClusterMember } from '../../src/sps/cluster.js';
 
@@ -28,8 +28,8 @@ class FakeNode {
   release() {
     for (const r of this.#release.splice(0)) r();
   }
-  parts() {
-    return [renderSamples([{ family: F.up, value: 1 }], `node="${this.name}"`)];
+  served() {
+    return serveParts([renderSamples([{ family: F.up, value: 1 }], `node="${this.name}"`)]);
   }
   async close() {
     this.closed = true;

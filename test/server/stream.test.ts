@@ -2,7 +2,7 @@ import express from 'express';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { ExpositionReader, renderExposition, renderSamples } from '../../src/exposition/text.js';
+import { ExpositionReader, renderExposition, renderSamples, serveParts } from '../../src/exposition/text.js';
 import { BlockPool, sendExposition, WINDOW_BLOCKS } from '../../src/server/stream.js';
 import { serve } from '../helpers/http.js';
 
@@ -27,8 +27,8 @@ let bigEnded = false;
 beforeAll(async () => {
   const app = express();
   app.get('/metrics', async (req, res) => {
-    if (req.query.big === undefined) return sendExposition(res, new ExpositionReader(parts), tail, pool);
-    await sendExposition(res, new ExpositionReader(Array.from({ length: 8 }, () => parts).flat()), tail, pool);
+    if (req.query.big === undefined) return sendExposition(res, new ExpositionReader([serveParts(parts)]), tail, pool);
+    await sendExposition(res, new ExpositionReader(Array.from({ length: 8 }, () => serveParts(parts))), tail, pool);
     bigDone = res.writableFinished;
     bigEnded = true;
   });
