@@ -30,8 +30,10 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
 
   const blocks = new BlockPool();
   app.get('/metrics', async (_req: Request, res: Response) => {
-    const self = Buffer.from(await selfRegistry.metrics());
-    await sendExposition(res, scheduler.exposition(), self, blocks);
+    // prom-client's event-loop lag probe waits a turn of the loop: the node exposition is set up meanwhile.
+    const self = selfRegistry.metrics();
+    const reader = scheduler.exposition();
+    await sendExposition(res, reader, Buffer.from(await self), blocks);
   });
 
   app.get('/probe', (req: Request, res: Response) => {
