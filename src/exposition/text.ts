@@ -158,10 +158,28 @@ export function serveParts(parts: readonly EncodedPart[]): ServedParts {
 const BAND_BYTES = 1 << 20;
 
 /**
+ * A band buffer reused from scrape to scrape: a fresh one per scrape costs page faults and, as
+ * external memory, pushes V8 into extra full collections. A reader holds it until it is read to the
+ * end (scrapes at the same time take their own); one abandoned by its client is left to the garbage
+ * collector. The larger of two is kept, so the spare fits the fleet's bands.
+ */
+let spareBand: Buffer | undefined;
+
+function takeBand(bytes: number): Buffer {
+  const band = spareBand && spareBand.length >= bytes ? spareBand : Buffer.allocUnsafeSlow(Math.max(bytes, 2 * BAND_BYTES));
+  if (band === spareBand) spareBand = undefined;
+  return band;
+}
+
+function returnBand(band: Buffer): void {
+  if (!spareBand || band.length > spareBand.length) spareBand = band;
+}
+
+/**
  * Reads the text exposition of many nodes' served parts (in node order) out in blocks: each
  * family's HELP and TYPE once, its samples together. The size is known up front, so a response can
  * carry a content-length without the exposition ever being held whole (12 MB at 1000 nodes): only
- * one band is (about BAND_BYTES).
+ * one band is (about BAND_BYTES, or one family if that is larger).
  * The parts are immutable, so a reader is a consistent snapshot however long its client reads.
  */
 export class ExpositionReader {
@@ -251,7 +269,7 @@ export class ExpositionReader {
   /** Copies band `band`'s headers and texts into the reader's band buffer (one, reused from band to band). */
   #assemble(band: number): Buffer {
     const bytes = this.#bandBytes[band]!;
-    const out = (this.#assembled ??= Buffer.allocUnsafeSlow(Math.max(...this.#bandBytes)));
+    const out = (this.#assembled ??= takeBand(Math.max(...this.#bandBytes)));
     for (let i = this.#bandSlots[band]!; i < this.#bandSlots[band + 1]!; i++) out.set(slots.header(this.#slots[i]!), this.#headerAt[i]!);
     const memory = this.#memory;
     const sources = this.#sources;
@@ -280,7 +298,10 @@ export class ExpositionReader {
       pos += n;
       this.#done += n;
     }
-    if (this.#band === this.#bandBytes.length - 1 && this.#done === this.#bandBytes[this.#band]) this.#assembled = undefined;
+    if (this.#assembled && this.#band === this.#bandBytes.length - 1 && this.#done === this.#bandBytes[this.#band]) {
+      returnBand(this.#assembled);
+      this.#assembled = undefined;
+    }
     return pos;
   }
 
