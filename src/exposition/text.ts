@@ -266,17 +266,16 @@ export class ExpositionReader {
     }
   }
 
-  /** Copies band `band`'s headers and texts into the reader's band buffer (one, reused from band to band). */
-  #assemble(band: number): void {
-    const out = (this.#assembled ??= takeBand(Math.max(...this.#bandBytes)));
-    for (let i = this.#bandSlots[band]!; i < this.#bandSlots[band + 1]!; i++) out.set(slots.header(this.#slots[i]!), this.#headerAt[i]!);
+  /** Copies band `band`'s headers and texts into `out` from `at` on. */
+  #assemble(band: number, out: Buffer, at: number): void {
+    for (let i = this.#bandSlots[band]!; i < this.#bandSlots[band + 1]!; i++) out.set(slots.header(this.#slots[i]!), at + this.#headerAt[i]!);
     const memory = this.#memory;
     const sources = this.#sources;
     const offsets = this.#offsets;
     const lengths = this.#lengths;
     const targets = this.#targets;
     for (let row = this.#bandRows[band]!; row < this.#bandRows[band + 1]!; row++) {
-      out.set(new Uint8Array(memory[sources[row]!]!, offsets[row]!, lengths[row]!), targets[row]!);
+      out.set(new Uint8Array(memory[sources[row]!]!, offsets[row]!, lengths[row]!), at + targets[row]!);
     }
   }
 
@@ -288,7 +287,8 @@ export class ExpositionReader {
       if (band < 0 || this.#done === this.#bandBytes[band]) {
         if (band + 1 >= this.#bandBytes.length) break;
         this.#band = ++band;
-        this.#assemble(band);
+        // One band buffer per reader, reused from band to band.
+        this.#assemble(band, (this.#assembled ??= takeBand(Math.max(...this.#bandBytes))), 0);
         this.#done = 0;
       }
       const n = Math.min(this.#bandBytes[band]! - this.#done, out.length - pos);
@@ -303,16 +303,21 @@ export class ExpositionReader {
     return pos;
   }
 
-  /** Everything not read yet, in one buffer. */
-  readAll(): Buffer {
+  /** The whole exposition in one buffer, each band assembled in place (no band buffer); leaves read() where it was. */
+  toBuffer(): Buffer {
     const out = Buffer.allocUnsafe(this.size);
-    return out.subarray(0, this.read(out));
+    let at = 0;
+    for (let band = 0; band < this.#bandBytes.length; band++) {
+      this.#assemble(band, out, at);
+      at += this.#bandBytes[band]!;
+    }
+    return out;
   }
 }
 
 /** The whole exposition of one node's served parts in one buffer (/probe). */
 export function renderServed(served: ServedParts): Buffer {
-  return new ExpositionReader([served]).readAll();
+  return new ExpositionReader([served]).toBuffer();
 }
 
 /** The whole exposition of these parts, in this order, in one buffer. */
