@@ -214,6 +214,7 @@ export class ExpositionReader {
     // Bands of consecutive slots; where each slot's header, then its texts in node order, go in its band.
     const bandOf = new Uint32Array(slots.size);
     const cursor = new Uint32Array(slots.size);
+    const rowsPerBand: number[] = [];
     let size = 0;
     let bandStart = 0;
     for (let slot = 0; slot < perSlot.length; slot++) {
@@ -221,10 +222,12 @@ export class ExpositionReader {
       if (this.#bandSlots.length === 0 || size - bandStart >= bandBytes) {
         this.#bandSlots.push(this.#slots.length);
         this.#bandBytes.push(0);
+        rowsPerBand.push(0);
         bandStart = size;
       }
       const band = this.#bandSlots.length - 1;
       bandOf[slot] = band;
+      rowsPerBand[band]! += perSlot[slot]!;
       this.#slots.push(slot);
       this.#headerAt.push(size - bandStart);
       size += slots.header(slot).length;
@@ -235,8 +238,6 @@ export class ExpositionReader {
     this.size = size;
     const bands = this.#bandSlots.length;
     this.#bandSlots.push(this.#slots.length);
-    const rowsPerBand = new Uint32Array(bands);
-    for (let slot = 0; slot < perSlot.length; slot++) if (perSlot[slot]! > 0) rowsPerBand[bandOf[slot]!]! += perSlot[slot]!;
     const next = new Uint32Array(bands);
     let rows = 0;
     for (let band = 0; band < bands; band++) {
