@@ -85,6 +85,7 @@ export class NodePoller {
   #infoAt = -Infinity;
   #infoLogins = 0;
   readonly #configTriedAt = new Map<Endpoint, number>();
+  #status: EncodedPart | undefined;
   #serving: ServedParts = serveParts([]);
   #servingUntil = -Infinity;
   #discoveryTriedAt = -Infinity;
@@ -182,7 +183,7 @@ export class NodePoller {
     const at = this.now();
     const { samples, notes } = spec.collect(json, at, this.target);
     for (const note of notes) this.#noteOnce(endpoint, note);
-    this.#parts.set(endpoint, { encoded: renderSamples(samples, this.nodeLabels), at });
+    this.#parts.set(endpoint, { encoded: renderSamples(samples, this.nodeLabels, this.#parts.get(endpoint)?.encoded), at });
     this.#endpointUp.set(endpoint, true);
     if (endpoint === 'health_status') {
       this.healthOk = true;
@@ -191,6 +192,8 @@ export class NodePoller {
       this.#infoAt = at;
       this.#infoLogins = this.client.logins;
     }
+    // Before the next await: the replaced part's memory may have been rewritten in place.
+    this.#serve(at);
   }
 
   #failed(endpoint: Endpoint, error: SpsError): void {
@@ -226,7 +229,7 @@ export class NodePoller {
   #serve(now: number): void {
     const health = this.#parts.get('health_status');
     const healthFresh = this.#fresh(health, now);
-    const parts = [renderSamples(this.#statusSamples(healthFresh), this.nodeLabels)];
+    const parts = [(this.#status = renderSamples(this.#statusSamples(healthFresh), this.nodeLabels, this.#status))];
     let until = Infinity;
     for (const [endpoint, part] of this.#parts) {
       // /api/info and the configuration are read only every 10 minutes; they describe the node for as long as its health data is fresh.
@@ -235,7 +238,7 @@ export class NodePoller {
       parts.push(part.encoded);
       until = Math.min(until, freshness.at + this.staleAfterMs);
     }
-    this.#serving = serveParts(parts);
+    this.#serving = serveParts(parts, this.#serving);
     this.#servingUntil = until;
   }
 

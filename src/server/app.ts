@@ -33,7 +33,14 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
     // prom-client's event-loop lag probe waits a turn of the loop: the node exposition is set up meanwhile.
     const self = selfRegistry.metrics();
     const reader = scheduler.exposition();
-    await sendExposition(res, reader, Buffer.from(await self), blocks);
+    let tail: Buffer;
+    try {
+      tail = Buffer.from(await self);
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
+    await sendExposition(res, reader, tail, blocks);
   });
 
   app.get('/probe', (req: Request, res: Response) => {

@@ -42,9 +42,18 @@ function write(res: Response, chunk: Buffer): Promise<boolean> {
 /**
  * Sends an exposition, then `tail`, block by block with a content-length: the exposition is never
  * held whole. Up to WINDOW_BLOCKS blocks are queued on the socket at once, so it always has the next one
- * when the client reads; a block is refilled only after its write completed.
+ * when the client reads; a block is refilled only after its write completed. The reader is closed
+ * when this returns, also when the client went away.
  */
 export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool): Promise<void> {
+  try {
+    await send(res, reader, tail, pool);
+  } finally {
+    reader.close();
+  }
+}
+
+async function send(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool): Promise<void> {
   res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(reader.size + tail.length) });
   const queued: { block: Buffer; written: Promise<boolean> }[] = [];
   for (;;) {

@@ -63,7 +63,9 @@ describe('text exposition', () => {
     expect(whole.toString('utf8')).toMatch(/^# HELP test_a [^]*# HELP test_events_total [^]*# HELP test_c [^]*test_c\{node="n3"\} 7\n$/);
     // One node per served table (n1 has two parts): the same bytes as all parts in one table.
     const nodes = () => [serveParts(parts.slice(0, 2)), serveParts([parts[2]!]), serveParts([parts[3]!])];
-    expect(new ExpositionReader(nodes()).size).toBe(whole.length);
+    const sized = new ExpositionReader(nodes());
+    expect(sized.size).toBe(whole.length);
+    sized.close();
     // A band per family, bands of two families, one band for everything.
     for (const bandBytes of [1, 150, 1 << 20]) {
       for (let block = 1; block <= whole.length + 1; block++) {
@@ -79,5 +81,53 @@ describe('text exposition', () => {
 
   it('renders a family with no samples nowhere', () => {
     expect(renderExposition([renderSamples([], 'node="n"')])).toBe('');
+  });
+
+  it('rewrites a replaced part in place only while no reader is open, so an open reader reads what it was given', () => {
+    const poll = (value: number, replaces?: EncodedPart) => renderSamples([{ family: a, value }, { family: b, labels: { k: 'v' }, value: value * 2 }], 'node="n"', replaces);
+    const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
+    const first = poll(1);
+    const second = poll(2, first);
+    expect(second.buffer.buffer).toBe(first.buffer.buffer); // nothing was reading it: same memory
+    expect(lines(renderExposition([second]))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
+
+    const reader = new ExpositionReader([serveParts([second])]);
+    const third = poll(3, second);
+    expect(third.buffer.buffer).not.toBe(second.buffer.buffer);
+    const held = poll(33, third); // a fresh part is not rewritten under an open reader either
+    expect(held.buffer.buffer).not.toBe(third.buffer.buffer);
+    const out = Buffer.alloc(reader.size);
+    expect(reader.read(out)).toBe(reader.size);
+    expect(lines(out.toString('utf8'))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
+    expect(reader.read(out)).toBe(0); // read to the end: closed, so polls rewrite in place again
+
+    const fourth = poll(4, held);
+    expect(fourth.buffer.buffer).toBe(held.buffer.buffer);
+    const abandoned = new ExpositionReader([serveParts([fourth])]);
+    expect(poll(5, fourth).buffer.buffer).not.toBe(fourth.buffer.buffer);
+    abandoned.close();
+    abandoned.close(); // idempotent: one close never counts for another open reader
+    expect(abandoned.read(out)).toBe(0);
+    const open = new ExpositionReader([serveParts([fourth])]);
+    abandoned.close();
+    expect(poll(6, fourth).buffer.buffer).not.toBe(fourth.buffer.buffer);
+    open.toBuffer(); // one buffer made: closed too
+    expect(poll(7, fourth).buffer.buffer).toBe(fourth.buffer.buffer);
+
+    // Text that outgrows the memory moves to new memory; the old part is left as it was.
+    const long = renderSamples(Array.from({ length: 50 }, (_, i) => ({ family: a, labels: { i: String(i) }, value: i })), 'node="n"', fourth);
+    expect(long.buffer.buffer).not.toBe(fourth.buffer.buffer);
+    expect(lines(renderExposition([long]))).toHaveLength(50);
+  });
+
+  it('reuses a node\'s row table when it is large enough', () => {
+    const part = renderSamples([{ family: a, value: 1 }, { family: b, value: 2 }], 'node="n"');
+    const first = serveParts([part]);
+    const second = serveParts([part], first);
+    expect(second.rows.buffer).toBe(first.rows.buffer);
+    expect(Array.from(second.rows)).toEqual(Array.from(serveParts([part]).rows));
+    const grown = serveParts(Array.from({ length: 20 }, () => part), second);
+    expect(grown.rows.buffer).not.toBe(second.rows.buffer);
+    expect(grown.rows.length).toBe(4 * 2 * 20);
   });
 });

@@ -1,11 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { renderServed } from '../../src/exposition/text.js';
+import { ExpositionReader, renderServed } from '../../src/exposition/text.js';
 import { CONFIG_REFRESH_MS, INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
 import { Fleet } from '../../src/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
 import { parseConfig } from '../../src/config/load.js';
+import { promtoolCheckMetrics } from '../helpers/http.js';
+import type { ServerResponse } from 'node:http';
 import type { ClusterMember } from '../../src/sps/cluster.js';
 
 let fleet: Fleet;
@@ -41,6 +43,8 @@ async function pollerAgainst(handler: Handler, targetExtra: Record<string, unkno
   return { server, p };
 }
 
+/** promtool's one note on a valid exposition: the days to expiry are kept by name (see the README). */
+const DAYS_NOTE = 'sps_certificate_expiry_days use base unit "seconds" instead of "days"';
 const text = (p: NodePoller) => renderServed(p.served(now)).toString('utf8');
 
 describe('NodePoller', () => {
@@ -260,5 +264,57 @@ describe('NodePoller', () => {
     const samples = text(p).split('\n').filter((l) => l && !l.startsWith('#'));
     expect(samples.length).toBeGreaterThan(50);
     expect(samples.every((l) => l.includes('{node="good",site="eu \\"west\\""'))).toBe(true);
+  });
+
+  it('rewrites its text in place between polls, yet serves whole lines mid-poll and the old text to a scrape still reading', async () => {
+    const health = fixture('health_status.json');
+    let load = 1;
+    let hold: ((res: ServerResponse) => void) | undefined;
+    const { p } = await pollerAgainst((req, res) => {
+      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
+      if (req.url === '/api/health_status') return sendJson(res, 200, { health_status: { ...health.health_status, load1: load } });
+      if (req.url === '/api/indexer/dashboard') {
+        if (hold) return hold(res);
+        return sendJson(res, 200, fixture('indexer_dashboard.json'));
+      }
+      if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
+      return sendJson(res, 404, {});
+    });
+    /** Polls with load1 = `value`; resolves once health_status is read and the dashboard request waits. */
+    const pollHeld = async (value: number) => {
+      load = value;
+      let held!: ServerResponse;
+      const waiting = new Promise<void>((resolve) => {
+        hold = (res) => {
+          held = res;
+          resolve();
+        };
+      });
+      const polling = p.poll();
+      await waiting;
+      hold = undefined;
+      return { polling, answer: () => sendJson(held, 200, fixture('indexer_dashboard.json')) };
+    };
+    await p.poll();
+    const memory = p.served(now).memory;
+
+    const second = await pollHeld(12.5); // a longer line: a table of the old layout would cut the text wrongly
+    const mid = text(p);
+    expect(p.served(now).memory.filter((m) => memory.includes(m)).length).toBe(memory.length); // rewritten in place, no new memory
+    expect(lines(mid, 'sps_load1')).toEqual(['sps_load1{node="good"} 12.5']);
+    expect(lines(mid, 'sps_indexer_service_active').length).toBeGreaterThan(0); // the first poll's dashboard, still fresh
+    expect(promtoolCheckMetrics(mid)).toEqual([DAYS_NOTE]); // whole lines, each family once
+    second.answer();
+    await second.polling;
+
+    const scrape = new ExpositionReader([p.served(now)]);
+    const third = await pollHeld(3);
+    third.answer();
+    await third.polling;
+    expect(lines(text(p), 'sps_load1')).toEqual(['sps_load1{node="good"} 3']);
+    const out = Buffer.alloc(scrape.size);
+    expect(scrape.read(out)).toBe(scrape.size);
+    expect(lines(out.toString('utf8'), 'sps_load1')).toEqual(['sps_load1{node="good"} 12.5']);
+    expect(promtoolCheckMetrics(out.toString('utf8'))).toEqual([DAYS_NOTE]);
   });
 });
