@@ -1,6 +1,6 @@
 import type { HealthStatus } from '../sps/schemas.js';
 import { F, memoryFamily } from './families.js';
-import { definedEntries, SampleList, type Collected } from './samples.js';
+import { definedEntries, SampleList, withLabel, type Collected } from './samples.js';
 
 /** The RAID states and codes the SPS REST reference documents. */
 export const RAID_STATUS_CODES: Readonly<Record<string, number>> = { OK: 0, WARNING: 1, DEGRADED: 2, DEGRADED_SYNCING: 3, CRITICAL: 4 };
@@ -89,7 +89,7 @@ function collectIndexer(out: SampleList, indexer: HealthStatus['indexer']): void
     const labels = { capabilities, ip };
     out.add(F.indexerWorkers, totals.get('workers_count'), labels);
     out.add(F.indexerIdleWorkers, totals.get('idle_workers_count'), labels);
-    for (const [task, field] of JOB_FIELDS) out.add(F.indexerJobs, totals.get(field), { ...labels, task });
+    for (const [task, field] of JOB_FIELDS) out.add(F.indexerJobs, totals.get(field), withLabel(labels, 'task', task));
   }
   out.add(F.indexerProcessing, indexer?.processing_tasks?.length);
   out.add(F.indexerRemaining, indexer?.remaining_tasks?.length);

@@ -21,9 +21,20 @@ export class SampleList implements Collected {
 
   /** One 0/1 series per state: the known ones always, and the current one if it is not among them. */
   states(family: Family, known: readonly string[], current: string, labels: Labels, stateLabel = 'status'): void {
-    for (const state of known) this.add(family, state === current ? 1 : 0, { ...labels, [stateLabel]: state });
-    if (!known.includes(current)) this.add(family, 1, { ...labels, [stateLabel]: current });
+    for (const state of known) this.add(family, state === current ? 1 : 0, withLabel(labels, stateLabel, state));
+    if (!known.includes(current)) this.add(family, 1, withLabel(labels, stateLabel, current));
   }
+}
+
+/**
+ * `labels` and one more label. Copied key by key: an object spread with a computed key took
+ * 1-2 µs here, against ~30 ns for this, and a health response needs a few dozen of them.
+ */
+export function withLabel(labels: Labels, name: string, value: string): Labels {
+  const out: Record<string, string> = {};
+  for (const key in labels) out[key] = labels[key]!;
+  out[name] = value;
+  return out;
 }
 
 /** The entries of a map read from a response (absent: none). */
