@@ -72,6 +72,9 @@ describe('streamed exposition', () => {
     const again = await fetch(`${server.url}/metrics`);
     expect((await again.arrayBuffer()).byteLength).toBe(Number(again.headers.get('content-length')));
     expect(taken.some((block) => held.includes(block))).toBe(false); // the stalled scrape's blocks never went back to the pool
+    // Every scrape here closed its reader, the abandoned one too: a part is rewritten in place again.
+    const mine = renderSamples([{ family, value: 1 }], 'node="x"');
+    expect(renderSamples([{ family, value: 2 }], 'node="x"', mine).buffer.buffer).toBe(mine.buffer.buffer);
   });
 });
 
