@@ -74,11 +74,11 @@ export async function startStack(dir: string, nodes: number, simulatorArgs: stri
   return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
 }
 
-/** GETs a URL, timed to the last byte as Prometheus reads it; the body is decoded only when asked for. */
 /**
- * One GET of `url` over a plain socket, timed from connect to the last byte. A raw socket rather
- * than node:http, whose client-side parsing of a 12 MB body adds ~8 ms that a Go Prometheus (or
- * curl) does not spend: the figure is the exporter's latency, not this client's.
+ * One GET of `url` over a plain socket, timed from connect to the last byte; the body is decoded
+ * only when asked for. A raw socket rather than node:http, whose client-side parsing of a 12 MB
+ * body adds ~8 ms that a Go Prometheus (or curl) does not spend: the figure is the exporter's
+ * latency, not this client's.
  */
 export function scrape(url: string, decode = true): Promise<{ ms: number; text: string; bytes: number }> {
   const { hostname, port, pathname, search } = new URL(url);
