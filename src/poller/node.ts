@@ -192,8 +192,9 @@ export class NodePoller {
       this.#infoAt = at;
       this.#infoLogins = this.client.logins;
     }
-    // Before the next await: the replaced part's memory may have been rewritten in place.
-    this.#serve(at);
+    // The replaced part's memory may have been rewritten in place, so the rows served until now
+    // are out of date: rebuilt at the end of this poll, or by a scrape that comes first.
+    this.#servingUntil = -Infinity;
   }
 
   #failed(endpoint: Endpoint, error: SpsError): void {
