@@ -140,7 +140,7 @@ const ROW = 4;
  * the node's poll lands. A scrape then reads one compact table per node instead of reaching into
  * every part's buffer (six per node): at 1000 nodes that pointer chasing was most of a scrape's set-up.
  * Read it before yielding to the event loop (an ExpositionReader takes what it needs at once): the
- * node's next serve rewrites its rows, and its parts' memory once no reader is open.
+ * node's next serve rewrites its rows, and its next poll its parts' memory once no reader is open.
  */
 export interface ServedParts {
   readonly memory: readonly ArrayBuffer[];
