@@ -140,7 +140,7 @@ export class NodePoller {
     this.lastDurationSeconds = (this.now() - started) / 1000;
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');
     if (this.healthOk && !wasHealthy) this.log.info({ logins: this.client.logins }, 'node is up');
-    this.#serve(this.now()); // here, not in a scrape: a scrape only copies what is ready
+    this.#serve(this.now()); // here, not in a scrape: a scrape rebuilds only a node it finds mid-poll
   }
 
   /** This node's series as of `now`: status always, data only while fresh. */
