@@ -32,15 +32,7 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
   app.get('/metrics', async (_req: Request, res: Response) => {
     // prom-client's event-loop lag probe waits a turn of the loop: the node exposition is set up meanwhile.
     const self = selfRegistry.metrics();
-    const reader = scheduler.exposition();
-    let tail: Buffer;
-    try {
-      tail = Buffer.from(await self);
-    } catch (error) {
-      reader.close();
-      throw error;
-    }
-    await sendExposition(res, reader, tail, blocks);
+    await sendExposition(res, scheduler.exposition(), self.then((text) => Buffer.from(text)), blocks);
   });
 
   app.get('/probe', (req: Request, res: Response) => {

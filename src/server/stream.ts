@@ -43,11 +43,11 @@ function write(res: Response, chunk: Buffer): Promise<boolean> {
  * Sends an exposition, then `tail`, block by block with a content-length: the exposition is never
  * held whole. Up to WINDOW_BLOCKS blocks are queued on the socket at once, so it always has the next one
  * when the client reads; a block is refilled only after its write completed. The reader is closed
- * when this returns, also when the client went away.
+ * when this returns, also when the client went away or `tail` was rejected.
  */
-export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool): Promise<void> {
+export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer | Promise<Buffer>, pool: BlockPool): Promise<void> {
   try {
-    await send(res, reader, tail, pool);
+    await send(res, reader, await tail, pool);
   } finally {
     reader.close();
   }

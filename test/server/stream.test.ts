@@ -76,6 +76,15 @@ describe('streamed exposition', () => {
     const mine = renderSamples([{ family, value: 1 }], 'node="x"');
     expect(renderSamples([{ family, value: 2 }], 'node="x"', mine).buffer.buffer).toBe(mine.buffer.buffer);
   });
+
+  it('closes the reader when the tail is rejected, before anything is sent', async () => {
+    const reader = new ExpositionReader([serveParts(parts)]);
+    const res = { status: () => expect.unreachable('nothing may be sent') } as unknown as Parameters<typeof sendExposition>[0];
+    await expect(sendExposition(res, reader, Promise.reject(new Error('self metrics failed')), pool)).rejects.toThrow('self metrics failed');
+    expect(reader.read(Buffer.alloc(16))).toBe(0);
+    const mine = renderSamples([{ family, value: 1 }], 'node="x"');
+    expect(renderSamples([{ family, value: 2 }], 'node="x"', mine).buffer.buffer).toBe(mine.buffer.buffer);
+  });
 });
 
 async function until(condition: () => boolean): Promise<void> {
