@@ -68,15 +68,9 @@ async function main(options: CliOptions): Promise<void> {
   const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: web.users });
   const server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.listen.port, options.listen.host, resolve);
-  }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
-  const address = server.address() as AddressInfo;
-  scheduler.start();
-  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length }, 'listening');
 
-  process.on('SIGHUP', () => void reload());
+  // Handlers go in before "listening" is logged: a supervisor that signals as soon as it reads
+  // that line would otherwise meet the default action and kill the process with no clean exit.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -87,8 +81,18 @@ async function main(options: CliOptions): Promise<void> {
     server.closeIdleConnections();
     void scheduler.stop();
   };
+  process.on('SIGHUP', () => void reload());
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.listen.port, options.listen.host, resolve);
+  }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
+  if (stopping) return;
+  const address = server.address() as AddressInfo;
+  scheduler.start();
+  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length }, 'listening');
 }
 
 let options: CliOptions;

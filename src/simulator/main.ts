@@ -99,10 +99,10 @@ async function main(): Promise<void> {
   if (writeConfig) writeExporterFiles(fleet, writeConfig, interval);
   const first = fleet.nodes[0]!;
   const last = fleet.nodes[fleet.nodes.length - 1]!;
-  process.stdout.write(`${JSON.stringify({ msg: 'simulator listening', nodes: fleet.nodes.length, first: first.url, last: last.url, config: writeConfig ?? null })}\n`);
   const stop = () => void fleet.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  process.stdout.write(`${JSON.stringify({ msg: 'simulator listening', nodes: fleet.nodes.length, first: first.url, last: last.url, config: writeConfig ?? null })}\n`);
 }
 
 main().catch((error: unknown) => {
