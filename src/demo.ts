@@ -14,6 +14,12 @@ const port = Number(process.env.PORT ?? DEFAULT_PORT);
 const fleet = await Fleet.start({ nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario })), basePort: 0, flapPeriodMs: 60_000, cluster: true });
 const config = writeExporterFiles(fleet, '.demo', '10s');
 const exporter = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'inherit' });
+const stop = () => {
+  exporter.kill('SIGTERM');
+  void fleet.close();
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 process.stderr.write(
   `\nsps-exporter demo: a simulated SPS cluster of ${fleet.nodes.length} nodes (${SCENARIOS.join(', ')}),\n` +
     `  polled through its Central Management node ${fleet.nodes[0]!.name} (${fleet.nodes[0]!.url})\n` +
@@ -22,12 +28,6 @@ process.stderr.write(
     `  status page:  http://127.0.0.1:${port}/\n` +
     `  config used:  ${config}\n  Ctrl-C stops both.\n\n`,
 );
-const stop = () => {
-  exporter.kill('SIGTERM');
-  void fleet.close();
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
 exporter.on('exit', (code) => {
   void fleet.close().then(() => process.exit(code ?? 0));
 });
