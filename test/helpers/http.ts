@@ -17,6 +17,9 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
   };
 }
 
+/** promtool's one note on a valid exposition: the days to expiry are kept by name (see the README). */
+export const DAYS_NOTE = 'sps_certificate_expiry_days use base unit "seconds" instead of "days"';
+
 /** What `promtool check metrics` says about an exposition (its lint findings, one a line). */
 export function promtoolCheckMetrics(body: string): string[] {
   const result = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });

@@ -6,7 +6,7 @@ import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
 import { parseConfig } from '../../src/config/load.js';
-import { promtoolCheckMetrics } from '../helpers/http.js';
+import { DAYS_NOTE, promtoolCheckMetrics } from '../helpers/http.js';
 import type { ServerResponse } from 'node:http';
 import type { ClusterMember } from '../../src/sps/cluster.js';
 
@@ -43,8 +43,6 @@ async function pollerAgainst(handler: Handler, targetExtra: Record<string, unkno
   return { server, p };
 }
 
-/** promtool's one note on a valid exposition: the days to expiry are kept by name (see the README). */
-const DAYS_NOTE = 'sps_certificate_expiry_days use base unit "seconds" instead of "days"';
 const text = (p: NodePoller) => renderServed(p.served(now)).toString('utf8');
 
 describe('NodePoller', () => {

@@ -6,7 +6,7 @@ import { createSelfRegistry } from '../../src/server/self-metrics.js';
 import { Fleet } from '../../src/simulator/fleet.js';
 import { SCENARIOS } from '../../src/simulator/responses.js';
 import { fleetConfig, lines, silentLog } from '../helpers/targets.js';
-import { promtoolCheckMetrics, serve } from '../helpers/http.js';
+import { DAYS_NOTE, promtoolCheckMetrics, serve } from '../helpers/http.js';
 
 let fleet: Fleet;
 let scheduler: Scheduler;
@@ -49,7 +49,7 @@ describe('/metrics', () => {
     expect(body).toContain('sps_exporter_build_info{version="1.2.3"');
     expect(body).toContain('process_cpu_seconds_total');
     // Only the documented base-unit note on the days-to-expiry gauge operators asked for by name.
-    expect(promtoolCheckMetrics(body)).toEqual(['sps_certificate_expiry_days use base unit "seconds" instead of "days"']);
+    expect(promtoolCheckMetrics(body)).toEqual([DAYS_NOTE]);
   });
 
   it('has each family\'s HELP and TYPE once, with all its samples together', async () => {
@@ -92,7 +92,7 @@ describe('/probe', () => {
     const body = await res.text();
     expect(lines(body, 'sps_up')).toEqual([`sps_up{node="${target}",site="lab"} 1`]);
     expect(body).not.toContain(`node="${fleet.nodes[1]!.name}"`);
-    expect(promtoolCheckMetrics(body)).toEqual(['sps_certificate_expiry_days use base unit "seconds" instead of "days"']);
+    expect(promtoolCheckMetrics(body)).toEqual([DAYS_NOTE]);
   });
 
   it('answers 404 for a name not in the config, 400 for none or a huge one, and calls out to nobody', async () => {
