@@ -95,41 +95,224 @@ function partMemory(bytes: number, replaced: EncodedPart | undefined): ArrayBuff
   return Buffer.allocUnsafeSlow(bytes + (bytes >> 3) + 64).buffer as ArrayBuffer;
 }
 
+/** What a patch changes, in text order: the sample and its new value's text. Reused from render to render. */
+let changedSamples = new Uint32Array(64);
+const changedTexts: string[] = [];
+
+/**
+ * Renders one node endpoint's samples poll after poll, each time into one part (EncodedPart), with
+ * the node's own labels (already formatted, e.g. `node="sps1"`) in front of each series' own.
+ *
+ * A poll that brings the same series as the last one (the same families and label sets in the
+ * same order, as a node's polls nearly always do) is a patch: only the values that changed are
+ * formatted and written, and the text between them moves where a value's length changed. The
+ * label text is never formatted again, nothing is allocated but the new values' strings, and the
+ * part keeps its memory. Any other poll renders the whole part.
+ * A simulated health response of 91 series, 31 of them changed: ~10 µs patched, ~80 µs rendered whole.
+ *
+ * The part it replaces is rewritten in place only while no ExpositionReader is open (an open one
+ * may be reading it); otherwise the text goes to new memory. Either way the caller must stop
+ * serving the replaced part (see ServedParts) before it yields to the event loop.
+ */
+export class PartRenderer {
+  #part: EncodedPart | undefined;
+  /** The series of the last render, in sample order: what the next poll's samples are compared with. */
+  #families: Family[] = [];
+  /** Every sample's label names and values, in order, one after the other (no object per sample to keep). */
+  #labels: string[] = [];
+  /** Per sample: the value last written. */
+  #values = new Float64Array(0);
+  /**
+   * Per sample, in four runs of `#families.length`: the sample indices in text order (by family
+   * slot, then sample order); where each sample's value text starts (from the start of the text);
+   * that text's length; and where its labels end in `#labels`. Then, per family in the part's
+   * table, the index of its last sample.
+   */
+  #layout = new Uint32Array(0);
+
+  /** A part rendered elsewhere whose memory the first render may rewrite in place. */
+  #replaces: EncodedPart | undefined;
+
+  constructor(
+    readonly nodeLabels: string,
+    replaces?: EncodedPart,
+  ) {
+    this.#replaces = replaces;
+  }
+
+  render(samples: readonly Sample[]): EncodedPart {
+    const last = this.#part;
+    this.#part = last && this.#sameSeries(samples) ? this.#patch(last, samples) : this.#renderWhole(samples, last ?? this.#replaces);
+    this.#replaces = undefined;
+    return this.#part;
+  }
+
+  #sameSeries(samples: readonly Sample[]): boolean {
+    const n = samples.length;
+    if (n !== this.#families.length) return false;
+    const known = this.#labels;
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const { family, labels } = samples[i]!;
+      if (family !== this.#families[i]) return false;
+      // In order: the same names in another order are another text.
+      for (const name in labels) {
+        if (known[at] !== name || known[at + 1] !== labels[name]) return false;
+        at += 2;
+      }
+      if (at !== this.#layout[3 * n + i]) return false;
+    }
+    return true;
+  }
+
+  #renderWhole(samples: readonly Sample[], replaces: EncodedPart | undefined): EncodedPart {
+    const n = samples.length;
+    const slotOf = samples.map(({ family }) => slots.slot(family));
+    // Text order: a counting sort by slot, stable, so a family's samples keep their order.
+    const first = new Uint32Array(slots.size + 1);
+    for (const slot of slotOf) first[slot + 1]!++;
+    let families = 0;
+    for (let slot = 0; slot < slots.size; slot++) {
+      if (first[slot + 1]! > 0) families++;
+      first[slot + 1]! += first[slot]!;
+    }
+    const values = (this.#values = new Float64Array(n));
+    const layout = (this.#layout = new Uint32Array(4 * n + families));
+    for (let i = 0; i < n; i++) layout[first[slotOf[i]!]!++] = i;
+    const order = layout.subarray(0, n);
+    const prefixes: string[] = [];
+    const written: string[] = [];
+    let text = '';
+    for (let k = 0; k < n; k++) {
+      const { family, labels, value } = samples[order[k]!]!;
+      const own = labels ? formatLabels(labels) : '';
+      const prefix = `${family.name}{${this.nodeLabels}${own && this.nodeLabels ? ',' : ''}${own}} `;
+      const valueText = formatValue(value);
+      prefixes.push(prefix);
+      written.push(valueText);
+      text += `${prefix}${valueText}\n`;
+    }
+    const textBytes = Buffer.byteLength(text);
+    const ascii = textBytes === text.length; // then string lengths are byte lengths, as they nearly always are
+    const table = TABLE_BYTES_PER_FAMILY * families;
+    const buffer = Buffer.from(partMemory(table + textBytes, replaces), 0, table + textBytes);
+    buffer.write(text, table);
+    const part: EncodedPart = { buffer, families };
+    const { ends, slots: held } = partTable(part);
+    let at = 0;
+    let f = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      at += ascii ? prefixes[k]!.length : Buffer.byteLength(prefixes[k]!);
+      layout[n + i] = at;
+      layout[2 * n + i] = written[k]!.length;
+      values[i] = samples[i]!.value;
+      at += written[k]!.length + 1;
+      if (k === n - 1 || slotOf[order[k + 1]!] !== slotOf[i]) {
+        layout[4 * n + f] = i;
+        ends[f] = at;
+        held[f++] = slotOf[i]!;
+      }
+    }
+    this.#families = samples.map((sample) => sample.family);
+    const known: string[] = (this.#labels = []);
+    for (let i = 0; i < n; i++) {
+      const { labels } = samples[i]!;
+      for (const name in labels) known.push(name, labels[name]!);
+      layout[3 * n + i] = known.length;
+    }
+    return part;
+  }
+
+  /** Writes the values that changed into `last`'s text (or a copy of it, while a reader is open). */
+  #patch(last: EncodedPart, samples: readonly Sample[]): EncodedPart {
+    const n = samples.length;
+    const values = this.#values;
+    const layout = this.#layout;
+    let changes = 0;
+    let growth = 0;
+    for (let k = 0; k < n; k++) {
+      const i = layout[k]!;
+      const value = samples[i]!.value;
+      const before = values[i]!;
+      if (value === before || (value !== value && before !== before)) continue; // NaN is NaN here
+      const written = formatValue(value);
+      values[i] = value;
+      if (changes === changedSamples.length) {
+        const grown = new Uint32Array(2 * changes);
+        grown.set(changedSamples);
+        changedSamples = grown;
+      }
+      changedSamples[changes] = i;
+      changedTexts[changes++] = written;
+      growth += written.length - layout[2 * n + i]!;
+    }
+    if (changes === 0) return last;
+
+    const table = TABLE_BYTES_PER_FAMILY * last.families;
+    const oldBytes = last.buffer.length;
+    const bytes = oldBytes + growth;
+    let memory = last.buffer.buffer as ArrayBuffer;
+    if (openReaders > 0 || memory.byteLength < bytes) {
+      const copy = partMemory(Math.max(bytes, oldBytes), undefined);
+      new Uint8Array(copy).set(last.buffer);
+      memory = copy;
+    }
+    const out = new Uint8Array(memory);
+    // The text between two changed values moves by the growth of the values before it. Runs that
+    // move left are moved first to last, runs that move right last to first, so no run is
+    // overwritten before it has moved; then the new values go into the gaps.
+    let shift = 0;
+    for (let c = 0; c < changes; c++) {
+      const i = changedSamples[c]!;
+      shift += changedTexts[c]!.length - layout[2 * n + i]!;
+      if (shift < 0) moveRun(out, table, layout, n, c, changes, oldBytes, shift);
+    }
+    for (let c = changes - 1; c >= 0; c--) {
+      if (shift > 0) moveRun(out, table, layout, n, c, changes, oldBytes, shift);
+      shift -= changedTexts[c]!.length - layout[2 * n + changedSamples[c]!]!;
+    }
+    // Every value from a changed one on has moved by the growth before it.
+    let c = 0;
+    for (let k = 0; k < n; k++) {
+      const i = layout[k]!;
+      layout[n + i]! += shift;
+      if (c < changes && changedSamples[c] === i) {
+        const written = changedTexts[c++]!;
+        const at = table + layout[n + i]!;
+        for (let j = 0; j < written.length; j++) out[at + j] = written.charCodeAt(j);
+        shift += written.length - layout[2 * n + i]!;
+        layout[2 * n + i] = written.length;
+      }
+    }
+    const part: EncodedPart = { buffer: Buffer.from(memory, 0, bytes), families: last.families };
+    const { ends } = partTable(part);
+    for (let f = 0; f < part.families; f++) {
+      const i = layout[4 * n + f]!;
+      ends[f] = layout[n + i]! + layout[2 * n + i]! + 1;
+    }
+    return part;
+  }
+}
+
+/**
+ * Moves the text after changed value `c` (up to the next changed value, or the end of the text)
+ * by `shift` bytes; positions are still the old ones.
+ */
+function moveRun(out: Uint8Array, table: number, layout: Uint32Array, n: number, c: number, changes: number, oldBytes: number, shift: number): void {
+  const i = changedSamples[c]!;
+  const start = table + layout[n + i]! + layout[2 * n + i]!;
+  const end = c + 1 < changes ? table + layout[n + changedSamples[c + 1]!]! : oldBytes;
+  out.copyWithin(start + shift, start, end);
+}
+
 /**
  * Renders samples with the node's own labels (already formatted, e.g. `node="sps1"`) in front,
  * encoded at once: what a node keeps between polls is bytes, not strings.
- * `replaces`: the part this one supersedes, whose memory may be rewritten: the caller must stop
- * serving it (see ServedParts) before it yields to the event loop.
+ * `replaces`: the part this one supersedes, whose memory may be rewritten (see PartRenderer).
  */
 export function renderSamples(samples: readonly Sample[], nodeLabels: string, replaces?: EncodedPart): EncodedPart {
-  const lines: string[] = [];
-  let used = 0;
-  for (const { family, labels, value } of samples) {
-    const slot = slots.slot(family);
-    const own = labels ? formatLabels(labels) : '';
-    const line = `${family.name}{${nodeLabels}${own && nodeLabels ? ',' : ''}${own}} ${formatValue(value)}\n`;
-    if (lines[slot] === undefined) used++;
-    lines[slot] = (lines[slot] ?? '') + line;
-  }
-  let whole = '';
-  lines.forEach((text) => {
-    whole += text;
-  });
-  const table = TABLE_BYTES_PER_FAMILY * used;
-  const bytes = table + Buffer.byteLength(whole);
-  const buffer = Buffer.from(partMemory(bytes, replaces), 0, bytes);
-  buffer.write(whole, table);
-  const part: EncodedPart = { buffer, families: used };
-  const { ends, slots: held } = partTable(part);
-  const ascii = buffer.length - table === whole.length; // then string offsets are byte offsets
-  let end = 0;
-  let i = 0;
-  lines.forEach((text, slot) => {
-    end += ascii ? text.length : Buffer.byteLength(text);
-    ends[i] = end;
-    held[i++] = slot;
-  });
-  return part;
+  return new PartRenderer(nodeLabels, replaces).render(samples);
 }
 
 /** Numbers per row of a served table: family slot, part (index into `memory`), offset, length. */

@@ -4,7 +4,7 @@ import { collectHealthStatus } from '../collect/health-status.js';
 import { collectIndexerDashboard } from '../collect/indexer-dashboard.js';
 import { collectInfo } from '../collect/info.js';
 import type { Collected } from '../collect/samples.js';
-import { formatLabels, renderSamples, serveParts, type EncodedPart, type ServedParts } from '../exposition/text.js';
+import { formatLabels, PartRenderer, serveParts, type EncodedPart, type ServedParts } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
 import { SpsError, type FailureReason } from '../sps/errors.js';
@@ -81,11 +81,12 @@ export class NodePoller {
   readonly #errors = new Map<string, number>();
   readonly #endpointUp = new Map<Endpoint, boolean>();
   readonly #parts = new Map<Endpoint, Part>();
+  readonly #renderers = new Map<Endpoint, PartRenderer>();
   readonly #notes = new Set<string>();
   #infoAt = -Infinity;
   #infoLogins = 0;
   readonly #configTriedAt = new Map<Endpoint, number>();
-  #status: EncodedPart | undefined;
+  readonly #status: PartRenderer;
   #serving: ServedParts = serveParts([]);
   #servingUntil = -Infinity;
   #discoveryTriedAt = -Infinity;
@@ -99,6 +100,7 @@ export class NodePoller {
   ) {
     this.client = new SpsClient({ target, now });
     this.nodeLabels = formatLabels({ node: target.name, ...target.labels });
+    this.#status = new PartRenderer(this.nodeLabels);
     this.staleAfterMs = STALE_AFTER_INTERVALS * target.intervalMs;
   }
 
@@ -183,7 +185,9 @@ export class NodePoller {
     const at = this.now();
     const { samples, notes } = spec.collect(json, at, this.target);
     for (const note of notes) this.#noteOnce(endpoint, note);
-    this.#parts.set(endpoint, { encoded: renderSamples(samples, this.nodeLabels, this.#parts.get(endpoint)?.encoded), at });
+    let renderer = this.#renderers.get(endpoint);
+    if (!renderer) this.#renderers.set(endpoint, (renderer = new PartRenderer(this.nodeLabels)));
+    this.#parts.set(endpoint, { encoded: renderer.render(samples), at });
     this.#endpointUp.set(endpoint, true);
     if (endpoint === 'health_status') {
       this.healthOk = true;
@@ -230,7 +234,7 @@ export class NodePoller {
   #serve(now: number): void {
     const health = this.#parts.get('health_status');
     const healthFresh = this.#fresh(health, now);
-    const parts = [(this.#status = renderSamples(this.#statusSamples(healthFresh), this.nodeLabels, this.#status))];
+    const parts = [this.#status.render(this.#statusSamples(healthFresh))];
     let until = Infinity;
     for (const [endpoint, part] of this.#parts) {
       // /api/info and the configuration are read only every 10 minutes; they describe the node for as long as its health data is fresh.
