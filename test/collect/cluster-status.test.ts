@@ -54,6 +54,14 @@ describe('collectClusterStatus', () => {
     expect(samples.filter((s) => s.labels?.member === 'c0ffee').map((s) => s.family.name).sort()).toEqual(['sps_cluster_member_up']);
   });
 
+  it('exports what a member item has when it lacks health_status, but no sps_cluster_member_up', () => {
+    const { samples } = collect({ items: [{ key: 'k', fqdn: 'sps-3.example.com', last_seen: 1764000000, sync_status: 'synced' }] });
+    const three = { member: 'sps-3.example.com' };
+    expect(valueOf(samples, 'sps_cluster_member_last_seen_timestamp_seconds', three)).toBe(1764000000);
+    expect(valueOf(samples, 'sps_cluster_member_sync_status', { ...three, status: 'synced' })).toBe(1);
+    expect(samples.some((s) => s.family.name === 'sps_cluster_member_up')).toBe(false);
+  });
+
   it('skips broken items and refuses a response without items', () => {
     expect(collect({ items: [null, 5, { fqdn: 'x' }] }).samples).toEqual([]);
     expect(ClusterStatusSchema.safeParse({ items: 'none' }).success).toBe(false);
