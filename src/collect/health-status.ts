@@ -1,5 +1,5 @@
 import type { HealthStatus } from '../sps/schemas.js';
-import { F, memoryFamily } from './families.js';
+import { F, memoryFamily, type Labels } from './families.js';
 import { definedEntries, SampleList, withLabel, type Collected } from './samples.js';
 
 /** The RAID states and codes the SPS REST reference documents. */
@@ -67,29 +67,31 @@ function collectRaid(out: SampleList, raid: HealthStatus['raid']): void {
   }
 }
 
+const GROUP_FIELDS = ['workers_count', 'idle_workers_count', 'indexer_jobs', 'screenshot_jobs', 'video_jobs'] as const satisfies (keyof IndexerGroup)[];
+
 function collectIndexer(out: SampleList, indexer: HealthStatus['indexer']): void {
   // Two groups with the same capabilities and address would be one series; their counts add up.
-  const groups = new Map<string, { capabilities: string; ip: string; totals: Map<string, number> }>();
+  const groups = new Map<string, { labels: Labels; totals: Partial<Record<(typeof GROUP_FIELDS)[number], number>> }>();
   for (const group of indexer?.indexer_status ?? []) {
     if (!group) continue;
-    const capabilities = [...(group.capabilities ?? [])].sort().join(',');
+    const list = group.capabilities ?? [];
+    const capabilities = list.length < 2 ? (list[0] ?? '') : [...list].sort().join(',');
     const ip = group.ip ?? '';
     const key = `${capabilities}\0${ip}`;
     let entry = groups.get(key);
     if (!entry) {
       if (groups.size >= 1000) break;
-      groups.set(key, (entry = { capabilities, ip, totals: new Map() }));
+      groups.set(key, (entry = { labels: { capabilities, ip }, totals: {} }));
     }
-    for (const field of ['workers_count', 'idle_workers_count', 'indexer_jobs', 'screenshot_jobs', 'video_jobs'] as const satisfies (keyof IndexerGroup)[]) {
+    for (const field of GROUP_FIELDS) {
       const value = group[field];
-      if (value !== undefined) entry.totals.set(field, (entry.totals.get(field) ?? 0) + value);
+      if (value !== undefined) entry.totals[field] = (entry.totals[field] ?? 0) + value;
     }
   }
-  for (const { capabilities, ip, totals } of groups.values()) {
-    const labels = { capabilities, ip };
-    out.add(F.indexerWorkers, totals.get('workers_count'), labels);
-    out.add(F.indexerIdleWorkers, totals.get('idle_workers_count'), labels);
-    for (const [task, field] of JOB_FIELDS) out.add(F.indexerJobs, totals.get(field), withLabel(labels, 'task', task));
+  for (const { labels, totals } of groups.values()) {
+    out.add(F.indexerWorkers, totals.workers_count, labels);
+    out.add(F.indexerIdleWorkers, totals.idle_workers_count, labels);
+    for (const [task, field] of JOB_FIELDS) out.add(F.indexerJobs, totals[field], withLabel(labels, 'task', task));
   }
   out.add(F.indexerProcessing, indexer?.processing_tasks?.length);
   out.add(F.indexerRemaining, indexer?.remaining_tasks?.length);

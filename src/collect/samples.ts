@@ -37,7 +37,9 @@ export function withLabel(labels: Labels, name: string, value: string): Labels {
   return out;
 }
 
-/** The entries of a map read from a response (absent: none). */
-export function definedEntries<V>(map: ReadonlyMap<string, V> | undefined): [string, V][] {
-  return map ? [...map] : [];
+const NONE: ReadonlyMap<string, never> = new Map<string, never>();
+
+/** The entries of a map read from a response (absent: none), iterated in place rather than copied. */
+export function definedEntries<V>(map: ReadonlyMap<string, V> | undefined): Iterable<[string, V]> {
+  return map ?? NONE;
 }
