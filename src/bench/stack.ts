@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFile
 import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLK_TCK = 100;
@@ -15,14 +15,16 @@ const dist = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.u
  * With BENCH_PIN=1 (and taskset), the exporter runs on core 0 and the simulators on the others,
  * so the simulator's TLS work does not compete with the exporter being measured.
  */
-function command(script: string, args: string[]): [string, string[]] {
-  if (process.env.BENCH_PIN !== '1') return [process.execPath, [dist(script), ...args]];
-  const cores = script === 'main.js' ? '0' : '1-63';
-  return ['taskset', ['-c', cores, process.execPath, dist(script), ...args]];
+function command(script: string, args: string[], nodeFlags: string[]): [string, string[]] {
+  const file = isAbsolute(script) ? script : dist(script);
+  if (process.env.BENCH_PIN !== '1') return [process.execPath, [...nodeFlags, file, ...args]];
+  const cores = script.endsWith('main.js') && !script.includes('simulator') ? '0' : '1-63';
+  return ['taskset', ['-c', cores, process.execPath, ...nodeFlags, file, ...args]];
 }
 
-export function start(script: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const [file, argv] = command(script, args);
+/** Starts a script of this build (a path under dist/) or any other (an absolute path); resolves once its output matches `ready`. */
+export function start(script: string, args: string[], ready: RegExp, nodeFlags: string[] = []): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const [file, argv] = command(script, args, nodeFlags);
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -56,6 +58,13 @@ const NODES_PER_SIMULATOR = 8_000;
  * all of them; resolves with the exporter's /metrics URL and pid.
  */
 export async function startStack(dir: string, nodes: number, simulatorArgs: string[], interval: string): Promise<{ url: string; pid: number }> {
+  const config = await startSimulators(dir, nodes, simulatorArgs, interval);
+  const { child, match } = await start('main.js', [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'], /"port":(\d+)/);
+  return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
+}
+
+/** Starts simulators for `nodes` nodes (several processes for a large fleet); resolves with the path of an exporter config polling all of them. */
+export async function startSimulators(dir: string, nodes: number, simulatorArgs: string[], interval: string): Promise<string> {
   const count = Math.ceil(nodes / NODES_PER_SIMULATOR);
   const targets: unknown[] = [];
   let defaults: Record<string, unknown> = {};
@@ -70,8 +79,7 @@ export async function startStack(dir: string, nodes: number, simulatorArgs: stri
     for (const target of written.targets) targets.push({ ...target, tls: { ca_file: join(simDir, 'ca.pem') } });
   }
   writeFileSync(join(dir, 'exporter.yaml'), stringify({ defaults, targets }));
-  const { child, match } = await start('main.js', [`--config.file=${join(dir, 'exporter.yaml')}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'], /"port":(\d+)/);
-  return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
+  return join(dir, 'exporter.yaml');
 }
 
 /**
