@@ -307,8 +307,8 @@ function moveRun(out: Uint8Array, table: number, layout: Uint32Array, n: number,
 }
 
 /**
- * Renders samples with the node's own labels (already formatted, e.g. `node="sps1"`) in front,
- * encoded at once: what a node keeps between polls is bytes, not strings.
+ * Renders samples whole, with the node's own labels (already formatted, e.g. `node="sps1"`) in
+ * front: what a PartRenderer's patches must equal byte for byte.
  * `replaces`: the part this one supersedes, whose memory may be rewritten (see PartRenderer).
  */
 export function renderSamples(samples: readonly Sample[], nodeLabels: string, replaces?: EncodedPart): EncodedPart {

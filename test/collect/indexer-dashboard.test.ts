@@ -17,7 +17,16 @@ describe('parseOpensslDate', () => {
   it('refuses anything else rather than guess', () => {
     for (const bad of ['', 'Oct 9 2024', 'Foo 9 12:09:31 2024 GMT', 'Feb 30 12:00:00 2025 GMT', 'Oct 9 25:00:00 2024 GMT', '2024-10-09T12:09:31Z', 'Oct 9 12:09:31 2024 CET']) {
       expect(parseOpensslDate(bad), bad).toBeUndefined();
+      expect(parseOpensslDate(bad), `${bad} (remembered)`).toBeUndefined();
     }
+  });
+
+  it('answers the same for a date it has read before, and for one padded past what it remembers', () => {
+    expect(parseOpensslDate('Oct 9 12:09:31 2024 GMT')).toBe(OCT_9_2024);
+    expect(parseOpensslDate('Oct 9 12:09:31 2024 GMT')).toBe(OCT_9_2024);
+    expect(parseOpensslDate(`${' '.repeat(40)}Oct 9 12:09:31 2024 GMT`)).toBe(OCT_9_2024);
+    for (let i = 0; i < 1500; i++) parseOpensslDate(`Oct 9 12:09:31 ${2000 + (i % 500)} GMT`); // past the bound: forgets, still right
+    expect(parseOpensslDate('Oct 9 12:09:31 2024 GMT')).toBe(OCT_9_2024);
   });
 });
 
