@@ -18,11 +18,12 @@ const dist = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.u
 function command(script: string, args: string[], nodeFlags: string[]): [string, string[]] {
   const file = isAbsolute(script) ? script : dist(script);
   if (process.env.BENCH_PIN !== '1') return [process.execPath, [...nodeFlags, file, ...args]];
-  const cores = script.endsWith('main.js') && !script.includes('simulator') ? '0' : '1-63';
+  const exporter = script === 'main.js' || isAbsolute(script); // this build's, or another's (compare)
+  const cores = exporter ? '0' : '1-63';
   return ['taskset', ['-c', cores, process.execPath, ...nodeFlags, file, ...args]];
 }
 
-/** Starts a script of this build (a path under dist/) or any other (an absolute path); resolves once its output matches `ready`. */
+/** Starts a script of this build (a path under dist/) or another build's exporter (an absolute path); resolves once its output matches `ready`. */
 export function start(script: string, args: string[], ready: RegExp, nodeFlags: string[] = []): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const [file, argv] = command(script, args, nodeFlags);
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -54,6 +54,8 @@ const ENDPOINTS: Record<DataEndpoint, EndpointSpec> = {
 const ENDPOINT_ORDER = Object.keys(ENDPOINTS) as DataEndpoint[];
 
 interface Part {
+  /** Renders the endpoint's polls, patching the last part when a poll brings the same series. */
+  renderer: PartRenderer;
   encoded: EncodedPart;
   at: number;
 }
@@ -81,7 +83,6 @@ export class NodePoller {
   readonly #errors = new Map<string, number>();
   readonly #endpointUp = new Map<Endpoint, boolean>();
   readonly #parts = new Map<Endpoint, Part>();
-  readonly #renderers = new Map<Endpoint, PartRenderer>();
   readonly #notes = new Set<string>();
   #infoAt = -Infinity;
   #infoLogins = 0;
@@ -185,9 +186,8 @@ export class NodePoller {
     const at = this.now();
     const { samples, notes } = spec.collect(json, at, this.target);
     for (const note of notes) this.#noteOnce(endpoint, note);
-    let renderer = this.#renderers.get(endpoint);
-    if (!renderer) this.#renderers.set(endpoint, (renderer = new PartRenderer(this.nodeLabels)));
-    this.#parts.set(endpoint, { encoded: renderer.render(samples), at });
+    const renderer = this.#parts.get(endpoint)?.renderer ?? new PartRenderer(this.nodeLabels);
+    this.#parts.set(endpoint, { renderer, encoded: renderer.render(samples), at });
     this.#endpointUp.set(endpoint, true);
     if (endpoint === 'health_status') {
       this.healthOk = true;
