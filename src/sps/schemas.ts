@@ -1,13 +1,13 @@
 import { SpsError } from './errors.js';
-import { array, boolean, lenient, list, map, nullable, number, object, responseSchema, string, union, unknown, type Infer, type ResponseSchema } from './lenient.js';
+import { array, boolean, INVALID, lenient, list, map, nullable, number, object, responseSchema, string, union, unknown, type Infer, type ResponseSchema } from './lenient.js';
 
 export { MAX_MAP_ENTRIES, type ResponseSchema } from './lenient.js';
 
 /** `json` as `schema` reads it; a response of another shape is a parse failure naming the path. */
 export function parseResponse<T>(schema: ResponseSchema<T>, json: unknown, path: string): T {
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new SpsError('parse', `response to ${path} has an unexpected shape`);
-  return parsed.data;
+  const data = schema.read(json); // the reader itself: no result object per response, as safeParse makes
+  if (data === INVALID) throw new SpsError('parse', `response to ${path} has an unexpected shape`);
+  return data;
 }
 
 /*
