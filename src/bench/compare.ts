@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * npm run compare -- [--nodes 1000] [--interval 5s] [--windows 6] [--seconds 30] NAME=DIR[:FLAG,FLAG] ...
+ * npm run compare -- [--nodes 1000] [--interval 5s] [--windows 6] [--seconds 30] [--scrapes 30] NAME=DIR[:FLAG,FLAG] ...
  * Builds side by side: one simulator, and one exporter per NAME=DIR (DIR holds a built dist/, for
  * example a `git worktree` of another commit after `npm run build`; FLAGs are node options) polling
  * it with the same config at the same time, measured over the same windows. This machine's speed
  * drifts from hour to hour by more than most changes are worth, so only a comparison made this way
- * separates two builds. Prints CPU seconds per 1000 polls and RSS per window, then the medians.
+ * separates two builds. Prints CPU seconds per 1000 polls and RSS per window, then the medians, and
+ * the /metrics latency of scrapes taken in turns (one build's, then the next's) after the windows.
  */
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
@@ -19,12 +20,13 @@ const { values, positionals } = parseArgs({
     interval: { type: 'string', default: '5s' },
     windows: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '30' },
+    scrapes: { type: 'string', default: '30' },
   },
 });
 const nodes = Number(values.nodes);
 const intervalMs = parseDuration(values.interval) ?? 5_000;
 if (positionals.length === 0) {
-  process.stderr.write('usage: npm run compare -- [--nodes N] [--interval D] [--windows W] [--seconds S] NAME=DIR[:FLAG,FLAG] ...\n');
+  process.stderr.write('usage: npm run compare -- [--nodes N] [--interval D] [--windows W] [--seconds S] [--scrapes K] NAME=DIR[:FLAG,FLAG] ...\n');
   process.exit(2);
 }
 const builds = positionals.map((arg) => {
@@ -58,6 +60,12 @@ runScript('compare', async (dir) => {
       line.push(`${e.name} ${e.cpu.at(-1)} CPU-s/1000 polls, ${e.rss.at(-1)} MB`);
     }
     process.stdout.write(`window ${window + 1}: ${line.join(' | ')}\n`);
+  }
+  const latencies = exporters.map(() => [] as number[]);
+  for (let i = 0; i < Number(values.scrapes); i++) for (const [k, e] of exporters.entries()) latencies[k]!.push((await scrape(e.url, false)).ms);
+  for (const [k, e] of exporters.entries()) {
+    const sorted = latencies[k]!.sort((a, b) => a - b);
+    if (sorted.length > 0) process.stdout.write(`${e.name}: /metrics median ${median(sorted).toFixed(1)} ms, p90 ${sorted[Math.floor(sorted.length * 0.9)]!.toFixed(1)} ms\n`);
   }
   for (const e of exporters) {
     process.stdout.write(`${e.name}: median ${median(e.cpu)} CPU-s per 1000 polls (${Math.min(...e.cpu)}-${Math.max(...e.cpu)}), median RSS ${median(e.rss)} MB, peak ${(memoryBytes(e.pid, 'VmHWM') / 2 ** 20).toFixed(0)} MB\n`);

@@ -356,23 +356,25 @@ export function serveParts(parts: readonly EncodedPart[], replaces?: ServedParts
 }
 
 /**
- * Families are assembled a band at a time: consecutive families worth about this many bytes of
- * output. Within a band the rows are copied node by node, so each node's texts of those families,
- * adjacent in its memory, are read in one sweep; family by family, every row is a cache miss of its
- * own (~58k of them at 1000 nodes, most of a scrape's time).
+ * Families are assembled a band at a time: consecutive families worth up to this many bytes of
+ * output (or one family, if it alone is larger). Within a band the rows are copied node by node, so
+ * each node's texts of those families, adjacent in its memory, are read in one sweep; family by
+ * family, every row is a cache miss of its own (~58k of them at 1000 nodes, most of a scrape's time).
+ * A block of this size (see sendExposition) takes any band of several families whole.
  */
-const BAND_BYTES = 1 << 20;
+export const BAND_BYTES = 1 << 20;
 
 /**
- * A band buffer reused from scrape to scrape: a fresh one per scrape costs page faults and, as
- * external memory, pushes V8 into extra full collections. A reader holds it until it is read to the
- * end or closed (scrapes at the same time take their own). The larger of two is kept, so the spare
- * fits the fleet's bands.
+ * A band buffer reused from scrape to scrape, for a reader whose caller wants every block filled
+ * (toBuffer, tests) and a band of several families that does not fit in what is left of the block:
+ * a fresh one per scrape costs page faults and, as external memory, pushes V8 into extra full
+ * collections. A reader holds it until it is read to the end or closed (scrapes at the same time
+ * take their own). The larger of two is kept, so the spare fits the fleet's bands.
  */
 let spareBand: Buffer | undefined;
 
 function takeBand(bytes: number): Buffer {
-  const band = spareBand && spareBand.length >= bytes ? spareBand : Buffer.allocUnsafeSlow(Math.max(bytes, 2 * BAND_BYTES));
+  const band = spareBand && spareBand.length >= bytes ? spareBand : Buffer.allocUnsafeSlow(Math.max(bytes, BAND_BYTES));
   if (band === spareBand) spareBand = undefined;
   return band;
 }
@@ -384,8 +386,8 @@ function returnBand(band: Buffer): void {
 /**
  * Reads the text exposition of many nodes' served parts (in node order) out in blocks: each
  * family's HELP and TYPE once, its samples together. The size is known up front, so a response can
- * carry a content-length without the exposition ever being held whole (12 MB at 1000 nodes): only
- * one band is (about BAND_BYTES, or one family if that is larger).
+ * carry a content-length without the exposition ever being held whole (12 MB at 1000 nodes), and
+ * the texts are copied once, from the parts into the caller's blocks (see read).
  * A consistent snapshot however long its client reads: while a reader is open, polls write new
  * memory instead of rewriting their parts in place. It closes when read to the end or turned into
  * one buffer (toBuffer); a reader given up before that must be closed, or every poll allocates.
@@ -408,7 +410,8 @@ export class ExpositionReader {
   readonly #headerAt: number[] = [];
   #band = -1;
   #assembled: Buffer | undefined;
-  #done = 0; // bytes of the assembled band already read
+  #done = 0; // bytes of the current band already read
+  #row = 0; // the next row of a one-family band read straight from the parts
   #open = true;
 
   constructor(nodes: readonly ServedParts[], bandBytes = BAND_BYTES) {
@@ -429,7 +432,8 @@ export class ExpositionReader {
     let bandStart = 0;
     for (let slot = 0; slot < perSlot.length; slot++) {
       if (perSlot[slot] === 0) continue;
-      if (this.#bandSlots.length === 0 || size - bandStart >= bandBytes) {
+      const slotBytes = slots.header(slot).length + bytesPerSlot[slot]!;
+      if (this.#bandSlots.length === 0 || (size > bandStart && size - bandStart + slotBytes > bandBytes)) {
         this.#bandSlots.push(this.#slots.length);
         this.#bandBytes.push(0);
         rowsPerBand.push(0);
@@ -490,25 +494,78 @@ export class ExpositionReader {
     }
   }
 
-  /** Fills `out` from where the last read stopped; returns the bytes written, 0 once everything was read (or the reader is closed). */
-  read(out: Buffer): number {
+  /**
+   * Fills `out` from where the last read stopped; returns the bytes written, 0 once everything was
+   * read (or the reader is closed). A band that fits in what is left of `out` is assembled there
+   * directly; a band of one family is read straight from the parts, as far as `out` reaches. Only a
+   * band of several families that does not fit goes through a band buffer, a second copy: with
+   * `fill` false, the read ends before such a band instead (unless nothing was written yet), so a
+   * caller whose blocks hold BAND_BYTES never copies a byte twice.
+   */
+  read(out: Buffer, fill = true): number {
     let pos = 0;
     while (this.#open && pos < out.length) {
       let band = this.#band;
       if (band < 0 || this.#done === this.#bandBytes[band]) {
         if (band + 1 >= this.#bandBytes.length) break;
-        this.#band = ++band;
-        // One band buffer per reader, reused from band to band.
-        this.#assemble(band, (this.#assembled ??= takeBand(Math.max(...this.#bandBytes))), 0);
+        const bytes = this.#bandBytes[++band]!;
+        const single = this.#bandSlots[band + 1]! - this.#bandSlots[band]! === 1;
+        if (bytes > out.length - pos && !single && !fill && pos > 0) break;
+        this.#band = band;
         this.#done = 0;
+        this.#row = this.#bandRows[band]!;
+        if (bytes <= out.length - pos) {
+          this.#assemble(band, out, pos);
+          this.#done = bytes;
+          pos += bytes;
+          continue;
+        }
+        if (!single) this.#assemble(band, this.#bandBuffer(bytes), 0);
       }
-      const n = Math.min(this.#bandBytes[band]! - this.#done, out.length - pos);
-      out.set(new Uint8Array(this.#assembled!.buffer, this.#assembled!.byteOffset + this.#done, n), pos);
-      pos += n;
-      this.#done += n;
+      pos = this.#bandSlots[band + 1]! - this.#bandSlots[band]! > 1 ? this.#copyAssembled(band, out, pos) : this.#stream(band, out, pos);
     }
     const last = this.#bandBytes.length - 1;
     if (this.#band === last && (last < 0 || this.#done === this.#bandBytes[last])) this.close();
+    return pos;
+  }
+
+  #bandBuffer(bytes: number): Buffer {
+    if (this.#assembled && this.#assembled.length >= bytes) return this.#assembled;
+    if (this.#assembled) returnBand(this.#assembled);
+    return (this.#assembled = takeBand(bytes));
+  }
+
+  /** Copies what is left of band `band` from the band buffer into `out` from `at` on, as far as `out` reaches; returns the new position. */
+  #copyAssembled(band: number, out: Buffer, at: number): number {
+    const n = Math.min(this.#bandBytes[band]! - this.#done, out.length - at);
+    out.set(new Uint8Array(this.#assembled!.buffer, this.#assembled!.byteOffset + this.#done, n), at);
+    this.#done += n;
+    return at + n;
+  }
+
+  /**
+   * Copies what is left of band `band`, one family, into `out` from `at` on, as far as `out`
+   * reaches: its header, then its rows, whose order is their order in the output. Returns the new position.
+   */
+  #stream(band: number, out: Buffer, at: number): number {
+    const header = slots.header(this.#slots[this.#bandSlots[band]!]!);
+    let pos = at;
+    if (this.#done < header.length) {
+      const n = Math.min(header.length - this.#done, out.length - pos);
+      out.set(header.subarray(this.#done, this.#done + n), pos);
+      pos += n;
+      this.#done += n;
+    }
+    const end = this.#bandRows[band + 1]!;
+    while (pos < out.length && this.#row < end) {
+      const row = this.#row;
+      const skip = this.#done - this.#targets[row]!;
+      const n = Math.min(this.#lengths[row]! - skip, out.length - pos);
+      out.set(new Uint8Array(this.#memory[this.#sources[row]!]!, this.#offsets[row]! + skip, n), pos);
+      pos += n;
+      this.#done += n;
+      if (skip + n === this.#lengths[row]) this.#row++;
+    }
     return pos;
   }
 

@@ -1,10 +1,10 @@
 import type { Response } from 'express';
-import { TEXT_CONTENT_TYPE, type ExpositionReader } from '../exposition/text.js';
+import { BAND_BYTES, TEXT_CONTENT_TYPE, type ExpositionReader } from '../exposition/text.js';
 
-/** Few enough writes per scrape (~50 at 1000 nodes), little memory held for a slow client. */
-const BLOCK_BYTES = 256 * 1024;
-/** Blocks queued on a socket at once: 1 MB, so the socket never waits for us to refill. */
-export const WINDOW_BLOCKS = 4;
+/** A band of several families fits in a block whole, so the reader assembles it there: one copy of each text. */
+const BLOCK_BYTES = BAND_BYTES;
+/** Blocks queued on a socket at once (2 MB), so the socket never waits for us to refill. */
+export const WINDOW_BLOCKS = 2;
 
 /**
  * Blocks reused from scrape to scrape, so a scrape allocates nothing large. A block goes back only
@@ -65,7 +65,7 @@ async function send(res: Response, reader: ExpositionReader, tail: Buffer, pool:
       if (!(await oldest.written)) return;
       block = oldest.block;
     }
-    const bytes = reader.read(block);
+    const bytes = reader.read(block, false);
     if (bytes === 0) {
       pool.release(block);
       break;

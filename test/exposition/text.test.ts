@@ -77,6 +77,29 @@ describe('text exposition', () => {
         expect(out.slice(0, -1).every((chunk) => chunk.length === block)).toBe(true); // blocks are filled, not cut at line ends
       }
     }
+    const familyStarts = [...whole.toString('latin1').matchAll(/^# HELP /gm)].map((m) => m.index);
+    const familyEnds = [...familyStarts.slice(1), whole.length];
+    const familySizes = familyEnds.map((end, i) => end - familyStarts[i]!);
+    // Not filled: a band of several families that does not fit in what is left ends the block, one of a single family is cut anywhere.
+    for (const bandBytes of [1, 150, 1 << 20]) {
+      for (let block = 1; block <= whole.length + 1; block++) {
+        const reader = new ExpositionReader(nodes(), bandBytes);
+        const out: Buffer[] = [];
+        const buffer = Buffer.alloc(block);
+        for (let n = reader.read(buffer, false); n > 0; n = reader.read(buffer, false)) out.push(Buffer.from(buffer.subarray(0, n)));
+        expect(Buffer.concat(out).equals(whole)).toBe(true);
+        if (bandBytes === 1) expect(out.slice(0, -1).every((chunk) => chunk.length === block)).toBe(true);
+        if (bandBytes === 1 << 20 && block >= whole.length) expect(out).toHaveLength(1);
+        if (bandBytes === 150 && block >= Math.max(150, ...familySizes)) {
+          // A block that is not full ends where a family does: a band of several families is never cut.
+          let end = 0;
+          for (const chunk of out) {
+            end += chunk.length;
+            expect(chunk.length === block || familyEnds.includes(end)).toBe(true);
+          }
+        }
+      }
+    }
   });
 
   it('renders a family with no samples nowhere', () => {
