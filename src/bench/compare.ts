@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { parseDuration } from '../config/duration.js';
-import { cpuSeconds, memoryBytes, runScript, scrape, sleep, start, startSimulators, sum, waitAllUp } from './stack.js';
+import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, start, startSimulators, sum, waitAllUp } from './stack.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -65,7 +65,7 @@ runScript('compare', async (dir) => {
   for (let i = 0; i < Number(values.scrapes); i++) for (const [k, e] of exporters.entries()) latencies[k]!.push((await scrape(e.url, false)).ms);
   for (const [k, e] of exporters.entries()) {
     const sorted = latencies[k]!.sort((a, b) => a - b);
-    if (sorted.length > 0) process.stdout.write(`${e.name}: /metrics median ${median(sorted).toFixed(1)} ms, p90 ${sorted[Math.floor(sorted.length * 0.9)]!.toFixed(1)} ms\n`);
+    if (sorted.length > 0) process.stdout.write(`${e.name}: /metrics median ${percentile(sorted, 50).toFixed(1)} ms, p90 ${percentile(sorted, 90).toFixed(1)} ms\n`);
   }
   for (const e of exporters) {
     process.stdout.write(`${e.name}: median ${median(e.cpu)} CPU-s per 1000 polls (${Math.min(...e.cpu)}-${Math.max(...e.cpu)}), median RSS ${median(e.rss)} MB, peak ${(memoryBytes(e.pid, 'VmHWM') / 2 ** 20).toFixed(0)} MB\n`);

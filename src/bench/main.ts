@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.js';
-import { cpuSeconds, memoryBytes, runScript, scrape, sleep, startStack, sum, waitAllUp } from './stack.js';
+import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, startStack, sum, waitAllUp } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,10 +22,6 @@ const interval = values.interval ?? `${Math.max(1_000, nodes * 5)}ms`;
 const intervalMs = parseDuration(interval) ?? 5_000;
 const seconds = Number(values.seconds);
 const scrapes = Number(values.scrapes);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 runScript('bench', async (dir) => {
   const t0 = Date.now();

@@ -125,6 +125,11 @@ export function scrape(url: string, decode = true): Promise<{ ms: number; text: 
   });
 }
 
+/** The p-th percentile of an ascending list (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
 /** The sum of every sample of a metric in an exposition. */
 export function sum(text: string, name: string): number {
   let total = 0;

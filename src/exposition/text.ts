@@ -509,8 +509,7 @@ export class ExpositionReader {
       if (band < 0 || this.#done === this.#bandBytes[band]) {
         if (band + 1 >= this.#bandBytes.length) break;
         const bytes = this.#bandBytes[++band]!;
-        const single = this.#bandSlots[band + 1]! - this.#bandSlots[band]! === 1;
-        if (bytes > out.length - pos && !single && !fill && pos > 0) break;
+        if (bytes > out.length - pos && !this.#oneFamily(band) && !fill && pos > 0) break;
         this.#band = band;
         this.#done = 0;
         this.#row = this.#bandRows[band]!;
@@ -520,13 +519,17 @@ export class ExpositionReader {
           pos += bytes;
           continue;
         }
-        if (!single) this.#assemble(band, this.#bandBuffer(bytes), 0);
+        if (!this.#oneFamily(band)) this.#assemble(band, this.#bandBuffer(bytes), 0);
       }
-      pos = this.#bandSlots[band + 1]! - this.#bandSlots[band]! > 1 ? this.#copyAssembled(band, out, pos) : this.#stream(band, out, pos);
+      pos = this.#oneFamily(band) ? this.#stream(band, out, pos) : this.#copyAssembled(band, out, pos);
     }
     const last = this.#bandBytes.length - 1;
     if (this.#band === last && (last < 0 || this.#done === this.#bandBytes[last])) this.close();
     return pos;
+  }
+
+  #oneFamily(band: number): boolean {
+    return this.#bandSlots[band + 1]! - this.#bandSlots[band]! === 1;
   }
 
   #bandBuffer(bytes: number): Buffer {
