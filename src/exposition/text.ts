@@ -78,8 +78,16 @@ function partTable(part: EncodedPart): { ends: Uint32Array; slots: Uint16Array; 
   return { ends, slots, text: buffer.byteOffset + table, textBytes: buffer.length - table };
 }
 
-/** Readers that may still read parts' memory: while any is open, no part is rewritten in place. */
-let openReaders = 0;
+/**
+ * Counts the open readers of some memory: while any is open, that memory is not rewritten in
+ * place. Parts have one guard; a fleet's merged groups (see mergeServed) have their own, so a
+ * scrape reading merged copies never stops polls from rewriting their parts in place.
+ */
+export class ReadGuard {
+  open = 0;
+}
+
+const partGuard = new ReadGuard();
 
 /**
  * Memory for a part of `bytes`: the memory of the part it replaces when that fits and no reader is
@@ -88,8 +96,12 @@ let openReaders = 0;
  * 1000 nodes: external memory freed only by the garbage collector, after its wrappers were promoted.
  */
 function partMemory(bytes: number, replaced: EncodedPart | undefined): ArrayBuffer {
-  const memory = replaced?.buffer.buffer as ArrayBuffer | undefined;
-  if (memory && openReaders === 0 && memory.byteLength >= bytes && memory.byteLength <= 2 * bytes + 4096) return memory;
+  return reusedMemory(bytes, replaced?.buffer.buffer as ArrayBuffer | undefined, partGuard);
+}
+
+/** `replaced` when it fits `bytes` without wasting much and no reader guarded by `guard` is open, else new memory with room to grow. */
+function reusedMemory(bytes: number, replaced: ArrayBuffer | undefined, guard: ReadGuard): ArrayBuffer {
+  if (replaced && guard.open === 0 && replaced.byteLength >= bytes && replaced.byteLength <= 2 * bytes + 4096) return replaced;
   // Its own allocation (byteOffset 0, so the Uint32 table is aligned), not a slice of a shared
   // pool slab that a small buffer would keep alive.
   return Buffer.allocUnsafeSlow(bytes + (bytes >> 3) + 64).buffer as ArrayBuffer;
@@ -253,7 +265,7 @@ export class PartRenderer {
     const oldBytes = last.buffer.length;
     const bytes = oldBytes + growth;
     let memory = last.buffer.buffer as ArrayBuffer;
-    if (openReaders > 0 || memory.byteLength < bytes) {
+    if (partGuard.open > 0 || memory.byteLength < bytes) {
       const copy = partMemory(Math.max(bytes, oldBytes), undefined);
       new Uint8Array(copy).set(last.buffer);
       memory = copy;
@@ -336,8 +348,7 @@ export interface ServedParts {
 export function serveParts(parts: readonly EncodedPart[], replaces?: ServedParts): ServedParts {
   let count = 0;
   for (const part of parts) count += part.families;
-  const held = replaces?.rows.buffer;
-  const rows = held && held.byteLength >= 4 * ROW * count ? new Uint32Array(held, 0, ROW * count) : new Uint32Array(new ArrayBuffer(4 * ROW * (count + 8)), 0, ROW * count);
+  const rows = rowTable(count, replaces);
   let textBytes = 0;
   let r = 0;
   parts.forEach((part, p) => {
@@ -353,6 +364,58 @@ export function serveParts(parts: readonly EncodedPart[], replaces?: ServedParts
     }
   });
   return { memory: parts.map((part) => part.buffer.buffer as ArrayBuffer), rows, textBytes };
+}
+
+/** A row table from `replaces`' memory when it holds `count` rows, else new memory with room for a few more. */
+function rowTable(count: number, replaces: ServedParts | undefined): Uint32Array {
+  const held = replaces?.rows.buffer;
+  return held && held.byteLength >= 4 * ROW * count ? new Uint32Array(held, 0, ROW * count) : new Uint32Array(new ArrayBuffer(4 * ROW * (count + 8)), 0, ROW * count);
+}
+
+/** Per slot, scratch for mergeServed: bytes, then where the next text goes. */
+let slotScratch = new Float64Array(0);
+
+/**
+ * The served parts of several nodes merged into one memory, each family's texts together in node
+ * order: what a scrape reads instead of the nodes, one row per family instead of one per node and
+ * family. `guard` guards the merged memory; `replaces` (the group's previous merge) is rewritten
+ * in place when no reader it guards is open.
+ */
+export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, replaces?: ServedParts): ServedParts {
+  if (slotScratch.length < slots.size) slotScratch = new Float64Array(2 * slots.size);
+  const bytes = slotScratch.fill(0, 0, slots.size);
+  let textBytes = 0;
+  for (const node of nodes) {
+    const { rows } = node;
+    for (let r = 0; r < rows.length; r += ROW) bytes[rows[r]!]! += rows[r + 3]!;
+    textBytes += node.textBytes;
+  }
+  let families = 0;
+  for (let slot = 0; slot < slots.size; slot++) if (bytes[slot]! > 0) families++;
+  const memory = reusedMemory(textBytes, replaces?.memory[0], guard);
+  const rows = rowTable(families, replaces);
+  let at = 0;
+  let r = 0;
+  for (let slot = 0; slot < slots.size; slot++) {
+    const length = bytes[slot]!;
+    if (length === 0) continue;
+    rows[r++] = slot;
+    rows[r++] = 0;
+    rows[r++] = at;
+    rows[r++] = length;
+    bytes[slot] = at; // from here on: where the slot's next text goes
+    at += length;
+  }
+  const out = new Uint8Array(memory);
+  for (const { memory: held, rows: table } of nodes) {
+    for (let t = 0; t < table.length; t += ROW) {
+      const slot = table[t]!;
+      const length = table[t + 3]!;
+      out.set(new Uint8Array(held[table[t + 1]!]!, table[t + 2]!, length), bytes[slot]!);
+      bytes[slot]! += length;
+    }
+  }
+  return { memory: [memory], rows, textBytes };
 }
 
 /**
@@ -413,9 +476,12 @@ export class ExpositionReader {
   #done = 0; // bytes of the current band already read
   #row = 0; // the next row of a one-family band read straight from the parts
   #open = true;
+  readonly #guard: ReadGuard;
 
-  constructor(nodes: readonly ServedParts[], bandBytes = BAND_BYTES) {
-    openReaders++;
+  /** `guard`: the guard of the memory `nodes` point into (mergeServed's, for merged groups). */
+  constructor(nodes: readonly ServedParts[], bandBytes = BAND_BYTES, guard = partGuard) {
+    this.#guard = guard;
+    guard.open++;
     const perSlot = new Uint32Array(slots.size);
     const bytesPerSlot = new Float64Array(slots.size);
     for (const { rows: table } of nodes) {
@@ -589,7 +655,7 @@ export class ExpositionReader {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    openReaders--;
+    this.#guard.open--;
     if (this.#assembled) returnBand(this.#assembled);
     this.#assembled = undefined;
   }

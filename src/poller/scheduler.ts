@@ -1,6 +1,7 @@
 import type { ExporterConfig, TargetConfig } from '../config/load.js';
 import { stableHash } from '../config/shard.js';
-import { ExpositionReader, renderServed, type ServedParts } from '../exposition/text.js';
+import { FleetExposition } from '../exposition/fleet.js';
+import { renderServed, type ExpositionReader, type ServedParts } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import type { ClusterMember } from '../sps/cluster.js';
 import { planTargets } from './discovery.js';
@@ -60,6 +61,7 @@ type CreateNode = (target: TargetConfig, log: Logger, now: () => number, onMembe
  */
 export class Scheduler {
   readonly #entries = new Map<string, Scheduled>();
+  readonly #fleet = new FleetExposition();
   readonly #gate: Gate;
   readonly #inFlight = new Set<Promise<void>>();
   /** The member list each `discover: cluster` target last read, by target name. */
@@ -145,7 +147,7 @@ export class Scheduler {
   exposition(now: number = this.now()): ExpositionReader {
     const nodes: ServedParts[] = [];
     for (const entry of this.#entries.values()) nodes.push(entry.node.served(now));
-    return new ExpositionReader(nodes);
+    return this.#fleet.reader(nodes);
   }
 
   renderTarget(name: string, now: number = this.now()): Buffer | undefined {

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { Family, Sample } from '../../src/collect/families.js';
+import { FleetExposition, GROUP_NODES } from '../../src/exposition/fleet.js';
+import { ExpositionReader, PartRenderer, serveParts, type ServedParts } from '../../src/exposition/text.js';
+import { promtoolCheckMetrics } from '../helpers/http.js';
+
+const up: Family = { name: 'test_fleet_up', help: 'Up.', type: 'gauge' };
+const load: Family = { name: 'test_fleet_load1', help: 'Load.', type: 'gauge' };
+const sessions: Family = { name: 'test_fleet_sessions', help: 'Sessions.', type: 'gauge' };
+const polls: Family = { name: 'test_fleet_polls_total', help: 'Polls.', type: 'counter' };
+
+/** A node as the poller keeps one: a status part and, on most nodes, a data part, re-served when either changes. */
+class FakeNode {
+  readonly #status: PartRenderer;
+  readonly #data: PartRenderer;
+  #served: ServedParts = serveParts([]);
+  polls = 0;
+
+  constructor(
+    readonly index: number,
+    readonly hasData: boolean,
+  ) {
+    this.#status = new PartRenderer(`node="n${index}"`);
+    this.#data = new PartRenderer(`node="n${index}"`);
+    this.poll();
+  }
+
+  poll(): void {
+    this.polls++;
+    const status: Sample[] = [{ family: up, value: 1 }, { family: polls, value: this.polls }];
+    const parts = [this.#status.render(status)];
+    if (this.hasData) {
+      const protocols = this.index % 3 === 0 ? ['ssh'] : ['ssh', 'rdp', 'ica'];
+      const data: Sample[] = [{ family: load, value: (this.index * this.polls) % 7 }, ...protocols.map((protocol, k) => ({ family: sessions, labels: { protocol }, value: this.polls * 10 ** k }))];
+      parts.push(this.#data.render(data));
+    }
+    this.#served = serveParts(parts, this.#served);
+  }
+
+  served(): ServedParts {
+    return this.#served;
+  }
+}
+
+/** The bytes a reader gives, in blocks of `block` bytes, unfilled as the server reads. */
+function readAll(reader: ExpositionReader, block = 97): Buffer {
+  const out: Buffer[] = [];
+  const buffer = Buffer.alloc(block);
+  for (let n = reader.read(buffer, false); n > 0; n = reader.read(buffer, false)) out.push(Buffer.from(buffer.subarray(0, n)));
+  return Buffer.concat(out);
+}
+
+/** What the fleet's merged groups must equal byte for byte: a reader of the nodes themselves. */
+const direct = (nodes: FakeNode[]) => new ExpositionReader(nodes.map((node) => node.served())).toBuffer();
+
+describe('fleet exposition', () => {
+  it('reads the same bytes as the nodes themselves, scrape after scrape, as nodes change, come and go', () => {
+    let nodes = Array.from({ length: 2 * GROUP_NODES + 5 }, (_, i) => new FakeNode(i, i % 5 !== 4));
+    const fleet = new FleetExposition();
+    let random = 7;
+    const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let scrape = 0; scrape < 40; scrape++) {
+      if (scrape % 4 === 1) for (const node of nodes) if (next() < 0.1) node.poll(); // a few nodes polled
+      if (scrape % 4 === 2) for (const node of nodes) node.poll(); // every node polled
+      if (scrape === 10) nodes = nodes.filter((_, i) => i % 7 !== 3); // reload: nodes removed, groups shift
+      if (scrape === 20) nodes = [...nodes, ...Array.from({ length: GROUP_NODES }, (_, i) => new FakeNode(1000 + i, true))];
+      if (scrape === 30) nodes = nodes.slice(0, 3);
+      const expected = direct(nodes);
+      const reader = fleet.reader(nodes.map((node) => node.served()));
+      expect(reader.size).toBe(expected.length);
+      expect(readAll(reader, 1 + (scrape % 5) * 61).equals(expected)).toBe(true);
+    }
+    expect(readAll(fleet.reader([]))).toHaveLength(0);
+    const text = readAll(fleet.reader(nodes.map((node) => node.served()))).toString('utf8');
+    expect(text.match(/^# TYPE /gm)).toHaveLength(4);
+    expect(promtoolCheckMetrics(text)).toEqual([]);
+  });
+
+  it('keeps what an open reader reads while later scrapes merge changed nodes again', () => {
+    const nodes = Array.from({ length: GROUP_NODES + 1 }, (_, i) => new FakeNode(i, true));
+    const fleet = new FleetExposition();
+    readAll(fleet.reader(nodes.map((node) => node.served()))); // merged once, with no reader open
+    const before = direct(nodes);
+    const slow = fleet.reader(nodes.map((node) => node.served()));
+    for (const node of nodes) node.poll();
+    const after = direct(nodes);
+    expect(after.equals(before)).toBe(false);
+    expect(readAll(fleet.reader(nodes.map((node) => node.served()))).equals(after)).toBe(true);
+    for (const node of nodes) node.poll();
+    const abandoned = fleet.reader(nodes.map((node) => node.served()));
+    abandoned.close(); // closed unread: later merges may rewrite its memory, never `slow`'s
+    for (const node of nodes) node.poll();
+    expect(readAll(fleet.reader(nodes.map((node) => node.served()))).equals(direct(nodes))).toBe(true);
+    expect(readAll(slow, 13).equals(before)).toBe(true);
+  });
+
+  it('leaves polls free to rewrite their parts in place while a scrape reads the merged copies', () => {
+    const renderer = new PartRenderer('node="n"');
+    const first = renderer.render([{ family: load, value: 1 }]);
+    const fleet = new FleetExposition();
+    const reader = fleet.reader([serveParts([first])]);
+    const second = renderer.render([{ family: load, value: 2 }]);
+    expect(second.buffer.buffer).toBe(first.buffer.buffer); // patched in place under an open fleet reader
+    expect(readAll(reader).toString('utf8')).toContain('test_fleet_load1{node="n"} 1\n');
+    // A reader of the parts themselves still keeps them from being rewritten.
+    const parts = new ExpositionReader([serveParts([second])]);
+    expect(renderer.render([{ family: load, value: 3 }]).buffer.buffer).not.toBe(second.buffer.buffer);
+    parts.close();
+  });
+});
