@@ -451,9 +451,10 @@ function returnBand(band: Buffer): void {
  * family's HELP and TYPE once, its samples together. The size is known up front, so a response can
  * carry a content-length without the exposition ever being held whole (12 MB at 1000 nodes), and
  * the texts are copied once, from the parts into the caller's blocks (see read).
- * A consistent snapshot however long its client reads: while a reader is open, polls write new
- * memory instead of rewriting their parts in place. It closes when read to the end or turned into
- * one buffer (toBuffer); a reader given up before that must be closed, or every poll allocates.
+ * A consistent snapshot however long its client reads: while a reader is open, the memory it reads
+ * (its guard's: the parts', or a fleet's merged groups') is not rewritten in place. It closes when
+ * read to the end or turned into one buffer (toBuffer); a reader given up before that must be
+ * closed, or every later write to that memory allocates.
  */
 export class ExpositionReader {
   readonly size: number;
