@@ -122,8 +122,8 @@ const changedTexts: string[] = [];
  * part keeps its memory. Any other poll renders the whole part.
  * A simulated health response of 91 series, 31 of them changed: ~10 µs patched, ~80 µs rendered whole.
  *
- * The part it replaces is rewritten in place only while no ExpositionReader is open (an open one
- * may be reading it); otherwise the text goes to new memory. Either way the caller must stop
+ * The part it replaces is rewritten in place only while no ExpositionReader of parts is open (an
+ * open one may be reading it); otherwise the text goes to new memory. Either way the caller must stop
  * serving the replaced part (see ServedParts) before it yields to the event loop.
  */
 export class PartRenderer {
