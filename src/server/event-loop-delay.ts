@@ -1,18 +1,18 @@
-import { createHistogram } from 'node:perf_hooks';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { Gauge, type Registry } from 'prom-client';
 
 /** How often the event loop's delay is sampled: each sample is a wake-up of the loop. */
 export const EVENT_LOOP_SAMPLE_MS = 100;
 
-const STATISTICS = [
-  ['min', 'The minimum recorded event loop delay.'],
-  ['max', 'The maximum recorded event loop delay.'],
-  ['mean', 'The mean of the recorded event loop delays.'],
-  ['stddev', 'The standard deviation of the recorded event loop delays.'],
-  ['p50', 'The 50th percentile of the recorded event loop delays.'],
-  ['p90', 'The 90th percentile of the recorded event loop delays.'],
-  ['p99', 'The 99th percentile of the recorded event loop delays.'],
-] as const;
+const STATISTICS: readonly (readonly [string, string, (histogram: RecordableHistogram) => number])[] = [
+  ['min', 'The minimum recorded event loop delay.', (histogram) => histogram.min],
+  ['max', 'The maximum recorded event loop delay.', (histogram) => histogram.max],
+  ['mean', 'The mean of the recorded event loop delays.', (histogram) => histogram.mean],
+  ['stddev', 'The standard deviation of the recorded event loop delays.', (histogram) => histogram.stddev],
+  ['p50', 'The 50th percentile of the recorded event loop delays.', (histogram) => histogram.percentile(50)],
+  ['p90', 'The 90th percentile of the recorded event loop delays.', (histogram) => histogram.percentile(90)],
+  ['p99', 'The 99th percentile of the recorded event loop delays.', (histogram) => histogram.percentile(99)],
+];
 
 /** prom-client's names for the event-loop delay statistics, which these gauges replace. */
 export const EVENT_LOOP_DELAY_METRICS = STATISTICS.map(([statistic]) => `nodejs_eventloop_lag_${statistic}_seconds`);
@@ -34,33 +34,10 @@ export function registerEventLoopDelay(registry: Registry): void {
     histogram.record(late > 0n ? late : 1n); // 1 ns: the histogram takes no 0
     last = now;
   }, EVENT_LOOP_SAMPLE_MS).unref();
-  const seconds = (nanoseconds: number) => (histogram.count > 0 ? nanoseconds / 1e9 : 0);
-  const values = (): Record<(typeof STATISTICS)[number][0], number> => ({
-    min: seconds(histogram.min),
-    max: seconds(histogram.max),
-    mean: seconds(histogram.mean),
-    stddev: seconds(histogram.stddev),
-    p50: seconds(histogram.percentile(50)),
-    p90: seconds(histogram.percentile(90)),
-    p99: seconds(histogram.percentile(99)),
-  });
-  const gauges = new Map<string, Gauge>();
-  for (const [statistic, help] of STATISTICS) {
-    const first = gauges.size === 0;
-    gauges.set(
-      statistic,
-      new Gauge({
-        name: `nodejs_eventloop_lag_${statistic}_seconds`,
-        help,
-        registers: [registry],
-        // The first gauge is collected first (registration order) and sets them all from one reading.
-        collect: first
-          ? () => {
-              for (const [name, value] of Object.entries(values())) gauges.get(name)!.set(value);
-              histogram.reset();
-            }
-          : undefined,
-      }),
-    );
-  }
+  // The first gauge is collected first (registration order) and sets them all from one reading.
+  const collect = () => {
+    STATISTICS.forEach(([, , read], i) => gauges[i]!.set(histogram.count > 0 ? read(histogram) / 1e9 : 0));
+    histogram.reset();
+  };
+  const gauges = STATISTICS.map(([, help], i) => new Gauge({ name: EVENT_LOOP_DELAY_METRICS[i]!, help, registers: [registry], collect: i === 0 ? collect : undefined }));
 }
