@@ -56,13 +56,16 @@ const slots = new FamilySlots();
 /**
  * A node's rendered samples of one endpoint, in one allocation: a table of where each family's
  * text ends (Uint32) and which family it is (its slot, Uint16, ascending), then the text, family
- * after family. One buffer and no view per family: every object a poll leaves behind is copied
- * and promoted by the garbage collector, and a scrape makes its own short-lived views
- * (`new Uint8Array(memory, offset, length)`, ~25 ns each).
- * The buffer is a view of the part's memory, which may be larger: room for the next poll's text.
+ * after family. No view of it is kept, not even a Buffer of the whole: every object a poll leaves
+ * behind is copied and promoted by the garbage collector, and a scrape makes its own short-lived
+ * views (`new Uint8Array(memory, offset, length)`, ~25 ns each).
+ * The memory may be larger than the part: room for the next poll's text.
  */
 export interface EncodedPart {
-  readonly buffer: Buffer;
+  /** Starts with the table; may be larger than the part. */
+  readonly memory: ArrayBuffer;
+  /** The part's size: table and text. */
+  readonly bytes: number;
   /** How many families the part holds: the table is 6 bytes per family. */
   readonly families: number;
 }
@@ -71,11 +74,11 @@ const TABLE_BYTES_PER_FAMILY = 6;
 
 /** A part's table, and where its text starts in its memory and how long it is. */
 function partTable(part: EncodedPart): { ends: Uint32Array; slots: Uint16Array; text: number; textBytes: number } {
-  const { buffer, families } = part;
-  const ends = new Uint32Array(buffer.buffer, buffer.byteOffset, families);
-  const slots = new Uint16Array(buffer.buffer, buffer.byteOffset + 4 * families, families);
+  const { memory, bytes, families } = part;
+  const ends = new Uint32Array(memory, 0, families);
+  const slots = new Uint16Array(memory, 4 * families, families);
   const table = TABLE_BYTES_PER_FAMILY * families;
-  return { ends, slots, text: buffer.byteOffset + table, textBytes: buffer.length - table };
+  return { ends, slots, text: table, textBytes: bytes - table };
 }
 
 /**
@@ -96,7 +99,7 @@ const partGuard = new ReadGuard();
  * 1000 nodes: external memory freed only by the garbage collector, after its wrappers were promoted.
  */
 function partMemory(bytes: number, replaced: EncodedPart | undefined): ArrayBuffer {
-  return reusedMemory(bytes, replaced?.buffer.buffer as ArrayBuffer | undefined, partGuard);
+  return reusedMemory(bytes, replaced?.memory, partGuard);
 }
 
 /** `replaced` when it fits `bytes` without wasting much and no reader guarded by `guard` is open, else new memory with room to grow. */
@@ -207,9 +210,8 @@ export class PartRenderer {
     const textBytes = Buffer.byteLength(text);
     const ascii = textBytes === text.length; // then string lengths are byte lengths, as they nearly always are
     const table = TABLE_BYTES_PER_FAMILY * families;
-    const buffer = Buffer.from(partMemory(table + textBytes, replaces), 0, table + textBytes);
-    buffer.write(text, table);
-    const part: EncodedPart = { buffer, families };
+    const part: EncodedPart = { memory: partMemory(table + textBytes, replaces), bytes: table + textBytes, families };
+    Buffer.from(part.memory).write(text, table);
     const { ends, slots: held } = partTable(part);
     let at = 0;
     let f = 0;
@@ -262,12 +264,12 @@ export class PartRenderer {
     if (changes === 0) return last;
 
     const table = TABLE_BYTES_PER_FAMILY * last.families;
-    const oldBytes = last.buffer.length;
+    const oldBytes = last.bytes;
     const bytes = oldBytes + growth;
-    let memory = last.buffer.buffer as ArrayBuffer;
+    let memory = last.memory;
     if (partGuard.open > 0 || memory.byteLength < bytes) {
       const copy = partMemory(Math.max(bytes, oldBytes), undefined);
-      new Uint8Array(copy).set(last.buffer);
+      new Uint8Array(copy).set(new Uint8Array(memory, 0, oldBytes));
       memory = copy;
     }
     const out = new Uint8Array(memory);
@@ -297,7 +299,7 @@ export class PartRenderer {
         layout[2 * n + i] = written.length;
       }
     }
-    const part: EncodedPart = { buffer: Buffer.from(memory, 0, bytes), families: last.families };
+    const part: EncodedPart = { memory, bytes, families: last.families };
     const { ends } = partTable(part);
     for (let f = 0; f < part.families; f++) {
       const i = layout[4 * n + f]!;
@@ -363,7 +365,7 @@ export function serveParts(parts: readonly EncodedPart[], replaces?: ServedParts
       start = ends[k]!;
     }
   });
-  return { memory: parts.map((part) => part.buffer.buffer as ArrayBuffer), rows, textBytes };
+  return { memory: parts.map((part) => part.memory), rows, textBytes };
 }
 
 /** A row table from `replaces`' memory when it holds `count` rows, else new memory with room for a few more. */

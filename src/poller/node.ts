@@ -186,8 +186,15 @@ export class NodePoller {
     const at = this.now();
     const { samples, notes } = spec.collect(json, at, this.target);
     for (const note of notes) this.#noteOnce(endpoint, note);
-    const renderer = this.#parts.get(endpoint)?.renderer ?? new PartRenderer(this.nodeLabels);
-    this.#parts.set(endpoint, { renderer, encoded: renderer.render(samples), at });
+    const part = this.#parts.get(endpoint);
+    // Updated in place: a new object per read would live until the next poll, be promoted, and die there.
+    if (part) {
+      part.encoded = part.renderer.render(samples);
+      part.at = at;
+    } else {
+      const renderer = new PartRenderer(this.nodeLabels);
+      this.#parts.set(endpoint, { renderer, encoded: renderer.render(samples), at });
+    }
     this.#endpointUp.set(endpoint, true);
     if (endpoint === 'health_status') {
       this.healthOk = true;

@@ -100,11 +100,11 @@ describe('fleet exposition', () => {
     const fleet = new FleetExposition();
     const reader = fleet.reader([serveParts([first])]);
     const second = renderer.render([{ family: load, value: 2 }]);
-    expect(second.buffer.buffer).toBe(first.buffer.buffer); // patched in place under an open fleet reader
+    expect(second.memory).toBe(first.memory); // patched in place under an open fleet reader
     expect(readAll(reader).toString('utf8')).toContain('test_fleet_load1{node="n"} 1\n');
     // A reader of the parts themselves still keeps them from being rewritten.
     const parts = new ExpositionReader([serveParts([second])]);
-    expect(renderer.render([{ family: load, value: 3 }]).buffer.buffer).not.toBe(second.buffer.buffer);
+    expect(renderer.render([{ family: load, value: 3 }]).memory).not.toBe(second.memory);
     parts.close();
   });
 });

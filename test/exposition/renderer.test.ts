@@ -75,17 +75,17 @@ describe('PartRenderer', () => {
     const first = renderer.render(samples(1));
     expect(renderer.render(samples(1))).toBe(first);
     const second = renderer.render(samples(1000.5));
-    expect(second.buffer.buffer).toBe(first.buffer.buffer);
+    expect(second.memory).toBe(first.memory);
     expect(text(second).split('\n').filter((l) => l && !l.startsWith('#')).sort()).toEqual(['test_r_a{node="n"} 1000.5', 'test_r_a{node="n"} 7', 'test_r_b{node="n",protocol="ssh"} 2001']);
     expect(text(second)).toBe(text(renderSamples(samples(1000.5), 'node="n"')));
     const shorter = renderer.render(samples(2));
-    expect(shorter.buffer.buffer).toBe(first.buffer.buffer);
+    expect(shorter.memory).toBe(first.memory);
     expect(text(shorter)).toBe(text(renderSamples(samples(2), 'node="n"')));
     // Text that outgrows its memory (values a few bytes longer fit in its spare room) moves to new memory.
     const many = (v: number): Sample[] => Array.from({ length: 20 }, (_, i) => ({ family: families[i % 2]!, labels: { disk: String(i) }, value: v }));
     const small = renderer.render(many(0));
     const grown = renderer.render(many(-Number.MAX_VALUE));
-    expect(grown.buffer.buffer).not.toBe(small.buffer.buffer);
+    expect(grown.memory).not.toBe(small.memory);
     expect(text(grown)).toBe(text(renderSamples(many(-Number.MAX_VALUE), 'node="n"')));
   });
 });

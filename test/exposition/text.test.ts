@@ -111,35 +111,35 @@ describe('text exposition', () => {
     const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
     const first = poll(1);
     const second = poll(2, first);
-    expect(second.buffer.buffer).toBe(first.buffer.buffer); // nothing was reading it: same memory
+    expect(second.memory).toBe(first.memory); // nothing was reading it: same memory
     expect(lines(renderExposition([second]))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
 
     const reader = new ExpositionReader([serveParts([second])]);
     const third = poll(3, second);
-    expect(third.buffer.buffer).not.toBe(second.buffer.buffer);
+    expect(third.memory).not.toBe(second.memory);
     const held = poll(33, third); // a fresh part is not rewritten under an open reader either
-    expect(held.buffer.buffer).not.toBe(third.buffer.buffer);
+    expect(held.memory).not.toBe(third.memory);
     const out = Buffer.alloc(reader.size);
     expect(reader.read(out)).toBe(reader.size);
     expect(lines(out.toString('utf8'))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
     expect(reader.read(out)).toBe(0); // read to the end: closed, so polls rewrite in place again
 
     const fourth = poll(4, held);
-    expect(fourth.buffer.buffer).toBe(held.buffer.buffer);
+    expect(fourth.memory).toBe(held.memory);
     const abandoned = new ExpositionReader([serveParts([fourth])]);
-    expect(poll(5, fourth).buffer.buffer).not.toBe(fourth.buffer.buffer);
+    expect(poll(5, fourth).memory).not.toBe(fourth.memory);
     abandoned.close();
     abandoned.close(); // idempotent: one close never counts for another open reader
     expect(abandoned.read(out)).toBe(0);
     const open = new ExpositionReader([serveParts([fourth])]);
     abandoned.close();
-    expect(poll(6, fourth).buffer.buffer).not.toBe(fourth.buffer.buffer);
+    expect(poll(6, fourth).memory).not.toBe(fourth.memory);
     open.toBuffer(); // one buffer made: closed too
-    expect(poll(7, fourth).buffer.buffer).toBe(fourth.buffer.buffer);
+    expect(poll(7, fourth).memory).toBe(fourth.memory);
 
     // Text that outgrows the memory moves to new memory; the old part is left as it was.
     const long = renderSamples(Array.from({ length: 50 }, (_, i) => ({ family: a, labels: { i: String(i) }, value: i })), 'node="n"', fourth);
-    expect(long.buffer.buffer).not.toBe(fourth.buffer.buffer);
+    expect(long.memory).not.toBe(fourth.memory);
     expect(lines(renderExposition([long]))).toHaveLength(50);
   });
 
