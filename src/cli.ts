@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { parseShard, type Shard } from './config/shard.js';
+import { DEFAULT_GC_MODE, GC_MODES, type GcMode } from './gc.js';
 
 export const DEFAULT_PORT = 9684;
 export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
@@ -11,6 +12,7 @@ export interface CliOptions {
   logLevel: LogLevel;
   webConfigFile: string | undefined;
   shard: Shard | undefined;
+  gcMode: GcMode;
   checkConfig: boolean;
   version: boolean;
   help: boolean;
@@ -23,6 +25,9 @@ export const USAGE = `usage: sps-exporter [flags]
   --log.level=LEVEL             debug, info, warn or error (default info)
   --web.config.file=PATH        TLS and basic auth for this exporter's endpoints (exporter-toolkit format)
   --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard)
+  --gc.mode=MODE                how V8's heap is sized: bounded (default; old space at most 30% over
+                                live data), small (also a 2 MB young generation: ~35 MB less memory
+                                at 1000 nodes for ~20% more CPU) or v8 (V8's own sizing)
   --check-config                validate the config file and exit
   --version                     print the version and exit
   --help                        print this help and exit
@@ -48,6 +53,7 @@ export function parseCli(argv: string[]): CliOptions {
       'log.level': { type: 'string', default: 'info' },
       'web.config.file': { type: 'string' },
       shard: { type: 'string' },
+      'gc.mode': { type: 'string', default: DEFAULT_GC_MODE },
       'check-config': { type: 'boolean', default: false },
       version: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -57,10 +63,13 @@ export function parseCli(argv: string[]): CliOptions {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`--log.level: must be one of ${LOG_LEVELS.join(', ')}`);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT`);
+  const gcMode = values['gc.mode'];
+  if (!(GC_MODES as readonly string[]).includes(gcMode)) throw new Error(`--gc.mode: must be one of ${GC_MODES.join(', ')}`);
   return {
     configFile: values['config.file'],
     webConfigFile: values['web.config.file'],
     shard,
+    gcMode: gcMode as GcMode,
     listen: parseListenAddress(values['web.listen-address']),
     logLevel: logLevel as LogLevel,
     checkConfig: values['check-config'],

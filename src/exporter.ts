@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+// The exporter daemon: main.ts loads it once the garbage collector's flags are set.
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -92,7 +92,7 @@ async function main(options: CliOptions): Promise<void> {
   if (stopping) return;
   const address = server.address() as AddressInfo;
   scheduler.start();
-  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length }, 'listening');
+  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length, gc_mode: options.gcMode }, 'listening');
 }
 
 let options: CliOptions;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30]
+ * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE]
  * Starts the simulator with N nodes and the exporter polling it (separate processes), then reports
  * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics latency and size, logins per node.
  * Linux only: CPU and peak RSS come from /proc.
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     interval: { type: 'string' },
     seconds: { type: 'string', default: '20' },
     scrapes: { type: 'string', default: '30' },
+    'gc.mode': { type: 'string' },
   },
 });
 const nodes = Number(values.nodes);
@@ -25,7 +26,8 @@ const scrapes = Number(values.scrapes);
 
 runScript('bench', async (dir) => {
   const t0 = Date.now();
-  const { url, pid } = await startStack(dir, nodes, [], interval);
+  const gcMode = values['gc.mode'];
+  const { url, pid } = await startStack(dir, nodes, [], interval, gcMode ? [`--gc.mode=${gcMode}`] : []);
   process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
   await waitAllUp(url, nodes, intervalMs * 3 + 120_000);
 
@@ -48,6 +50,7 @@ runScript('bench', async (dir) => {
   const result = {
     nodes,
     interval,
+    gc_mode: gcMode ?? 'default',
     series: last.text.split('\n').filter((l) => l && !l.startsWith('#')).length,
     polls_per_second: +(polls / pollSeconds).toFixed(1),
     cpu_seconds_per_1000_polls: cpu(cpu0.user + cpu0.system, cpu1.user + cpu1.system),

@@ -58,9 +58,9 @@ const NODES_PER_SIMULATOR = 8_000;
  * Starts simulators for `nodes` nodes (several processes for a large fleet) and an exporter polling
  * all of them; resolves with the exporter's /metrics URL and pid.
  */
-export async function startStack(dir: string, nodes: number, simulatorArgs: string[], interval: string): Promise<{ url: string; pid: number }> {
+export async function startStack(dir: string, nodes: number, simulatorArgs: string[], interval: string, exporterArgs: string[] = []): Promise<{ url: string; pid: number }> {
   const config = await startSimulators(dir, nodes, simulatorArgs, interval);
-  const { child, match } = await start('main.js', [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'], /"port":(\d+)/);
+  const { child, match } = await start('main.js', [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info', ...exporterArgs], /"port":(\d+)/);
   return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
 }
 
