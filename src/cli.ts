@@ -27,7 +27,7 @@ export const USAGE = `usage: sps-exporter [flags]
   --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard)
   --gc.mode=MODE                how V8's heap is sized: bounded (default; old space at most 30% over
                                 live data), small (also a 2 MB young generation: ~35 MB less memory
-                                at 1000 nodes for ~20% more CPU) or v8 (V8's own sizing)
+                                at 1000 nodes for 10-25% more CPU) or v8 (V8's own sizing)
   --check-config                validate the config file and exit
   --version                     print the version and exit
   --help                        print this help and exit

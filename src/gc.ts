@@ -8,12 +8,12 @@ import { setFlagsFromString } from 'node:v8';
  * - `bounded` (the default): the old generation may grow 30% past what the last full collection
  *   kept. Left to itself V8 picks a factor of 1.1 to 4 from its speed estimates, and one picked
  *   during the login burst at start let old space grow to 70-130 MB in some runs: RSS 229-325 MB
- *   from run to run, against 229-235 MB bounded, for the same CPU.
+ *   from run to run, against 226-235 MB bounded, for the same CPU.
  * - `small`: bounded, and the young generation stays at its initial 1 MB per semi-space instead
  *   of growing to 16 MB (32 MB resident), with scavenges on the main thread (with ~130 KB
  *   surviving each, helper threads cost more than they saved). A poll allocates ~60 KB, nearly all
  *   dead within a millisecond, so this scavenges ~13 times a second instead of about once: RSS
- *   190-205 MB, for 0.1-0.13 CPU-s more per 1000 polls.
+ *   190-205 MB, for 0.03-0.13 CPU-s more per 1000 polls (10-25%).
  * - `v8`: V8's own sizing.
  */
 const FLAGS = {
