@@ -41,6 +41,8 @@ class Gate {
 
 interface Scheduled {
   node: NodePoller;
+  /** The start slot it waits in (see Scheduler.#slots). */
+  slotAt: number;
   nextDue: number;
   skipped: number;
 }
@@ -64,7 +66,8 @@ export class Scheduler {
    * The entries due at each start time (a START_GRID_MS slot), under one timer per slot. A timer
    * per poll was a Timeout, a closure and its context kept for a whole interval: a fifth of what
    * each poll left for the garbage collector to promote and then find dead in a full collection.
-   * An entry removed meanwhile stays in its slot and is skipped when the slot fires.
+   * A removed entry leaves its slot at once, so a reload that replaces every node frees the old
+   * ones without waiting an interval.
    */
   readonly #slots = new Map<number, { timer: NodeJS.Timeout; due: Scheduled[] }>();
   readonly #fleet = new FleetExposition();
@@ -169,7 +172,7 @@ export class Scheduler {
       if (this.#entries.get(target.name)?.node === node) this.#membersRead(target.name, members);
     });
     const now = this.now();
-    const entry: Scheduled = { node, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
+    const entry: Scheduled = { node, slotAt: -1, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
     this.#entries.set(target.name, entry);
     if (this.#running) this.#arm(entry);
   }
@@ -178,6 +181,13 @@ export class Scheduler {
     const entry = this.#entries.get(name);
     if (!entry) return;
     this.#entries.delete(name);
+    const slot = this.#slots.get(entry.slotAt);
+    const at = slot ? slot.due.indexOf(entry) : -1;
+    if (at >= 0) slot!.due.splice(at, 1);
+    if (slot?.due.length === 0) {
+      clearTimeout(slot.timer);
+      this.#slots.delete(entry.slotAt);
+    }
     void entry.node.close();
   }
 
@@ -187,6 +197,7 @@ export class Scheduler {
     if (entry.nextDue < now) entry.nextDue += Math.ceil((now - entry.nextDue) / interval) * interval;
     const startAt = Math.ceil(entry.nextDue / START_GRID_MS) * START_GRID_MS;
     entry.nextDue += interval;
+    entry.slotAt = startAt;
     const slot = this.#slots.get(startAt);
     if (slot) slot.due.push(entry);
     else this.#slots.set(startAt, { timer: setTimeout(() => this.#fire(startAt), startAt - now), due: [entry] });

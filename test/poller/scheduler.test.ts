@@ -168,6 +168,20 @@ describe('Scheduler', () => {
     await s.stop();
   });
 
+  it("drops a removed node from its start slot at once, and a slot's timer with its last node", async () => {
+    const s = scheduler();
+    s.apply(config(['a', 'b', 'c']));
+    s.start();
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    s.apply(config(['a']));
+    s.apply(config([]));
+    // Nothing waits for a removed node, so nothing keeps it (or its parts) alive until its slot fires.
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    for (const name of ['a', 'b', 'c']) expect(made.get(name)![0]!.polls).toHaveLength(0);
+    await s.stop();
+  });
+
   it('stop ends all polling', async () => {
     const s = scheduler();
     s.apply(config(['a']));
