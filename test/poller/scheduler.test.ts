@@ -168,6 +168,18 @@ describe('Scheduler', () => {
     await s.stop();
   });
 
+  it('polls each of 3000 nodes once per interval when many share a start slot', async () => {
+    const s = scheduler();
+    const names = Array.from({ length: 3000 }, (_, i) => `n${i}`);
+    s.apply(config(names, '', 10_000));
+    s.start();
+    await vi.advanceTimersByTimeAsync(40_000);
+    const counts = names.map((name) => nodeOf(name).polls.length);
+    expect(Math.min(...counts)).toBe(4);
+    expect(Math.max(...counts)).toBe(4);
+    await s.stop();
+  });
+
   it("drops a removed node from its start slot at once, and a slot's timer with its last node", async () => {
     const s = scheduler();
     s.apply(config(['a', 'b', 'c']));
