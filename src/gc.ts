@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 
 /**
@@ -33,13 +34,10 @@ export function applyGcMode(mode: GcMode): void {
 /**
  * The mode `--gc.mode` asks for on this command line, read before any other module of the
  * exporter is loaded: loading them grows the young generation to 4 MB per semi-space, and no
- * flag set afterwards shrinks it. parseCli validates the value; an invalid one sets nothing here.
+ * flag set afterwards shrinks it. Read with the parser parseCli uses (node:util, loaded with Node),
+ * which validates the whole command line later; an invalid value sets nothing here.
  */
 export function gcModeOf(argv: readonly string[]): GcMode | undefined {
-  let mode: string = DEFAULT_GC_MODE;
-  argv.forEach((arg, i) => {
-    if (arg.startsWith('--gc.mode=')) mode = arg.slice('--gc.mode='.length);
-    else if (arg === '--gc.mode' && argv[i + 1] !== undefined) mode = argv[i + 1]!;
-  });
-  return (GC_MODES as string[]).includes(mode) ? (mode as GcMode) : undefined;
+  const mode = parseArgs({ args: [...argv], strict: false, options: { 'gc.mode': { type: 'string', default: DEFAULT_GC_MODE } } }).values['gc.mode'];
+  return typeof mode === 'string' && (GC_MODES as string[]).includes(mode) ? (mode as GcMode) : undefined;
 }

@@ -182,11 +182,13 @@ export class Scheduler {
     if (!entry) return;
     this.#entries.delete(name);
     const slot = this.#slots.get(entry.slotAt);
-    const at = slot ? slot.due.indexOf(entry) : -1;
-    if (at >= 0) slot!.due.splice(at, 1);
-    if (slot?.due.length === 0) {
-      clearTimeout(slot.timer);
-      this.#slots.delete(entry.slotAt);
+    if (slot) {
+      const at = slot.due.indexOf(entry);
+      if (at >= 0) slot.due.splice(at, 1);
+      if (slot.due.length === 0) {
+        clearTimeout(slot.timer);
+        this.#slots.delete(entry.slotAt);
+      }
     }
     void entry.node.close();
   }
