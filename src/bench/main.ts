@@ -30,6 +30,9 @@ runScript('bench', async (dir) => {
   const { url, pid } = await startStack(dir, nodes, [], interval, gcMode ? [`--gc.mode=${gcMode}`] : []);
   process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
   await waitAllUp(url, nodes, intervalMs * 3 + 120_000);
+  // The start-up burst (a login per node, behind the concurrency gate) ends some polls late; one
+  // more interval lets that backlog drain so the window measures the steady state.
+  await sleep(intervalMs);
 
   // Polling cost, measured over a window with no scrapes in it. The window opens as soon as the
   // first scrape is received and its poll counts are summed after that: summing a 10000-node body
