@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE]
+ * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE] [--shards K]
  * Starts the simulator with N nodes and the exporter polling it (separate processes), then reports
- * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics latency and size, logins per node.
+ * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics median and p99 latency and body
+ * size, and logins per node. With --shards K, K exporters split the nodes (--shard=i/K) and each
+ * replica's figures are printed, then the fleet's (CPU and polls summed, the largest peak RSS).
  * Linux only: CPU and peak RSS come from /proc.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
 import { parseDuration } from '../config/duration.js';
-import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, startStack, sum, waitAllUp } from './stack.js';
+import { inShard } from '../config/shard.js';
+import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, start, startSimulators, sum, waitAllUp } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,6 +21,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     scrapes: { type: 'string', default: '30' },
     'gc.mode': { type: 'string' },
+    shards: { type: 'string', default: '1' },
   },
 });
 const nodes = Number(values.nodes);
@@ -23,54 +29,108 @@ const interval = values.interval ?? `${Math.max(1_000, nodes * 5)}ms`;
 const intervalMs = parseDuration(interval) ?? 5_000;
 const seconds = Number(values.seconds);
 const scrapes = Number(values.scrapes);
+const shards = Number(values.shards);
+if (!Number.isInteger(shards) || shards < 1) throw new Error(`--shards: "${values.shards}" is not a whole number of replicas`);
+
+interface Replica {
+  label: string;
+  url: string;
+  pid: number;
+  nodes: number;
+}
+
+/** One exporter per shard (no --shard flag for one), each with the number of nodes it polls. */
+async function startReplicas(config: string): Promise<Replica[]> {
+  const names = (parse(readFileSync(config, 'utf8')) as { targets: { name: string }[] }).targets.map((t) => t.name);
+  const gcMode = values['gc.mode'];
+  const replicas: Replica[] = [];
+  for (let index = 0; index < shards; index++) {
+    const shard = shards > 1 ? { index, count: shards } : undefined;
+    const args = [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'];
+    if (shard) args.push(`--shard=${index}/${shards}`);
+    if (gcMode) args.push(`--gc.mode=${gcMode}`);
+    const { child, match } = await start('main.js', args, /"port":(\d+)/);
+    replicas.push({ label: shard ? `shard ${index}/${shards}` : 'exporter', url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid!, nodes: names.filter((name) => inShard(name, shard)).length });
+  }
+  return replicas;
+}
+
+const cpuOf = (pid: number) => {
+  const { user, system } = cpuSeconds(pid);
+  return { user, system, total: user + system };
+};
 
 runScript('bench', async (dir) => {
   const t0 = Date.now();
-  const gcMode = values['gc.mode'];
-  const { url, pid } = await startStack(dir, nodes, [], interval, gcMode ? [`--gc.mode=${gcMode}`] : []);
-  process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
-  await waitAllUp(url, nodes, intervalMs * 3 + 120_000);
+  const replicas = await startReplicas(await startSimulators(dir, nodes, [], interval));
+  process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, ${shards} exporter(s), started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
+  for (const replica of replicas) await waitAllUp(replica.url, replica.nodes, intervalMs * 3 + 120_000);
   // The start-up burst (a login per node, behind the concurrency gate) ends some polls late; one
   // more interval lets that backlog drain so the window measures the steady state.
   await sleep(intervalMs);
 
   // Polling cost, measured over a window with no scrapes in it. The window opens as soon as the
-  // first scrape is received and its poll counts are summed after that: summing a 10000-node body
-  // here takes seconds, and those polls were counted against a 20 s window (2.4x the real rate).
-  const first = await scrape(url);
-  const cpu0 = cpuSeconds(pid);
+  // first scrapes are received and their poll counts are summed after that: summing a 10000-node
+  // body here takes seconds, and those polls were counted against a 20 s window (2.4x the real rate).
+  const firsts = [];
+  for (const replica of replicas) firsts.push((await scrape(replica.url)).text);
+  const cpu0 = replicas.map((replica) => cpuOf(replica.pid));
   const wall0 = performance.now();
-  const polls0 = sum(first.text, 'sps_exporter_polls_total');
+  const polls0 = firsts.map((text) => sum(text, 'sps_exporter_polls_total'));
   await sleep(seconds * 1000);
-  const cpu1 = cpuSeconds(pid);
-  const wall1 = performance.now();
-  const polls = sum((await scrape(url)).text, 'sps_exporter_polls_total') - polls0;
-  const pollSeconds = (wall1 - wall0) / 1000;
+  const cpu1 = replicas.map((replica) => cpuOf(replica.pid));
+  const pollSeconds = (performance.now() - wall0) / 1000;
+  const polls: number[] = [];
+  for (const [i, replica] of replicas.entries()) polls.push(sum((await scrape(replica.url)).text, 'sps_exporter_polls_total') - polls0[i]!);
 
-  // Scrape latency, sequential scrapes as Prometheus makes them.
-  const latencies: number[] = [];
-  for (let i = 0; i < scrapes; i++) latencies.push((await scrape(url, false)).ms);
-  const last = await scrape(url);
-  latencies.sort((a, b) => a - b);
-  const cpu = (a: number, b: number) => +(((b - a) / polls) * 1000).toFixed(3);
-  const result = {
-    nodes,
-    interval,
-    gc_mode: gcMode ?? 'default',
-    series: last.text.split('\n').filter((l) => l && !l.startsWith('#')).length,
-    polls_per_second: +(polls / pollSeconds).toFixed(1),
-    cpu_seconds_per_1000_polls: cpu(cpu0.user + cpu0.system, cpu1.user + cpu1.system),
-    cpu_user_seconds_per_1000_polls: cpu(cpu0.user, cpu1.user),
-    cpu_system_seconds_per_1000_polls: cpu(cpu0.system, cpu1.system),
-    cpu_share_of_one_core: +((cpu1.user + cpu1.system - cpu0.user - cpu0.system) / pollSeconds).toFixed(3),
-    peak_rss_mb: +(memoryBytes(pid, 'VmHWM') / 2 ** 20).toFixed(1),
-    rss_after_scrapes_mb: +(memoryBytes(pid, 'VmRSS') / 2 ** 20).toFixed(1),
-    metrics_median_ms: +percentile(latencies, 50).toFixed(1),
-    metrics_p99_ms: +percentile(latencies, 99).toFixed(1),
-    metrics_body_kb: +(last.bytes / 1024).toFixed(0),
-    logins_per_node: sum(last.text, 'sps_exporter_logins_total') / nodes,
-    login_failures: sum(last.text, 'sps_exporter_login_failures_total'),
-  };
-  for (const [key, value] of Object.entries(result)) process.stdout.write(`${key.padEnd(34)} ${value}\n`);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  const results = [];
+  for (const [i, replica] of replicas.entries()) {
+    // Scrape latency, sequential scrapes as Prometheus makes them.
+    const latencies: number[] = [];
+    for (let k = 0; k < scrapes; k++) latencies.push((await scrape(replica.url, false)).ms);
+    const last = await scrape(replica.url);
+    latencies.sort((a, b) => a - b);
+    const per1000 = (seconds: number) => +((seconds / polls[i]!) * 1000).toFixed(3);
+    results.push({
+      replica: replica.label,
+      nodes: replica.nodes,
+      interval,
+      gc_mode: values['gc.mode'] ?? 'default',
+      series: last.text.split('\n').filter((l) => l && !l.startsWith('#')).length,
+      polls_per_second: +(polls[i]! / pollSeconds).toFixed(1),
+      cpu_seconds_per_1000_polls: per1000(cpu1[i]!.total - cpu0[i]!.total),
+      cpu_user_seconds_per_1000_polls: per1000(cpu1[i]!.user - cpu0[i]!.user),
+      cpu_system_seconds_per_1000_polls: per1000(cpu1[i]!.system - cpu0[i]!.system),
+      cpu_share_of_one_core: +((cpu1[i]!.total - cpu0[i]!.total) / pollSeconds).toFixed(3),
+      peak_rss_mb: +(memoryBytes(replica.pid, 'VmHWM') / 2 ** 20).toFixed(1),
+      rss_after_scrapes_mb: +(memoryBytes(replica.pid, 'VmRSS') / 2 ** 20).toFixed(1),
+      metrics_median_ms: +percentile(latencies, 50).toFixed(1),
+      metrics_p99_ms: +percentile(latencies, 99).toFixed(1),
+      metrics_body_kb: +(last.bytes / 1024).toFixed(0),
+      logins_per_node: sum(last.text, 'sps_exporter_logins_total') / replica.nodes,
+      login_failures: sum(last.text, 'sps_exporter_login_failures_total'),
+    });
+  }
+  for (const result of results) {
+    if (shards > 1) process.stdout.write(`${result.replica}\n`);
+    for (const [key, value] of Object.entries(result)) if (key !== 'replica') process.stdout.write(`${shards > 1 ? '  ' : ''}${key.padEnd(34)} ${value}\n`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  if (shards > 1) {
+    const totalCpu = cpu1.reduce((s, c, i) => s + c.total - cpu0[i]!.total, 0);
+    const totalPolls = polls.reduce((a, b) => a + b, 0);
+    const fleet = {
+      replicas: shards,
+      nodes,
+      polls_per_second: +(totalPolls / pollSeconds).toFixed(1),
+      cpu_seconds_per_1000_polls: +((totalCpu / totalPolls) * 1000).toFixed(3),
+      cpu_share_of_one_core: +(totalCpu / pollSeconds).toFixed(3),
+      largest_peak_rss_mb: Math.max(...results.map((r) => r.peak_rss_mb)),
+      total_peak_rss_mb: +results.reduce((s, r) => s + r.peak_rss_mb, 0).toFixed(1),
+      slowest_metrics_median_ms: Math.max(...results.map((r) => r.metrics_median_ms)),
+    };
+    process.stdout.write('all replicas\n');
+    for (const [key, value] of Object.entries(fleet)) process.stdout.write(`  ${key.padEnd(34)} ${value}\n`);
+    process.stdout.write(`${JSON.stringify(fleet)}\n`);
+  }
 });
