@@ -72,7 +72,7 @@ runScript('bench', async (dir) => {
   // Polling cost, measured over a window with no scrapes in it. The window opens as soon as the
   // first scrapes are received and their poll counts are summed after that: summing a 10000-node
   // body here takes seconds, and those polls were counted against a 20 s window (2.4x the real rate).
-  const firsts = [];
+  const firsts: string[] = [];
   for (const replica of replicas) firsts.push((await scrape(replica.url)).text);
   const cpu0 = replicas.map((replica) => cpuOf(replica.pid));
   const wall0 = performance.now();
@@ -90,7 +90,7 @@ runScript('bench', async (dir) => {
     for (let k = 0; k < scrapes; k++) latencies.push((await scrape(replica.url, false)).ms);
     const last = await scrape(replica.url);
     latencies.sort((a, b) => a - b);
-    const per1000 = (seconds: number) => +((seconds / polls[i]!) * 1000).toFixed(3);
+    const per1000 = (spent: number) => +((spent / polls[i]!) * 1000).toFixed(3);
     results.push({
       replica: replica.label,
       nodes: replica.nodes,
