@@ -29,6 +29,7 @@ export const F = {
   pollErrors: counter('sps_exporter_poll_errors_total', 'Failed requests to the node by endpoint and reason.'),
   logins: counter('sps_exporter_logins_total', 'Logins to the node\'s REST API (each one is an SPS audit event).'),
   loginFailures: counter('sps_exporter_login_failures_total', 'Logins the node rejected, or sessions it refused right after issuing them.'),
+  connections: counter('sps_exporter_connections_total', 'Connections opened to the node (TCP and TLS handshake); kept alive, one unless the node or the network closes them.'),
 
   load1: gauge('sps_load1', 'System load average over 1 minute.'),
   load5: gauge('sps_load5', 'System load average over 5 minutes.'),

@@ -265,7 +265,7 @@ export class NodePoller {
       const [endpoint, reason] = key.split('\0') as [string, string];
       samples.push({ family: F.pollErrors, labels: { endpoint, reason }, value: count });
     }
-    samples.push({ family: F.logins, value: this.client.logins }, { family: F.loginFailures, value: this.client.loginFailures });
+    samples.push({ family: F.logins, value: this.client.logins }, { family: F.loginFailures, value: this.client.loginFailures }, { family: F.connections, value: this.client.connections });
     return samples;
   }
 }

@@ -61,6 +61,8 @@ export class SpsClient {
   /** Counters the poller exports; they only grow. */
   logins = 0;
   loginFailures = 0;
+  /** Connections opened, handshake done; more than one says the node or the network closes idle ones. */
+  connections = 0;
 
   constructor({ target, now = Date.now }: SpsClientOptions) {
     this.#target = target;
@@ -81,6 +83,7 @@ export class SpsClient {
       pipelining: 1,
       maxResponseSize: target.maxResponseBytes, // enforced by undici while the body streams in
     });
+    this.#http.on('connect', () => this.connections++);
   }
 
   get hasSession(): boolean {

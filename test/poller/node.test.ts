@@ -68,6 +68,7 @@ describe('NodePoller', () => {
       now += 30_000;
     }
     expect(node.logins - before.logins).toBe(1);
+    expect(lines(text(p), 'sps_exporter_connections_total')).toEqual(['sps_exporter_connections_total{node="good"} 1']);
     expect(node.requests - before.requests).toBe(1 + 5 * 2 + 1 + 2); // login, 2 endpoints a poll, info and the 2 configuration endpoints once
     now += INFO_REFRESH_MS;
     await p.poll();
@@ -98,7 +99,7 @@ describe('NodePoller', () => {
     expect(lines(stale, 'sps_up')).toEqual(['sps_up{node="good"} 0']);
     const names = new Set(stale.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.indexOf('{'))));
     expect([...names].sort()).toEqual([
-      'sps_endpoint_up', 'sps_exporter_login_failures_total', 'sps_exporter_logins_total', 'sps_exporter_polls_total',
+      'sps_endpoint_up', 'sps_exporter_connections_total', 'sps_exporter_login_failures_total', 'sps_exporter_logins_total', 'sps_exporter_polls_total',
       'sps_last_poll_timestamp_seconds', 'sps_last_success_timestamp_seconds', 'sps_poll_duration_seconds', 'sps_up',
     ]);
   });

@@ -87,6 +87,21 @@ describe('SpsClient sessions', () => {
     expect(data.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 
+  it('keeps one connection across requests and counts a new one when the node closes it; the session survives', async () => {
+    const sps = fakeSps({
+      data: (req, res) => sendJson(res, 200, { health_status: { load1: 1 } }, req.url === '/close' ? { connection: 'close' } : {}),
+    });
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    const c = client(server);
+    for (let i = 0; i < 3; i++) await c.getJson('/api/health_status');
+    expect(c.connections).toBe(1);
+    await c.getJson('/close');
+    await c.getJson('/api/health_status');
+    expect(c.connections).toBe(2);
+    expect(c.logins).toBe(1);
+  });
+
   it('logs in again once and retries once when SPS has dropped the session', async () => {
     const sps = fakeSps();
     const server = await startHttps(sps.handler);
