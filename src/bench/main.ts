@@ -3,7 +3,7 @@
  * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE] [--shards K]
  * Starts the simulator with N nodes and the exporter polling it (separate processes), then reports
  * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics median and p99 latency and body
- * size, and logins and connections per node. With --shards K, K exporters split the nodes (--shard=i/K) and each
+ * size, failed requests, and logins and connections per node. With --shards K, K exporters split the nodes (--shard=i/K) and each
  * replica's figures are printed, then the fleet's (CPU and polls summed, the largest peak RSS).
  * Linux only: CPU and peak RSS come from /proc.
  */
@@ -109,6 +109,7 @@ runScript('bench', async (dir) => {
       metrics_body_kb: +(last.bytes / 1024).toFixed(0),
       logins_per_node: sum(last.text, 'sps_exporter_logins_total') / replica.nodes,
       login_failures: sum(last.text, 'sps_exporter_login_failures_total'),
+      poll_errors: sum(last.text, 'sps_exporter_poll_errors_total'),
       // Above 1: connections were closed and made again, a TLS handshake each (the start-up burst once did).
       connections_per_node: +(sum(last.text, 'sps_exporter_connections_total') / replica.nodes).toFixed(3),
     });
