@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { parseDuration } from '../config/duration.js';
-import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, start, startSimulators, sum, waitAllUp } from './stack.js';
+import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, startExporter, startSimulators, sum, waitAllUp } from './stack.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -41,8 +41,7 @@ runScript('compare', async (dir) => {
   const config = await startSimulators(dir, nodes, [], values.interval);
   const exporters = [];
   for (const build of builds) {
-    const { child, match } = await start(build.main, [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'], /"port":(\d+)/, build.flags);
-    exporters.push({ ...build, pid: child.pid!, url: `http://127.0.0.1:${match[1]}/metrics`, cpu: [] as number[], rss: [] as number[] });
+    exporters.push({ ...build, ...(await startExporter(config, [], build.main, build.flags)), cpu: [] as number[], rss: [] as number[] });
   }
   for (const exporter of exporters) await waitAllUp(exporter.url, nodes, intervalMs * 3 + 120_000);
   await sleep(2 * intervalMs); // past the first polls' logins and compilation

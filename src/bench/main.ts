@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { parseDuration } from '../config/duration.js';
 import { inShard } from '../config/shard.js';
-import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, start, startSimulators, sum, waitAllUp } from './stack.js';
+import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, startExporter, startSimulators, sum, waitAllUp } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,11 +46,11 @@ async function startReplicas(config: string): Promise<Replica[]> {
   const replicas: Replica[] = [];
   for (let index = 0; index < shards; index++) {
     const shard = shards > 1 ? { index, count: shards } : undefined;
-    const args = [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'];
+    const args: string[] = [];
     if (shard) args.push(`--shard=${index}/${shards}`);
     if (gcMode) args.push(`--gc.mode=${gcMode}`);
-    const { child, match } = await start('main.js', args, /"port":(\d+)/);
-    replicas.push({ label: shard ? `shard ${index}/${shards}` : 'exporter', url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid!, nodes: names.filter((name) => inShard(name, shard)).length });
+    const { url, pid } = await startExporter(config, args);
+    replicas.push({ label: shard ? `shard ${index}/${shards}` : 'exporter', url, pid, nodes: names.filter((name) => inShard(name, shard)).length });
   }
   return replicas;
 }

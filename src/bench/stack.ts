@@ -58,9 +58,16 @@ const NODES_PER_SIMULATOR = 8_000;
  * Starts simulators for `nodes` nodes (several processes for a large fleet) and an exporter polling
  * all of them; resolves with the exporter's /metrics URL and pid.
  */
-export async function startStack(dir: string, nodes: number, simulatorArgs: string[], interval: string, exporterArgs: string[] = []): Promise<{ url: string; pid: number }> {
-  const config = await startSimulators(dir, nodes, simulatorArgs, interval);
-  const { child, match } = await start('main.js', [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info', ...exporterArgs], /"port":(\d+)/);
+export async function startStack(dir: string, nodes: number, simulatorArgs: string[], interval: string): Promise<{ url: string; pid: number }> {
+  return startExporter(await startSimulators(dir, nodes, simulatorArgs, interval));
+}
+
+/**
+ * Starts an exporter on `config`, listening on a free loopback port: this build's (main.js) or
+ * another build's (an absolute path, see start); resolves with its /metrics URL and pid.
+ */
+export async function startExporter(config: string, args: string[] = [], script = 'main.js', nodeFlags: string[] = []): Promise<{ url: string; pid: number }> {
+  const { child, match } = await start(script, [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info', ...args], /"port":(\d+)/, nodeFlags);
   return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
 }
 
