@@ -26,8 +26,9 @@ export const USAGE = `usage: sps-exporter [flags]
   --web.config.file=PATH        TLS and basic auth for this exporter's endpoints (exporter-toolkit format)
   --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard)
   --gc.mode=MODE                how V8's heap is sized: bounded (default; old space at most 30% over
-                                live data), small (also a 2 MB young generation: ~35 MB less memory
-                                at 1000 nodes for 10-25% more CPU) or v8 (V8's own sizing)
+                                live data, young generation at most 8 MB per semi-space), small (a
+                                2 MB one: 10-15 MB less memory at 1000 nodes, for 10-25% more CPU)
+                                or v8 (V8's own sizing)
   --check-config                validate the config file and exit
   --version                     print the version and exit
   --help                        print this help and exit

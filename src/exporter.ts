@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
+import { capYoungGeneration } from './gc.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { formatShard } from './config/shard.js';
 import { createLogger } from './log.js';
@@ -92,6 +93,7 @@ async function main(options: CliOptions): Promise<void> {
   if (stopping) return;
   const address = server.address() as AddressInfo;
   scheduler.start();
+  capYoungGeneration(options.gcMode);
   log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length, gc_mode: options.gcMode }, 'listening');
 }
 
