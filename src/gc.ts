@@ -11,7 +11,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  *   kept. Left to itself V8 picks a factor of 1.1 to 4 from its speed estimates, and one picked
  *   during the login burst at start let old space grow to 70-130 MB in some runs: RSS 229-325 MB
  *   from run to run, against 226-235 MB bounded, for the same CPU. The young generation grows to
- *   8 MB per semi-space, not V8's 16 (see capYoungGeneration): 201-217 MB instead of 226-236.
+ *   8 MB per semi-space, not V8's 16 (see capYoungGeneration): 208-216 MB instead of 226-236.
  * - `small`: bounded, and the young generation stays at its initial 1 MB per semi-space, with
  *   scavenges on the main thread (with ~130 KB surviving each, helper threads cost more than they
  *   saved). A poll allocates ~60 KB, nearly all dead within a millisecond, so this scavenges ~13

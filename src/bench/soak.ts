@@ -2,7 +2,7 @@
 /**
  * npm run soak -- --nodes 1000 --faulty 10 --minutes 10 [--interval 30s]
  * Runs the exporter against a simulated fleet in which `faulty` percent of the nodes misbehave
- * (hanging, flapping, malformed JSON, wrong password, in turn) and prints RSS, heap, open sockets
+ * (hanging, flapping, malformed JSON, wrong password, in turn) and prints RSS, heap (and the young generation), open sockets
  * and event-loop delay at the start and the end, and how much each grew. Linux only.
  */
 import { parseArgs } from 'node:util';
@@ -33,6 +33,8 @@ async function reading(url: string, pid: number) {
   return {
     rss_mb: +(memoryBytes(pid, 'VmRSS') / 2 ** 20).toFixed(1),
     heap_used_mb: +(sum(text, 'nodejs_heap_size_used_bytes') / 2 ** 20).toFixed(1),
+    // Capped by --gc.mode (16 MB with bounded): a long run shows whether it stays there.
+    young_generation_mb: +(sum(text, 'nodejs_heap_space_size_total_bytes{space="new"}') / 2 ** 20).toFixed(1),
     open_sockets: openSockets(pid),
     event_loop_p99_ms: +(sum(text, 'nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1),
     nodes_up: sum(text, 'sps_up'),
