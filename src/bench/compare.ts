@@ -53,7 +53,7 @@ runScript('compare', async (dir) => {
     const line = [];
     for (const [i, e] of exporters.entries()) {
       const polls = sum((await scrape(e.url)).text, 'sps_exporter_polls_total') - polls0[i]!;
-      const seconds = cpu1[i]!.user + cpu1[i]!.system - cpu0[i]!.user - cpu0[i]!.system;
+      const seconds = cpu1[i]!.total - cpu0[i]!.total;
       e.cpu.push(+((seconds / polls) * 1000).toFixed(3));
       e.rss.push(+(memoryBytes(e.pid, 'VmRSS') / 2 ** 20).toFixed(0));
       line.push(`${e.name} ${e.cpu.at(-1)} CPU-s/1000 polls, ${e.rss.at(-1)} MB`);

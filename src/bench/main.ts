@@ -55,11 +55,6 @@ async function startReplicas(config: string): Promise<Replica[]> {
   return replicas;
 }
 
-const cpuOf = (pid: number) => {
-  const { user, system } = cpuSeconds(pid);
-  return { user, system, total: user + system };
-};
-
 runScript('bench', async (dir) => {
   const t0 = Date.now();
   const replicas = await startReplicas(await startSimulators(dir, nodes, [], interval));
@@ -74,11 +69,11 @@ runScript('bench', async (dir) => {
   // body here takes seconds, and those polls were counted against a 20 s window (2.4x the real rate).
   const firsts: string[] = [];
   for (const replica of replicas) firsts.push((await scrape(replica.url)).text);
-  const cpu0 = replicas.map((replica) => cpuOf(replica.pid));
+  const cpu0 = replicas.map((replica) => cpuSeconds(replica.pid));
   const wall0 = performance.now();
   const polls0 = firsts.map((text) => sum(text, 'sps_exporter_polls_total'));
   await sleep(seconds * 1000);
-  const cpu1 = replicas.map((replica) => cpuOf(replica.pid));
+  const cpu1 = replicas.map((replica) => cpuSeconds(replica.pid));
   const pollSeconds = (performance.now() - wall0) / 1000;
   const polls: number[] = [];
   for (const [i, replica] of replicas.entries()) polls.push(sum((await scrape(replica.url)).text, 'sps_exporter_polls_total') - polls0[i]!);

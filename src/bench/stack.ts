@@ -144,10 +144,12 @@ export function sum(text: string, name: string): number {
   return total;
 }
 
-/** User and system CPU seconds of a process. */
-export function cpuSeconds(pid: number): { user: number; system: number } {
+/** User, system and total CPU seconds of a process. */
+export function cpuSeconds(pid: number): { user: number; system: number; total: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
+  const user = Number(fields[11]) / CLK_TCK;
+  const system = Number(fields[12]) / CLK_TCK;
+  return { user, system, total: user + system };
 }
 
 /** VmHWM (peak resident set) or VmRSS (now), in bytes. */
