@@ -1,5 +1,5 @@
 import express, { type Express, type Request, type Response } from 'express';
-import type { Registry } from 'prom-client';
+import type { Registry } from './prom-client.js';
 import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
 import type { Scheduler } from '../poller/scheduler.js';
 import { renderLanding } from './landing.js';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import bcrypt from 'bcryptjs';
 import type { NextFunction, Request, Response } from 'express';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -65,6 +64,8 @@ const DUMMY_HASH = '$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa
  */
 export function basicAuth(users: Map<string, string>, open: readonly string[] = []) {
   const verified = new Set<string>();
+  // Loaded only when basic auth is configured: most exporters never need it in memory.
+  const bcrypt = import('bcryptjs').then((module) => module.default);
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (open.includes(req.path)) return next();
     const header = req.headers.authorization ?? '';
@@ -76,7 +77,7 @@ export function basicAuth(users: Map<string, string>, open: readonly string[] = 
       const hash = users.get(user);
       const key = createHash('sha256').update(`${user}\0${password}\0${hash ?? ''}`).digest('hex');
       if (hash !== undefined && verified.has(key)) return next();
-      const ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
+      const ok = await (await bcrypt).compare(password, hash ?? DUMMY_HASH);
       if (ok && hash !== undefined) {
         if (verified.size > 1000) verified.clear();
         verified.add(key);

@@ -1,6 +1,7 @@
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Client as UndiciClient, Dispatcher } from 'undici';
 import type { TargetConfig } from '../config/load.js';
 import { classifyTransportError, SpsError } from './errors.js';
 import { loginBackoffMs } from './backoff.js';
@@ -9,6 +10,13 @@ export interface SpsClientOptions {
   target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs'>;
   now?: () => number;
 }
+
+/**
+ * undici's Client alone, not the package's index: the index also loads fetch, WebSocket,
+ * EventSource, the cache and mock agents, 3.3 MB of heap the exporter never uses. undici 7 has no
+ * `exports` map, so the path is reachable; the client tests fail if a release moves it.
+ */
+const Client = createRequire(import.meta.url)('undici/lib/dispatcher/client.js') as typeof UndiciClient;
 
 const secureContexts = new Map<string, SecureContext>();
 
@@ -53,7 +61,7 @@ interface RawResponse {
 export class SpsClient {
   readonly #target: SpsClientOptions['target'];
   readonly #now: () => number;
-  readonly #http: Client;
+  readonly #http: UndiciClient;
   #sessionId: string | undefined;
   #login: Promise<void> | undefined;
   #failedLogins = 0;
