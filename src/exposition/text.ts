@@ -90,7 +90,7 @@ export class ReadGuard {
   open = 0;
 }
 
-const partGuard = new ReadGuard();
+export const partGuard = new ReadGuard();
 
 /**
  * Memory for a part of `bytes`: the memory of the part it replaces when that fits and no reader is
@@ -107,7 +107,7 @@ function reusedMemory(bytes: number, replaced: ArrayBuffer | undefined, guard: R
   if (replaced && guard.open === 0 && replaced.byteLength >= bytes && replaced.byteLength <= 2 * bytes + 4096) return replaced;
   // Its own allocation (byteOffset 0, so the Uint32 table is aligned), not a slice of a shared
   // pool slab that a small buffer would keep alive.
-  return Buffer.allocUnsafeSlow(bytes + (bytes >> 3) + 64).buffer as ArrayBuffer;
+  return Buffer.allocUnsafeSlow(bytes + (bytes >> 5) + 64).buffer as ArrayBuffer;
 }
 
 /** What a patch changes, in text order: the sample and its new value's text. Reused from render to render. */
@@ -374,33 +374,61 @@ function rowTable(count: number, replaces: ServedParts | undefined): Uint32Array
   return held && held.byteLength >= 4 * ROW * count ? new Uint32Array(held, 0, ROW * count) : new Uint32Array(new ArrayBuffer(4 * ROW * (count + 8)), 0, ROW * count);
 }
 
-/** Per slot, scratch for mergeServed: bytes, then where the next text goes. */
+/** Per slot, scratch for mergeServed: bytes, then where the next text goes (-1: not merged); then rows. */
 let slotScratch = new Float64Array(0);
 
 /**
- * The served parts of several nodes merged into one memory, each family's texts together in node
- * order: what a scrape reads instead of the nodes, one row per family instead of one per node and
- * family. `guard` guards the merged memory; `replaces` (the group's previous merge) is rewritten
- * in place when no reader it guards is open.
+ * The served parts of several nodes as one: each family whose texts average fewer than
+ * `mergeBelow` bytes per node is merged into one memory, its texts together in node order (one row
+ * instead of one per node); the other families' rows point into the nodes' own memory. What a
+ * scrape reads instead of the nodes. The merged memory comes first in `memory`; `guard` guards it,
+ * and `replaces` (the group's previous merge) is rewritten in place when no reader it guards is
+ * open. A reader of a result with rows into the nodes' memory must guard the parts too.
  */
-export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, replaces?: ServedParts): ServedParts {
-  if (slotScratch.length < slots.size) slotScratch = new Float64Array(2 * slots.size);
+export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, replaces?: ServedParts, mergeBelow = Infinity): ServedParts {
+  if (slotScratch.length < 2 * slots.size) slotScratch = new Float64Array(4 * slots.size);
   const bytes = slotScratch.fill(0, 0, slots.size);
-  let textBytes = 0;
+  const counts = slotScratch.subarray(slots.size).fill(0, 0, slots.size);
   for (const node of nodes) {
     const { rows } = node;
-    for (let r = 0; r < rows.length; r += ROW) bytes[rows[r]!]! += rows[r + 3]!;
-    textBytes += node.textBytes;
+    for (let r = 0; r < rows.length; r += ROW) {
+      bytes[rows[r]!]! += rows[r + 3]!;
+      counts[rows[r]!]!++;
+    }
   }
-  let families = 0;
-  for (let slot = 0; slot < slots.size; slot++) if (bytes[slot]! > 0) families++;
-  const memory = reusedMemory(textBytes, replaces?.memory[0], guard);
-  const rows = rowTable(families, replaces);
+  const limit = mergeBelow * nodes.length;
+  let merged = 0;
+  let mergedBytes = 0;
+  let direct = 0;
+  let textBytes = 0;
+  for (let slot = 0; slot < slots.size; slot++) {
+    const length = bytes[slot]!;
+    if (length === 0) continue;
+    textBytes += length;
+    if (length < limit) {
+      merged++;
+      mergedBytes += length;
+    } else direct += counts[slot]!;
+  }
+  const memory = reusedMemory(mergedBytes, replaces?.memory[0], guard);
+  const rows = rowTable(merged + direct, replaces);
+  const held: ArrayBuffer[] = [memory];
+  const base = new Uint32Array(nodes.length);
+  for (let n = 0; n < nodes.length && direct > 0; n++) {
+    base[n] = held.length;
+    for (const m of nodes[n]!.memory) held.push(m);
+  }
+  // Merged slots: one row each, their texts copied in node order. Then node by node, the others'
+  // rows into the node's own memory: a slot's rows come in node order, which is all a reader needs.
   let at = 0;
   let r = 0;
   for (let slot = 0; slot < slots.size; slot++) {
     const length = bytes[slot]!;
     if (length === 0) continue;
+    if (length >= limit) {
+      bytes[slot] = -1;
+      continue;
+    }
     rows[r++] = slot;
     rows[r++] = 0;
     rows[r++] = at;
@@ -408,16 +436,27 @@ export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, rep
     bytes[slot] = at; // from here on: where the slot's next text goes
     at += length;
   }
+  for (let n = 0; n < nodes.length; n++) {
+    const table = nodes[n]!.rows;
+    for (let t = 0; t < table.length; t += ROW) {
+      if (bytes[table[t]!]! >= 0) continue;
+      rows[r++] = table[t]!;
+      rows[r++] = base[n]! + table[t + 1]!;
+      rows[r++] = table[t + 2]!;
+      rows[r++] = table[t + 3]!;
+    }
+  }
   const out = new Uint8Array(memory);
-  for (const { memory: held, rows: table } of nodes) {
+  for (const { memory: from, rows: table } of nodes) {
     for (let t = 0; t < table.length; t += ROW) {
       const slot = table[t]!;
+      if (bytes[slot]! < 0) continue;
       const length = table[t + 3]!;
-      out.set(new Uint8Array(held[table[t + 1]!]!, table[t + 2]!, length), bytes[slot]!);
+      out.set(new Uint8Array(from[table[t + 1]!]!, table[t + 2]!, length), bytes[slot]!);
       bytes[slot]! += length;
     }
   }
-  return { memory: [memory], rows, textBytes };
+  return { memory: held, rows, textBytes };
 }
 
 /**
@@ -479,12 +518,12 @@ export class ExpositionReader {
   #done = 0; // bytes of the current band already read
   #row = 0; // the next row of a one-family band read straight from the parts
   #open = true;
-  readonly #guard: ReadGuard;
+  readonly #guards: readonly ReadGuard[];
 
-  /** `guard`: the guard of the memory `nodes` point into (mergeServed's, for merged groups). */
-  constructor(nodes: readonly ServedParts[], bandBytes = BAND_BYTES, guard = partGuard) {
-    this.#guard = guard;
-    guard.open++;
+  /** `guards`: the guards of the memory `nodes` point into (the parts', and mergeServed's for merged groups). */
+  constructor(nodes: readonly ServedParts[], bandBytes = BAND_BYTES, guards: readonly ReadGuard[] = [partGuard]) {
+    this.#guards = guards;
+    for (const guard of guards) guard.open++;
     const perSlot = new Uint32Array(slots.size);
     const bytesPerSlot = new Float64Array(slots.size);
     for (const { rows: table } of nodes) {
@@ -658,7 +697,7 @@ export class ExpositionReader {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    this.#guard.open--;
+    for (const guard of this.#guards) guard.open--;
     if (this.#assembled) returnBand(this.#assembled);
     this.#assembled = undefined;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Family, Sample } from '../../src/collect/families.js';
 import { FleetExposition, GROUP_NODES } from '../../src/exposition/fleet.js';
-import { ExpositionReader, PartRenderer, serveParts, type ServedParts } from '../../src/exposition/text.js';
+import { ExpositionReader, mergeServed, PartRenderer, ReadGuard, serveParts, type ServedParts } from '../../src/exposition/text.js';
 import { promtoolCheckMetrics } from '../helpers/http.js';
 
 const up: Family = { name: 'test_fleet_up', help: 'Up.', type: 'gauge' };
@@ -53,10 +53,11 @@ function readAll(reader: ExpositionReader, block = 97): Buffer {
 /** What the fleet's merged groups must equal byte for byte: a reader of the nodes themselves. */
 const direct = (nodes: FakeNode[]) => new ExpositionReader(nodes.map((node) => node.served())).toBuffer();
 
-describe('fleet exposition', () => {
+// Every family merged, none, and the small ones only (the sessions family averages ~90 bytes a node, the others under 30).
+describe.each([Infinity, 0, 50])('fleet exposition merging families under %s bytes a node', (mergeBelow) => {
   it('reads the same bytes as the nodes themselves, scrape after scrape, as nodes change, come and go', () => {
     let nodes = Array.from({ length: 2 * GROUP_NODES + 5 }, (_, i) => new FakeNode(i, i % 5 !== 4));
-    const fleet = new FleetExposition();
+    const fleet = new FleetExposition(mergeBelow);
     let random = 7;
     const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let scrape = 0; scrape < 40; scrape++) {
@@ -78,7 +79,7 @@ describe('fleet exposition', () => {
 
   it('keeps what an open reader reads while later scrapes merge changed nodes again', () => {
     const nodes = Array.from({ length: GROUP_NODES + 1 }, (_, i) => new FakeNode(i, true));
-    const fleet = new FleetExposition();
+    const fleet = new FleetExposition(mergeBelow);
     readAll(fleet.reader(nodes.map((node) => node.served()))); // merged once, with no reader open
     const before = direct(nodes);
     const slow = fleet.reader(nodes.map((node) => node.served()));
@@ -92,6 +93,29 @@ describe('fleet exposition', () => {
     for (const node of nodes) node.poll();
     expect(readAll(fleet.reader(nodes.map((node) => node.served()))).equals(direct(nodes))).toBe(true);
     expect(readAll(slow, 13).equals(before)).toBe(true);
+  });
+});
+
+describe('fleet exposition: merged and direct families', () => {
+  it('merges the small families into one row each and points to the nodes for a large one', () => {
+    const nodes = Array.from({ length: GROUP_NODES }, (_, i) => new FakeNode(i, true));
+    const served = nodes.map((node) => node.served());
+    const group = mergeServed(served, new ReadGuard(), undefined, 50);
+    // up, polls and load merged (a row each), sessions (~90 bytes a node) one row per node, into its parts.
+    expect(group.rows.length / 4).toBe(3 + GROUP_NODES);
+    expect(group.memory.length).toBe(1 + served.reduce((sum, node) => sum + node.memory.length, 0));
+    expect(new ExpositionReader([group]).toBuffer().equals(direct(nodes))).toBe(true);
+    expect(mergeServed(served, new ReadGuard(), undefined, Infinity).rows.length / 4).toBe(4);
+  });
+
+  it('keeps parts from being rewritten in place while a scrape reads families straight from them', () => {
+    const renderer = new PartRenderer('node="n"');
+    const first = renderer.render([{ family: load, value: 1 }]);
+    const reader = new FleetExposition(0).reader([serveParts([first])]);
+    const second = renderer.render([{ family: load, value: 2 }]);
+    expect(second.memory).not.toBe(first.memory);
+    expect(readAll(reader).toString('utf8')).toContain('test_fleet_load1{node="n"} 1\n');
+    expect(renderer.render([{ family: load, value: 3 }]).memory).toBe(second.memory); // the reader closed when read to the end
   });
 
   it('leaves polls free to rewrite their parts in place while a scrape reads the merged copies', () => {
