@@ -374,7 +374,7 @@ function rowTable(count: number, replaces: ServedParts | undefined): Uint32Array
   return held && held.byteLength >= 4 * ROW * count ? new Uint32Array(held, 0, ROW * count) : new Uint32Array(new ArrayBuffer(4 * ROW * (count + 8)), 0, ROW * count);
 }
 
-/** Per slot, scratch for mergeServed: bytes, then where the next text goes (-1: not merged); then rows. */
+/** Per slot, scratch for mergeServed: bytes, then where the next text goes (-1: not merged); from `slots.size` on, rows. */
 let slotScratch = new Float64Array(0);
 
 /**
@@ -493,7 +493,7 @@ function returnBand(band: Buffer): void {
  * carry a content-length without the exposition ever being held whole (12 MB at 1000 nodes), and
  * the texts are copied once, from the parts into the caller's blocks (see read).
  * A consistent snapshot however long its client reads: while a reader is open, the memory it reads
- * (its guard's: the parts', or a fleet's merged groups') is not rewritten in place. It closes when
+ * (its guards': the parts', a fleet's merged groups', or both) is not rewritten in place. It closes when
  * read to the end or turned into one buffer (toBuffer); a reader given up before that must be
  * closed, or every later write to that memory allocates.
  */
