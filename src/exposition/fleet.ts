@@ -1,12 +1,12 @@
 import { BAND_BYTES, ExpositionReader, mergeServed, partGuard, ReadGuard, type ServedParts } from './text.js';
 
 /**
- * Nodes per merged group. A scrape reads one row per group and family (~3.6k at 1000 nodes)
- * instead of one per node and family (~58k, most of a scrape's time), and merges again only the
- * groups with a node whose served parts changed since the last scrape. Measured in-process at
- * 1000 nodes with 6 / 50 / all nodes polled at random between scrapes: 16 took 3.6 / 9.3 / 12.9
- * ms, 32 took 4.1 / 9.9 / 12.8, 64 took 5.5 / 12.0 / -, 4 took 4.3 / 6.3 / 15.0; reading the
- * nodes themselves took ~12.5 ms in every case.
+ * Nodes per merged group. A scrape reads one row per group and merged family instead of one per
+ * node and family (~58k at 1000 nodes, most of a scrape's time), and merges again only the groups
+ * with a node whose served parts changed since the last scrape. Measured in-process at 1000 nodes
+ * with every family merged and 6 / 50 / all nodes polled at random between scrapes: 16 took 3.6 /
+ * 9.3 / 12.9 ms, 32 took 4.1 / 9.9 / 12.8, 64 took 5.5 / 12.0 / -, 4 took 4.3 / 6.3 / 15.0;
+ * reading the nodes themselves took ~12.5 ms in every case.
  */
 export const GROUP_NODES = 16;
 
@@ -14,10 +14,11 @@ export const GROUP_NODES = 16;
  * A family is merged when its texts average fewer bytes than this per node of the group; larger
  * ones are read from the nodes' own parts. The merged copy is memory held for the fleet's
  * lifetime, and a row saved costs the same whatever its length: the simulator's 45 families under
- * 150 bytes a node (of 65) are three quarters of a node's rows and 31% of its bytes. Merging every family held
- * 12.6 MB more (peak RSS 206-212 against 193-201 MB, alternating bench runs) for a scrape 3.4 ms
- * shorter with 6 nodes polled between scrapes (3.1 against 6.4-6.6 ms in-process; thresholds of
- * 450 and 1000 bytes: 5.2 and 3.9 ms) and 1.6 ms shorter with every node polled (12.3 against 13.9).
+ * 150 bytes a node (of 65) are three quarters of a node's rows and 31% of its bytes. Merging every
+ * family held 12.6 MB more (peak RSS 206-212 against 193-201 MB, alternating bench runs) for a
+ * scrape 3.4 ms shorter with 6 nodes polled between scrapes (3.1 against 6.4-6.6 ms in-process;
+ * thresholds of 450 and 1000 bytes: 5.2 and 3.9 ms) and 1.6 ms shorter with every node polled
+ * (12.3 against 13.9).
  */
 export const MERGE_BELOW_BYTES = 150;
 

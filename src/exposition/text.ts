@@ -396,6 +396,7 @@ export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, rep
       counts[rows[r]!]!++;
     }
   }
+  // Each slot merged or not, once: an unmerged slot's bytes become -1.
   const limit = mergeBelow * nodes.length;
   let merged = 0;
   let mergedBytes = 0;
@@ -403,18 +404,21 @@ export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, rep
   let textBytes = 0;
   for (let slot = 0; slot < slots.size; slot++) {
     const length = bytes[slot]!;
-    if (length === 0) continue;
     textBytes += length;
+    if (length === 0) continue;
     if (length < limit) {
       merged++;
       mergedBytes += length;
-    } else direct += counts[slot]!;
+    } else {
+      direct += counts[slot]!;
+      bytes[slot] = -1;
+    }
   }
   const memory = reusedMemory(mergedBytes, replaces?.memory[0], guard);
   const rows = rowTable(merged + direct, replaces);
   const held: ArrayBuffer[] = [memory];
-  const base = new Uint32Array(nodes.length);
-  for (let n = 0; n < nodes.length && direct > 0; n++) {
+  const base = direct > 0 ? new Uint32Array(nodes.length) : undefined;
+  for (let n = 0; base && n < nodes.length; n++) {
     base[n] = held.length;
     for (const m of nodes[n]!.memory) held.push(m);
   }
@@ -424,11 +428,7 @@ export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, rep
   let r = 0;
   for (let slot = 0; slot < slots.size; slot++) {
     const length = bytes[slot]!;
-    if (length === 0) continue;
-    if (length >= limit) {
-      bytes[slot] = -1;
-      continue;
-    }
+    if (length <= 0) continue;
     rows[r++] = slot;
     rows[r++] = 0;
     rows[r++] = at;
@@ -436,7 +436,7 @@ export function mergeServed(nodes: readonly ServedParts[], guard: ReadGuard, rep
     bytes[slot] = at; // from here on: where the slot's next text goes
     at += length;
   }
-  for (let n = 0; n < nodes.length; n++) {
+  for (let n = 0; base && n < nodes.length; n++) {
     const table = nodes[n]!.rows;
     for (let t = 0; t < table.length; t += ROW) {
       if (bytes[table[t]!]! >= 0) continue;
