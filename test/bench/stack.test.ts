@@ -1,0 +1,42 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrape } from '../../src/bench/stack.js';
+
+// Larger than scrape's 1 MiB read buffer, with a line pattern so a lost or repeated read shows.
+const body = Array.from({ length: 120_000 }, (_, i) => `sps_metric{node="sps-${i}"} ${i}\n`).join('');
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/missing') return res.writeHead(404).end('not found\n');
+    res.writeHead(200, { 'content-length': String(Buffer.byteLength(body)) });
+    // Written in pieces, so the headers and the body arrive in reads of their own.
+    const bytes = Buffer.from(body);
+    res.write(bytes.subarray(0, 10));
+    setTimeout(() => res.end(bytes.subarray(10)), 5);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('bench scrape client', () => {
+  it('returns the body byte for byte across reads into its reused buffer', async () => {
+    const result = await scrape(`${base}/metrics`);
+    expect(result.bytes).toBe(Buffer.byteLength(body));
+    expect(result.text).toBe(body);
+  });
+
+  it('counts the body without decoding it when asked not to', async () => {
+    const result = await scrape(`${base}/metrics`, false);
+    expect(result.bytes).toBe(Buffer.byteLength(body));
+    expect(result.text).toBe('');
+    expect(result.ms).toBeGreaterThan(0);
+  });
+
+  it('rejects a status other than 200', async () => {
+    await expect(scrape(`${base}/missing`)).rejects.toThrow(/404/);
+  });
+});
