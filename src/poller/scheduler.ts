@@ -15,10 +15,10 @@ export function phaseOf(name: string): number {
 /**
  * Polls start on a 250 ms grid (timer coalescing): the polls due within one slot start in a
  * single wake-up of the event loop instead of one each, and their responses come back close
- * together, so one wake-up handles several. At 1000 nodes every 5 s, a timer per poll cost ~25%
- * more CPU than a 100 ms grid, and 100 ms cost 4-10% more than 250 (0.464-0.476 against
- * 0.427-0.445 CPU-s per 1000 polls, side by side); 500 and 1000 ms saved no more and held up to
- * 5 MB more in flight. Only the timer is rounded: the cadence itself stays exact.
+ * together, so one wake-up handles several. At 1000 nodes every 5 s, a 100 ms grid took ~25% less
+ * CPU per poll than a timer per poll (bench), and 250 ms took 4-10% less than 100 ms (0.427-0.445
+ * against 0.464-0.476 CPU-s per 1000 polls, side by side); 500 and 1000 ms took no less and held
+ * up to 5 MB more in flight. Only the timer is rounded: the cadence itself stays exact.
  */
 export const START_GRID_MS = 250;
 
