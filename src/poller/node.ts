@@ -123,7 +123,7 @@ export class NodePoller {
       if (endpoint === 'cluster_status' && this.target.discover !== 'cluster') continue;
       if (config && started - (this.#configTriedAt.get(endpoint) ?? -Infinity) < CONFIG_REFRESH_MS) continue;
       if (nodeWide) {
-        if (!optional) this.#failed(endpoint, nodeWide);
+        if (!optional) this.#failed(endpoint, nodeWide, true);
         continue;
       }
       if (config) this.#configTriedAt.set(endpoint, started);
@@ -208,11 +208,16 @@ export class NodePoller {
     this.#servingUntil = -Infinity;
   }
 
-  #failed(endpoint: Endpoint, error: SpsError): void {
+  /**
+   * `skipped`: not read because an earlier endpoint failed node-wide with `error`. It is counted and
+   * down with that reason, but the failure stays where it happened (last error, log).
+   */
+  #failed(endpoint: Endpoint, error: SpsError, skipped = false): void {
     if (this.#closed) return; // a poll cut short by a reload or shutdown says nothing about the node
     const key = `${endpoint}\0${error.reason}`;
     this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
     this.#endpointUp.set(endpoint, false);
+    if (skipped) return;
     if (OPTIONAL_ENDPOINTS.has(endpoint)) {
       // Not offered to this user (older firmware, no privilege): counted, logged once, never the node's state.
       this.#noteOnce(endpoint, `${endpoint} unavailable (${error.reason}: ${error.message}); its metrics are not exported`);

@@ -3,6 +3,7 @@ import { ExpositionReader, renderServed } from '../../src/exposition/text.js';
 import { CONFIG_REFRESH_MS, INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
 import { Fleet } from '../../src/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
+import { createLogger } from '../../src/log.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -118,6 +119,21 @@ describe('NodePoller', () => {
     expect(lines(out, 'sps_exporter_login_failures_total')).toEqual(['sps_exporter_login_failures_total{node="locked"} 1']);
     expect(p.lastError).toMatchObject({ reason: 'auth' });
     expect(lines(out, 'sps_load1')).toEqual([]);
+  });
+
+  it('a node-wide failure is reported where it happened: the endpoints it skipped are counted and down, not logged', async () => {
+    const logged: { endpoint?: string; msg?: string }[] = [];
+    const log = createLogger('debug', { write: (line: string) => void logged.push(JSON.parse(line)) }).child({ node: 'locked' });
+    const p = new NodePoller(fleetTarget(fleet, 'locked'), log, clock);
+    pollers.push(p);
+    await p.poll();
+    const out = text(p);
+    expect(p.lastError).toMatchObject({ endpoint: 'health_status', reason: 'auth' });
+    for (const endpoint of ['health_status', 'indexer_dashboard', 'info']) {
+      expect(out).toContain(`sps_exporter_poll_errors_total{node="locked",endpoint="${endpoint}",reason="auth"} 1`);
+      expect(out).toContain(`sps_endpoint_up{node="locked",endpoint="${endpoint}"} 0`);
+    }
+    expect(logged.filter((l) => l.msg === 'poll failed').map((l) => l.endpoint)).toEqual(['health_status']);
   });
 
   it('malformed JSON on health_status is a parse error; the dashboard still exports', async () => {
