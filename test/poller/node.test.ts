@@ -121,8 +121,8 @@ describe('NodePoller', () => {
     expect(lines(out, 'sps_load1')).toEqual([]);
   });
 
-  it('a node-wide failure is reported where it happened: the endpoints it skipped are counted and down, not logged', async () => {
-    const logged: { endpoint?: string; msg?: string }[] = [];
+  it('a node-wide failure is reported where it happened, and warned of once: the endpoints it skipped are counted and down, not logged', async () => {
+    const logged: { endpoint?: string; msg?: string; level?: string }[] = [];
     const log = createLogger('debug', { write: (line: string) => void logged.push(JSON.parse(line)) }).child({ node: 'locked' });
     const p = new NodePoller(fleetTarget(fleet, 'locked'), log, clock);
     pollers.push(p);
@@ -133,7 +133,11 @@ describe('NodePoller', () => {
       expect(out).toContain(`sps_exporter_poll_errors_total{node="locked",endpoint="${endpoint}",reason="auth"} 1`);
       expect(out).toContain(`sps_endpoint_up{node="locked",endpoint="${endpoint}"} 0`);
     }
-    expect(logged.filter((l) => l.msg === 'poll failed').map((l) => l.endpoint)).toEqual(['health_status']);
+    const warned = () => logged.filter((l) => l.msg === 'poll failed' && l.level === 'warn').map((l) => l.endpoint);
+    expect(warned()).toEqual(['health_status']);
+    await p.poll(); // the same failure again (backing off now): at debug only
+    expect(warned()).toEqual(['health_status']);
+    expect(logged.filter((l) => l.msg === 'poll failed' && l.level === 'debug').map((l) => l.endpoint)).toEqual(['health_status']);
   });
 
   it('malformed JSON on health_status is a parse error; the dashboard still exports', async () => {
