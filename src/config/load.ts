@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ConfigSchema, type RawDefaults, type RawTarget } from './schema.js';
+import { ConfigSchema, DefaultsSchema, duplicateNames, TargetSchema, type RawDefaults, type RawTarget } from './schema.js';
 import { Secret } from './secret.js';
 import { inShard, type Shard } from './shard.js';
 
@@ -129,7 +129,7 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
 
   const tlsRaw = { ...defaults.tls, ...raw.tls };
   let ca: string | undefined;
-  if (tlsRaw.ca_file !== undefined) ca = readSecretFile(tlsRaw.ca_file, at('tls.ca_file'), problems, files);
+  if (tlsRaw.ca_file !== undefined) ca = readSecretFile(tlsRaw.ca_file, raw.tls?.ca_file === undefined ? 'defaults.tls.ca_file' : at('tls.ca_file'), problems, files);
   const intervalMs = raw.interval ?? defaults.interval ?? DEFAULT_INTERVAL_MS;
   const timeoutMs = raw.timeout ?? defaults.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
   if (timeoutMs > intervalMs) problems.push(`${at('timeout')}: must not be longer than the interval`);
@@ -161,16 +161,29 @@ export function parseConfig(text: string, source: string, { env = process.env, s
     // Only the position and the parser's first line: the offending text may be a password.
     throw new ConfigError(doc.errors.map((e) => `YAML line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]!.replace(/"[^"]{2,}"/g, '"…"')}`), source);
   }
-  const result = ConfigSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
-  if (!result.success) throw new ConfigError(result.error.issues.flatMap(formatIssue), source);
-  const problems: string[] = [];
-  const defaults = result.data.defaults ?? {};
-  const shard = shardFlag ?? result.data.shard;
+  const input: unknown = doc.toJS() ?? {};
+  const result = ConfigSchema.safeParse(input, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.flatMap(formatIssue);
+  problems.push(...duplicateNames(input));
+  // What parsed is resolved even when something else did not, so one check names every unreadable
+  // file and unset variable too. Without readable defaults, every target would seem to lack them.
+  const parsed = result.success ? result.data : parsedParts(input);
   // Secrets of other shards' targets are read too: every replica validates the whole config alike.
   const files: FileCache = new Map();
-  const targets = result.data.targets.map((raw, index) => resolveTarget(raw, defaults, index, env, problems, files));
-  if (problems.length > 0) throw new ConfigError(problems, source);
+  const targets: TargetConfig[] = [];
+  if (parsed) for (const [index, raw] of parsed.targets.entries()) if (raw) targets.push(resolveTarget(raw, parsed.defaults ?? {}, index, env, problems, files));
+  // A problem in the defaults is found once per target that inherits it, and named once.
+  if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)], source);
+  const shard = shardFlag ?? result.data.shard;
   return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)) };
+}
+
+/** The defaults and each target that parse on their own, for a config that did not parse whole (undefined without readable defaults). */
+function parsedParts(input: unknown): { defaults: RawDefaults | undefined; targets: (RawTarget | undefined)[] } | undefined {
+  const { defaults, targets } = (input ?? {}) as { defaults?: unknown; targets?: unknown };
+  const readDefaults = DefaultsSchema.optional().safeParse(defaults);
+  if (!readDefaults.success) return undefined;
+  return { defaults: readDefaults.data, targets: Array.isArray(targets) ? targets.map((target) => TargetSchema.safeParse(target).data) : [] };
 }
 
 export function loadConfig(file: string, options: LoadOptions = {}): ExporterConfig {

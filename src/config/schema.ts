@@ -79,24 +79,31 @@ export const TargetSchema = z.strictObject({
   ...targetSettings,
 });
 
-export const ConfigSchema = z
-  .strictObject({
-    concurrency: z.number().int().min(1).max(10_000).optional(),
-    shard: z
-      .string({ error: 'must be INDEX/COUNT, such as 0/3' })
-      .transform((text, ctx) => parseShard(text) ?? (ctx.addIssue({ code: 'custom', message: `"${text}" is not INDEX/COUNT with 0 <= INDEX < COUNT` }), z.NEVER))
-      .optional(),
-    defaults: DefaultsSchema.optional(),
-    targets: z.array(TargetSchema, { error: 'must be a list of targets' }),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.targets.forEach((target, index) => {
-      const first = seen.get(target.name);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `duplicate name "${target.name}" (also targets[${first}])` });
-      else seen.set(target.name, index);
-    });
+export const ConfigSchema = z.strictObject({
+  concurrency: z.number().int().min(1).max(10_000).optional(),
+  shard: z
+    .string({ error: 'must be INDEX/COUNT, such as 0/3' })
+    .transform((text, ctx) => parseShard(text) ?? (ctx.addIssue({ code: 'custom', message: `"${text}" is not INDEX/COUNT with 0 <= INDEX < COUNT` }), z.NEVER))
+    .optional(),
+  defaults: DefaultsSchema.optional(),
+  targets: z.array(TargetSchema, { error: 'must be a list of targets' }),
+});
+
+/** Names given to more than one target, read from the raw document so they are found whatever else is wrong. */
+export function duplicateNames(input: unknown): string[] {
+  const targets = (input as { targets?: unknown } | null)?.targets;
+  if (!Array.isArray(targets)) return [];
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  targets.forEach((target: unknown, index) => {
+    const name = (target as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first !== undefined) problems.push(`targets[${index}].name: duplicate name "${name}" (also targets[${first}])`);
+    else seen.set(name, index);
   });
+  return problems;
+}
 
 export type RawConfig = z.output<typeof ConfigSchema>;
 export type RawTarget = z.output<typeof TargetSchema>;

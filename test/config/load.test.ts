@@ -141,6 +141,31 @@ targets:
     ]);
   });
 
+  it('names every problem in one check: the schema\'s, duplicate names, and the files and variables of whatever parsed', () => {
+    expect(
+      problems(
+        `
+defaults: { username: u, password: "\${NOT_SET}", tls: { ca_file: /nonexistent/ca.pem } }
+targets:
+  - { name: a, url: "http://a" }
+  - { name: a, url: "https://b" }
+  - { name: c, url: "https://c", password_file: /nonexistent/secret }
+`,
+      ),
+    ).toEqual([
+      'targets[0].url: must be an https URL',
+      'targets[1].name: duplicate name "a" (also targets[0])',
+      'defaults.password: environment variable NOT_SET is not set',
+      'defaults.tls.ca_file: cannot read /nonexistent/ca.pem (ENOENT)',
+      'targets[2].password_file: cannot read /nonexistent/secret (ENOENT)',
+    ]);
+    // Defaults that do not parse: targets are not resolved against them (each would seem to lack a username).
+    expect(problems(`defaults: { interval: soon }\ntargets: [{ name: a, url: "https://a" }, { name: a, url: "https://b" }]`)).toEqual([
+      'defaults.interval: "soon" is not a duration (use e.g. 500ms, 30s, 5m)',
+      'targets[1].name: duplicate name "a" (also targets[0])',
+    ]);
+  });
+
   it('accepts discover: cluster on a target, labels it cluster=<its name>, and refuses a cluster label beside it', () => {
     const ok = parseConfig(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { site: x } }]`, 't', {});
     expect(ok.targets[0]!.discover).toBe('cluster');
