@@ -171,7 +171,9 @@ export function parseConfig(text: string, source: string, { env = process.env, s
   // Secrets of other shards' targets are read too: every replica validates the whole config alike.
   const files: FileCache = new Map();
   const targets: TargetConfig[] = [];
-  if (parsed) for (const [index, raw] of parsed.targets.entries()) if (raw) targets.push(resolveTarget(raw, parsed.defaults ?? {}, index, env, problems, files));
+  for (const [index, raw] of parsed?.targets.entries() ?? []) {
+    if (raw) targets.push(resolveTarget(raw, parsed?.defaults ?? {}, index, env, problems, files));
+  }
   // A problem in the defaults is found once per target that inherits it, and named once.
   if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)], source);
   const shard = shardFlag ?? result.data.shard;
