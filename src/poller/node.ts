@@ -80,6 +80,7 @@ export class NodePoller {
   healthOk = false;
   busy = false;
   #closed = false;
+  #clientHandedOver = false;
   readonly #errors = new Map<string, number>();
   readonly #endpointUp = new Map<Endpoint, boolean>();
   readonly #parts = new Map<Endpoint, Part>();
@@ -98,8 +99,10 @@ export class NodePoller {
     private readonly now: () => number = Date.now,
     /** Called with a `discover: cluster` target's member list each time it is read. */
     private readonly onMembers: (members: ClusterMember[]) => void = () => {},
+    /** The client of the poller this one replaces, when it serves this target (see clientServes). */
+    client?: SpsClient,
   ) {
-    this.client = new SpsClient({ target, now });
+    this.client = client ?? new SpsClient({ target, now });
     this.nodeLabels = formatLabels({ node: target.name, ...target.labels });
     this.#status = new PartRenderer(this.nodeLabels);
     this.staleAfterMs = STALE_AFTER_INTERVALS * target.intervalMs;
@@ -154,7 +157,14 @@ export class NodePoller {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.client.close();
+    if (!this.#clientHandedOver) await this.client.close();
+  }
+
+  /** Closes this poller but not its client, which the poller replacing it takes over: its session, connection and counters. */
+  closeKeepingClient(): SpsClient {
+    this.#closed = true;
+    this.#clientHandedOver = true;
+    return this.client;
   }
 
   /** Due at the last poll before a discovery interval has passed, so reads are never further apart than that. */

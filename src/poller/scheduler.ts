@@ -4,6 +4,7 @@ import { FleetExposition } from '../exposition/fleet.js';
 import { renderServed, type ExpositionReader, type ServedParts } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import type { ClusterMember } from '../sps/cluster.js';
+import { clientServes, type SpsClient } from '../sps/client.js';
 import { planTargets } from './discovery.js';
 import { NodePoller } from './node.js';
 
@@ -57,7 +58,7 @@ export interface ApplyResult {
   kept: string[];
 }
 
-type CreateNode = (target: TargetConfig, log: Logger, now: () => number, onMembers: (members: ClusterMember[]) => void) => NodePoller;
+type CreateNode = (target: TargetConfig, log: Logger, now: () => number, onMembers: (members: ClusterMember[]) => void, client?: SpsClient) => NodePoller;
 
 /**
  * Polls every configured node, and every member its Central Management targets list, on its own
@@ -85,7 +86,7 @@ export class Scheduler {
   constructor(
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-    private readonly createNode: CreateNode = (target, log, now, onMembers) => new NodePoller(target, log, now, onMembers),
+    private readonly createNode: CreateNode = (target, log, now, onMembers, client) => new NodePoller(target, log, now, onMembers, client),
   ) {
     this.#gate = new Gate(1);
   }
@@ -124,18 +125,21 @@ export class Scheduler {
     }
     const result: ApplyResult = { added: [], removed: [], changed: [], kept: [] };
     const wanted = new Map(plan.targets.map((target) => [target.name, target]));
+    // Changed nodes whose client serves their new settings keep it: no new login for a new label.
+    const handedOver = new Map<string, SpsClient>();
     for (const [name, entry] of this.#entries) {
       const target = wanted.get(name);
       if (target?.fingerprint === entry.node.target.fingerprint) result.kept.push(name);
       else {
         (target ? result.changed : result.removed).push(name);
+        if (target && clientServes(entry.node.target, target)) handedOver.set(name, entry.node.closeKeepingClient());
         this.#remove(name);
       }
     }
     for (const target of plan.targets) {
       if (this.#entries.has(target.name)) continue;
       if (!result.changed.includes(target.name)) result.added.push(target.name);
-      this.#add(target);
+      this.#add(target, handedOver.get(target.name));
     }
     return result;
   }
@@ -169,11 +173,12 @@ export class Scheduler {
     return node && renderServed(node.served(now));
   }
 
-  #add(target: TargetConfig): void {
+  #add(target: TargetConfig, client?: SpsClient): void {
     const log = this.log.child(target.discoveredBy ? { node: target.name, cluster: target.discoveredBy } : { node: target.name });
-    const node: NodePoller = this.createNode(target, log, this.now, (members) => {
+    const onMembers = (members: ClusterMember[]) => {
       if (this.#entries.get(target.name)?.node === node) this.#membersRead(target.name, members);
-    });
+    };
+    const node: NodePoller = this.createNode(target, log, this.now, onMembers, client);
     const now = this.now();
     const entry: Scheduled = { node, slotAt: -1, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
     this.#entries.set(target.name, entry);
@@ -193,7 +198,7 @@ export class Scheduler {
         this.#slots.delete(entry.slotAt);
       }
     }
-    void entry.node.close();
+    void entry.node.close(); // after closeKeepingClient, the poller only
   }
 
   #arm(entry: Scheduled): void {

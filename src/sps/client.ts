@@ -38,6 +38,25 @@ export function idleTimeoutMs(intervalMs: number): number {
   return 2 * intervalMs + 15_000;
 }
 
+/**
+ * Whether a client made for `a` serves `b` as it is: the same node, credentials, TLS, limits and
+ * interval (its keep-alive follows the interval). A reload that changes only a target's labels or
+ * discovery then hands the client over, and the node is not logged in to again.
+ */
+export function clientServes(a: SpsClientOptions['target'], b: SpsClientOptions['target']): boolean {
+  return (
+    a.origin === b.origin &&
+    a.username === b.username &&
+    a.password.reveal() === b.password.reveal() &&
+    a.tls.ca === b.tls.ca &&
+    a.tls.insecureSkipVerify === b.tls.insecureSkipVerify &&
+    a.tls.serverName === b.tls.serverName &&
+    a.timeoutMs === b.timeoutMs &&
+    a.maxResponseBytes === b.maxResponseBytes &&
+    a.intervalMs === b.intervalMs
+  );
+}
+
 const SESSION_COOKIE = /(?:^|[;,]\s*)session_id=([^;,\s]+)/;
 
 function sessionIdFrom(setCookie: string | string[] | undefined): string | undefined {

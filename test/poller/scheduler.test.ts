@@ -15,7 +15,7 @@ class FakeNode {
   closed = false;
   hang = false;
   #release: (() => void)[] = [];
-  constructor(readonly target: TargetConfig, readonly onMembers: (members: ClusterMember[]) => void = () => {}, readonly log = silentLog) {}
+  constructor(readonly target: TargetConfig, readonly onMembers: (members: ClusterMember[]) => void = () => {}, readonly client: object = {}, readonly log = silentLog) {}
   get name() {
     return this.target.name;
   }
@@ -34,14 +34,18 @@ class FakeNode {
   async close() {
     this.closed = true;
   }
+  closeKeepingClient() {
+    this.closed = true;
+    return this.client;
+  }
 }
 
 const config = (names: string[], extra = '', concurrency = 100): ExporterConfig =>
   parseConfig(JSON.stringify({ concurrency, defaults: { interval: '10s', username: 'u', password: 'p' }, targets: names.map((name) => ({ name, url: `https://${name}.example.com` })) }).replace('"p"', `"p${extra}"`), 't', {});
 
 let made: Map<string, FakeNode[]>;
-const scheduler = () => new Scheduler(silentLog, Date.now, (target, _log, _now, onMembers) => {
-  const node = new FakeNode(target, onMembers);
+const scheduler = () => new Scheduler(silentLog, Date.now, (target, _log, _now, onMembers, client) => {
+  const node = new FakeNode(target, onMembers, client);
   made.set(target.name, [...(made.get(target.name) ?? []), node]);
   return node as unknown as NodePoller;
 });
@@ -125,6 +129,8 @@ describe('Scheduler', () => {
     expect(made.get('drop')![0]!.closed).toBe(true);
     expect(made.get('change')).toHaveLength(2);
     expect(made.get('change')![0]!.closed).toBe(true);
+    // Its connection settings did not change, so the new poller has the old one's client.
+    expect(made.get('change')![1]!.client).toBe(made.get('change')![0]!.client);
     expect(s.exposition().toBuffer().toString()).not.toContain('node="drop"');
     expect(s.renderTarget('drop')).toBeUndefined();
     await vi.advanceTimersByTimeAsync(10_000);
