@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE] [--shards K]
+ * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE] [--shards K] [--transport]
  * Starts the simulator with N nodes and the exporter polling it (separate processes), then reports
  * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics median and p99 latency and body
  * size, failed requests, and logins and connections per node. With --shards K, K exporters split the nodes (--shard=i/K) and each
  * replica's figures are printed, then the fleet's (CPU and polls summed, the largest peak RSS).
+ * With --transport, the exporter is then stopped and the transport alone (transport.ts) polls the
+ * same simulator over a window as long: the floor any exporter on this client pays on this machine
+ * at this hour, and the exporter's figure as a multiple of it.
  * Linux only: CPU and peak RSS come from /proc.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { parseDuration } from '../config/duration.js';
 import { inShard } from '../config/shard.js';
-import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, startExporter, startSimulators, sum, waitAllUp } from './stack.js';
+import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, start, startExporter, startSimulators, sum, waitAllUp } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     scrapes: { type: 'string', default: '30' },
     'gc.mode': { type: 'string' },
     shards: { type: 'string', default: '1' },
+    transport: { type: 'boolean', default: false },
   },
 });
 const nodes = Number(values.nodes);
@@ -31,6 +35,7 @@ const seconds = Number(values.seconds);
 const scrapes = Number(values.scrapes);
 const shards = Number(values.shards);
 if (!Number.isInteger(shards) || shards < 1) throw new Error(`--shards: "${values.shards}" is not a whole number of replicas`);
+if (values.transport && shards > 1) throw new Error('--transport: with one exporter only');
 
 interface Replica {
   label: string;
@@ -57,7 +62,8 @@ async function startReplicas(config: string): Promise<Replica[]> {
 
 runScript('bench', async (dir) => {
   const t0 = Date.now();
-  const replicas = await startReplicas(await startSimulators(dir, nodes, [], interval));
+  const config = await startSimulators(dir, nodes, [], interval);
+  const replicas = await startReplicas(config);
   process.stderr.write(`bench: ${nodes} nodes, interval ${interval}, ${shards} exporter(s), started in ${Date.now() - t0} ms; waiting for every node to be up\n`);
   for (const replica of replicas) await waitAllUp(replica.url, replica.nodes, intervalMs * 3 + 120_000);
   // The start-up burst (a login per node, behind the concurrency gate) ends some polls late; one
@@ -111,8 +117,17 @@ runScript('bench', async (dir) => {
   }
   for (const result of results) {
     if (shards > 1) process.stdout.write(`${result.replica}\n`);
-    for (const [key, value] of Object.entries(result)) if (key !== 'replica') process.stdout.write(`${shards > 1 ? '  ' : ''}${key.padEnd(34)} ${value}\n`);
+    for (const [key, value] of Object.entries(result)) if (key !== 'replica') process.stdout.write(`${shards > 1 ? '  ' : ''}${key.padEnd(38)} ${value}\n`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  if (values.transport) {
+    process.kill(replicas[0]!.pid, 'SIGTERM');
+    await sleep(3_000);
+    const { match } = await start('bench/transport.js', [`--config.file=${config}`, '--seconds', String(seconds)], /^(\{"transport_.*\})$/m);
+    const floor = JSON.parse(match[1]!) as Record<string, number>;
+    floor.exporter_over_transport = +(results[0]!.cpu_seconds_per_1000_polls / floor.transport_cpu_seconds_per_1000_polls!).toFixed(2);
+    for (const [key, value] of Object.entries(floor)) process.stdout.write(`${key.padEnd(38)} ${value}\n`);
+    process.stdout.write(`${JSON.stringify(floor)}\n`);
   }
   if (shards > 1) {
     const totalCpu = cpu1.reduce((s, c, i) => s + c.total - cpu0[i]!.total, 0);
@@ -128,7 +143,7 @@ runScript('bench', async (dir) => {
       slowest_metrics_median_ms: Math.max(...results.map((r) => r.metrics_median_ms)),
     };
     process.stdout.write('all replicas\n');
-    for (const [key, value] of Object.entries(fleet)) process.stdout.write(`  ${key.padEnd(34)} ${value}\n`);
+    for (const [key, value] of Object.entries(fleet)) process.stdout.write(`  ${key.padEnd(38)} ${value}\n`);
     process.stdout.write(`${JSON.stringify(fleet)}\n`);
   }
 });

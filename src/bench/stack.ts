@@ -12,13 +12,13 @@ const children: ChildProcess[] = [];
 const dist = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 
 /**
- * With BENCH_PIN=1 (and taskset), the exporter runs on core 0 and the simulators on the others,
+ * With BENCH_PIN=1 (and taskset), the exporter (or the transport alone) runs on core 0 and the simulators on the others,
  * so the simulator's TLS work does not compete with the exporter being measured.
  */
 function command(script: string, args: string[], nodeFlags: string[]): [string, string[]] {
   const file = isAbsolute(script) ? script : dist(script);
   if (process.env.BENCH_PIN !== '1') return [process.execPath, [...nodeFlags, file, ...args]];
-  const exporter = script === 'main.js' || isAbsolute(script); // this build's, or another's (compare)
+  const exporter = script === 'main.js' || script === 'bench/transport.js' || isAbsolute(script); // what is measured: this build's, or another's (compare)
   const cores = exporter ? '0' : '1-63';
   return ['taskset', ['-c', cores, process.execPath, ...nodeFlags, file, ...args]];
 }
