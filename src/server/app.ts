@@ -5,6 +5,7 @@ import type { Scheduler } from '../poller/scheduler.js';
 import { renderLanding } from './landing.js';
 import { BlockPool, sendExposition } from './stream.js';
 import { basicAuth } from './web-config.js';
+import { constants, gzipSync } from 'node:zlib';
 
 export interface AppOptions {
   scheduler: Scheduler;
@@ -18,6 +19,9 @@ export interface AppOptions {
 
 const MAX_TARGET_LENGTH = 256;
 
+/** Prometheus asks for gzip (Accept-Encoding: gzip) unless its scrape config turns compression off. */
+const acceptsGzip = (req: Request) => req.acceptsEncodings('gzip', 'identity') === 'gzip';
+
 export function createApp({ scheduler, selfRegistry, version, reload, users }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -29,10 +33,10 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
   const text = (res: Response, status: number, body: string) => res.status(status).type('text/plain; charset=utf-8').send(body);
 
   const blocks = new BlockPool();
-  app.get('/metrics', async (_req: Request, res: Response) => {
+  app.get('/metrics', async (req: Request, res: Response) => {
     // prom-client's event-loop lag probe waits a turn of the loop: the node exposition is set up meanwhile.
     const self = selfRegistry.metrics();
-    await sendExposition(res, scheduler.exposition(), self.then((text) => Buffer.from(text)), blocks);
+    await sendExposition(res, scheduler.exposition(), self.then((text) => Buffer.from(text)), blocks, acceptsGzip(req));
   });
 
   app.get('/probe', (req: Request, res: Response) => {
@@ -40,7 +44,9 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
     if (typeof target !== 'string' || target === '' || target.length > MAX_TARGET_LENGTH) return text(res, 400, 'target must be the name of one configured node\n');
     const body = scheduler.renderTarget(target);
     if (body === undefined) return text(res, 404, 'unknown target: not a configured node name\n');
-    return res.status(200).set('content-type', TEXT_CONTENT_TYPE).send(body);
+    res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, vary: 'Accept-Encoding' });
+    if (!acceptsGzip(req)) return res.send(body);
+    return res.set('content-encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED })); // ~12 KB a node: not worth a stream
   });
 
   // Prometheus http_sd: one target per node of this replica, scraped through /probe.

@@ -1,4 +1,7 @@
 import type { Response } from 'express';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { constants, createGzip } from 'node:zlib';
 import { BAND_BYTES, TEXT_CONTENT_TYPE, type ExpositionReader } from '../exposition/text.js';
 
 /** A band of several families fits in a block whole, so the reader assembles it there: one copy of each text. */
@@ -26,13 +29,13 @@ export class BlockPool {
   }
 }
 
-/** Resolves true once the socket took `chunk`, false if the client went away first. */
-function write(res: Response, chunk: Buffer): Promise<boolean> {
+/** Resolves true once `out` (the response, or the gzip stream in front of it) took `chunk`, false if the client went away first. */
+function write(res: Response, out: Writable, chunk: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve(false);
     const gone = () => resolve(false);
     res.once('close', gone);
-    res.write(chunk, (error) => {
+    out.write(chunk, (error) => {
       res.off('close', gone);
       resolve(!error);
     });
@@ -40,21 +43,36 @@ function write(res: Response, chunk: Buffer): Promise<boolean> {
 }
 
 /**
- * Sends an exposition, then `tail`, block by block with a content-length: the exposition is never
+ * gzip for a client that asks for it, as Prometheus does: ~10x fewer bytes on the network. Level 1,
+ * and zlib runs on libuv's threadpool, so the event loop only moves blocks. A HEAD answer keeps its
+ * content-length, which only the uncompressed body has.
+ */
+function compress(res: Response, gzip: boolean): Writable {
+  if (!gzip || res.req.method === 'HEAD') return res;
+  res.set('content-encoding', 'gzip');
+  const zip = createGzip({ level: constants.Z_BEST_SPEED });
+  pipeline(zip, res, () => {}); // a client that goes away destroys zip, and so lets go of its blocks
+  return zip;
+}
+
+/**
+ * Sends an exposition, then `tail`, block by block with a content-length (or gzipped, see compress): the exposition is never
  * held whole. Up to WINDOW_BLOCKS blocks are queued on the socket at once, so it always has the next one
  * when the client reads; a block is refilled only after its write completed. The reader is closed
  * when this returns, also when the client went away or `tail` was rejected.
  */
-export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer | Promise<Buffer>, pool: BlockPool): Promise<void> {
+export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer | Promise<Buffer>, pool: BlockPool, gzip = false): Promise<void> {
   try {
-    await send(res, reader, await tail, pool);
+    await send(res, reader, await tail, pool, gzip);
   } finally {
     reader.close();
   }
 }
 
-async function send(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool): Promise<void> {
-  res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, 'content-length': String(reader.size + tail.length) });
+async function send(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool, gzip: boolean): Promise<void> {
+  res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, vary: 'Accept-Encoding' });
+  const out = compress(res, gzip);
+  if (out === res) res.set('content-length', String(reader.size + tail.length));
   const queued: { block: Buffer; written: Promise<boolean> }[] = [];
   for (;;) {
     let block: Buffer;
@@ -70,8 +88,8 @@ async function send(res: Response, reader: ExpositionReader, tail: Buffer, pool:
       pool.release(block);
       break;
     }
-    queued.push({ block, written: write(res, block.subarray(0, bytes)) });
+    queued.push({ block, written: write(res, out, block.subarray(0, bytes)) });
   }
   for (const { block, written } of queued) if (await written) pool.release(block);
-  res.end(tail);
+  out.end(tail);
 }

@@ -1,3 +1,5 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
 import { createApp } from '../../src/server/app.js';
@@ -39,6 +41,17 @@ afterAll(async () => {
 
 const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
 
+/** A GET with this Accept-Encoding and the body as sent (fetch would ask for gzip itself and inflate it). */
+function rawGet(path: string, acceptEncoding: string): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${server.url}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
 describe('/metrics', () => {
   it('serves every node in the text format that promtool accepts', async () => {
     const res = await get('/metrics');
@@ -50,6 +63,21 @@ describe('/metrics', () => {
     expect(body).toContain('process_cpu_seconds_total');
     // Only the documented base-unit note on the days-to-expiry gauge operators asked for by name.
     expect(promtoolCheckMetrics(body)).toEqual([DAYS_NOTE]);
+  });
+
+  it('gzips /metrics and /probe for a client that asks for it, as Prometheus does, and sends them plain with a length otherwise', async () => {
+    for (const path of ['/metrics', `/probe?target=${fleet.nodes[0]!.name}`]) {
+      const plain = await rawGet(path, 'identity');
+      expect(plain.headers['content-encoding'], path).toBeUndefined();
+      expect(Number(plain.headers['content-length']), path).toBe(plain.body.length);
+      const zipped = await rawGet(path, 'gzip');
+      expect(zipped.headers['content-encoding'], path).toBe('gzip');
+      expect(zipped.headers.vary, path).toBe('Accept-Encoding');
+      const text = gunzipSync(zipped.body).toString('utf8');
+      expect(zipped.body.length, path).toBeLessThan(text.length / 4);
+      expect(lines(text, 'sps_up').sort(), path).toEqual(lines(plain.body.toString('utf8'), 'sps_up').sort());
+    }
+    expect(promtoolCheckMetrics(gunzipSync((await rawGet('/metrics', 'gzip')).body).toString('utf8'))).toEqual([DAYS_NOTE]);
   });
 
   it('has each family\'s HELP and TYPE once, with all its samples together', async () => {

@@ -27,8 +27,10 @@ let bigEnded = false;
 beforeAll(async () => {
   const app = express();
   app.get('/metrics', async (req, res) => {
-    if (req.query.big === undefined) return sendExposition(res, new ExpositionReader([serveParts(parts)]), tail, pool);
-    await sendExposition(res, new ExpositionReader(Array.from({ length: 8 }, () => serveParts(parts))), tail, pool);
+    const gzip = req.query.gzip !== undefined;
+    if (req.query.big === undefined) return sendExposition(res, new ExpositionReader([serveParts(parts)]), tail, pool, gzip);
+    const copies = Number(req.query.copies) || 8;
+    await sendExposition(res, new ExpositionReader(Array.from({ length: copies }, () => serveParts(parts))), tail, pool, gzip);
     bigDone = res.writableFinished;
     bigEnded = true;
   });
@@ -73,6 +75,33 @@ describe('streamed exposition', () => {
     expect((await again.arrayBuffer()).byteLength).toBe(Number(again.headers.get('content-length')));
     expect(taken.some((block) => held.includes(block))).toBe(false); // the stalled scrape's blocks never went back to the pool
     // Every scrape here closed its reader, the abandoned one too: a part is rewritten in place again.
+    const mine = renderSamples([{ family, value: 1 }], 'node="x"');
+    expect(renderSamples([{ family, value: 2 }], 'node="x"', mine).memory).toBe(mine.memory);
+  });
+
+  it('gzips for a client that asks, the same exposition without a content-length; HEAD keeps the length', async () => {
+    const res = await fetch(`${server.url}/metrics?gzip`); // fetch asks for gzip and inflates the body
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('content-length')).toBeNull();
+    expect(res.headers.get('vary')).toBe('Accept-Encoding');
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.concat([renderExposition(parts), tail]))).toBe(true);
+    const head = await fetch(`${server.url}/metrics?gzip`, { method: 'HEAD' });
+    expect(head.headers.get('content-encoding')).toBeNull();
+    expect(Number(head.headers.get('content-length'))).toBe(renderExposition(parts).length + tail.length);
+  });
+
+  it('ends a gzipped scrape whose client stops reading and goes away, closing its reader', async () => {
+    bigEnded = false;
+    taken.length = 0;
+    const { port } = new URL(server.url);
+    const stalled = connect(Number(port), '127.0.0.1', () => stalled.write('GET /metrics?big=1&copies=64&gzip=1 HTTP/1.1\r\nhost: x\r\n\r\n')); // ~22 MB gzipped
+    stalled.pause();
+    await until(() => taken.length === WINDOW_BLOCKS);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bigEnded).toBe(false);
+    stalled.destroy();
+    await until(() => bigEnded);
+    expect(bigDone).toBe(false);
     const mine = renderSamples([{ family, value: 1 }], 'node="x"');
     expect(renderSamples([{ family, value: 2 }], 'node="x"', mine).memory).toBe(mine.memory);
   });
