@@ -1,16 +1,23 @@
 import { createServer, type Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrape } from '../../src/bench/stack.js';
 
 // Larger than scrape's 1 MiB read buffer, with a line pattern so a lost or repeated read shows.
 const body = Array.from({ length: 120_000 }, (_, i) => `sps_metric{node="sps-${i}"} ${i}\n`).join('');
+const zipped = gzipSync(body);
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/missing') return res.writeHead(404).end('not found\n');
+    if (req.url === '/gzip') {
+      if (req.headers['accept-encoding'] !== 'gzip') return res.writeHead(406).end();
+      res.writeHead(200, { 'content-encoding': 'gzip' }); // no length: chunked, ended by the connection
+      return res.end(zipped);
+    }
     res.writeHead(200, { 'content-length': String(Buffer.byteLength(body)) });
     // Written in pieces, so the headers and the body arrive in reads of their own.
     const bytes = Buffer.from(body);
@@ -34,6 +41,13 @@ describe('bench scrape client', () => {
     expect(result.bytes).toBe(Buffer.byteLength(body));
     expect(result.text).toBe('');
     expect(result.ms).toBeGreaterThan(0);
+  });
+
+  it('asks for an encoding when told, and counts a body without a length to the end of the connection', async () => {
+    const result = await scrape(`${base}/gzip`, false, 'gzip');
+    expect(result.bytes).toBeGreaterThan(zipped.length); // with the chunked framing
+    expect(result.bytes).toBeLessThan(zipped.length + 100);
+    await expect(scrape(`${base}/gzip`, false)).rejects.toThrow(/406/);
   });
 
   it('rejects a status other than 200', async () => {
