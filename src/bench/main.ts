@@ -3,8 +3,10 @@
  * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE] [--shards K] [--transport]
  * Starts the simulator with N nodes and the exporter polling it (separate processes), then reports
  * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics median and p99 latency and body
- * size (plain, then gzipped as Prometheus asks, with the exporter's CPU per gzipped scrape), failed requests, and logins and connections per node. With --shards K, K exporters split the nodes (--shard=i/K) and each
- * replica's figures are printed, then the fleet's (CPU and polls summed, the largest peak RSS).
+ * size (plain, then gzipped as Prometheus asks, with the exporter's CPU per gzipped scrape), failed
+ * requests, and logins and connections per node. With --shards K, K exporters split the nodes
+ * (--shard=i/K) and each replica's figures are printed, then the fleet's (CPU and polls summed, the
+ * largest peak RSS).
  * With --transport, the exporter is then stopped and the transport alone (transport.ts) polls the
  * same simulator over a window as long: the floor any exporter on this client pays on this machine
  * at this hour, and the exporter's figure as a multiple of it.
@@ -91,7 +93,7 @@ runScript('bench', async (dir) => {
     for (let k = 0; k < scrapes; k++) latencies.push((await scrape(replica.url, false)).ms);
     const last = await scrape(replica.url);
     latencies.sort((a, b) => a - b);
-    // Memory as the targets count it, before zlib (its threadpool and buffers) was ever used.
+    // Memory as the targets count it: before any gzipped scrape, which holds a few MB more (README).
     const peakRss = memoryBytes(replica.pid, 'VmHWM');
     const rss = memoryBytes(replica.pid, 'VmRSS');
     // As Prometheus scrapes: gzipped. Its CPU is what the scrapes took over the polling's own rate.

@@ -12,8 +12,8 @@ const children: ChildProcess[] = [];
 const dist = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 
 /**
- * With BENCH_PIN=1 (and taskset), the exporter (or the transport alone) runs on core 0 and the simulators on the others,
- * so the simulator's TLS work does not compete with the exporter being measured.
+ * With BENCH_PIN=1 (and taskset), the exporter (or the transport alone) runs on core 0 and the
+ * simulators on the others, so the simulator's TLS work does not compete with what is measured.
  */
 function command(script: string, args: string[], nodeFlags: string[]): [string, string[]] {
   const file = isAbsolute(script) ? script : dist(script);
@@ -95,10 +95,11 @@ const READ_BUFFER = Buffer.allocUnsafe(1 << 20);
 
 /**
  * One GET of `url` over a plain socket, timed from connect to the last byte; the body is decoded
- * only when asked for (and never inflated: with `acceptEncoding`, `bytes` counts what was sent). A raw socket rather than node:http, whose client-side parsing of a 12 MB
- * body adds ~8 ms that a Go Prometheus (or curl) does not spend, and reads into one reused 1 MiB
- * buffer rather than a new 64 KiB Buffer per read (a stream of them added ~6 ms more at 12.6 MB):
- * the figure is the exporter's latency, not this client's. Against the same exporter at the same
+ * only when asked for, and never inflated (with `acceptEncoding`, `bytes` counts what was sent).
+ * A raw socket rather than node:http, whose client-side parsing of a 12 MB body adds ~8 ms that a
+ * Go Prometheus (or curl) does not spend, and reads into one reused 1 MiB buffer rather than a new
+ * 64 KiB Buffer per read (a stream of them added ~6 ms more at 12.6 MB): the figure is the
+ * exporter's latency, not this client's. Against the same exporter at the same
  * time it read 16.6 and 19.9 ms where curl read 17.9 and 17.2 (README, Benchmarks).
  */
 export function scrape(url: string, decode = true, acceptEncoding?: string): Promise<{ ms: number; text: string; bytes: number }> {
