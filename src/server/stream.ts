@@ -43,23 +43,24 @@ function write(res: Response, out: Writable, chunk: Buffer): Promise<boolean> {
 }
 
 /**
- * gzip for a client that asks for it, as Prometheus does: ~10x fewer bytes on the network. Level 1,
- * and zlib runs on libuv's threadpool, so the event loop only moves blocks. A HEAD answer keeps its
- * content-length, which only the uncompressed body has.
+ * gzip for a client that asks for it, as Prometheus does: 22x fewer bytes at 1000 nodes (README).
+ * Level 1, and zlib runs on libuv's threadpool, so the event loop only moves blocks. A HEAD answer
+ * keeps its content-length, which only the uncompressed body has.
  */
 function compress(res: Response, gzip: boolean): Writable {
   if (!gzip || res.req.method === 'HEAD') return res;
   res.set('content-encoding', 'gzip');
   const zip = createGzip({ level: constants.Z_BEST_SPEED });
-  pipeline(zip, res, () => {}); // a client that goes away destroys zip, and so lets go of its blocks
+  pipeline(zip, res, () => {}); // a client that goes away destroys zip: its pending writes fail, the scrape ends
   return zip;
 }
 
 /**
- * Sends an exposition, then `tail`, block by block with a content-length (or gzipped, see compress): the exposition is never
- * held whole. Up to WINDOW_BLOCKS blocks are queued on the socket at once, so it always has the next one
- * when the client reads; a block is refilled only after its write completed. The reader is closed
- * when this returns, also when the client went away or `tail` was rejected.
+ * Sends an exposition, then `tail`, block by block with a content-length (or gzipped, see
+ * compress): the exposition is never held whole. Up to WINDOW_BLOCKS blocks are queued on the
+ * socket at once, so it always has the next one when the client reads; a block is refilled only
+ * after its write completed. The reader is closed when this returns, also when the client went
+ * away or `tail` was rejected.
  */
 export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer | Promise<Buffer>, pool: BlockPool, gzip = false): Promise<void> {
   try {
