@@ -99,6 +99,7 @@ runScript('bench', async (dir) => {
     // As Prometheus scrapes: gzipped. Its CPU is what the scrapes took over the polling's own rate.
     const zipped: number[] = [];
     let zippedBytes = 0;
+    const pollingShare = (cpu1[i]!.total - cpu0[i]!.total) / pollSeconds;
     const zipCpu0 = cpuSeconds(replica.pid).total;
     const zipWall0 = performance.now();
     for (let k = 0; k < scrapes; k++) {
@@ -106,7 +107,6 @@ runScript('bench', async (dir) => {
       zipped.push(result.ms);
       zippedBytes = result.bytes;
     }
-    const pollingShare = (cpu1[i]!.total - cpu0[i]!.total) / pollSeconds;
     const zipCpuMs = ((cpuSeconds(replica.pid).total - zipCpu0 - (pollingShare * (performance.now() - zipWall0)) / 1000) / scrapes) * 1000;
     zipped.sort((a, b) => a - b);
     const per1000 = (spent: number) => +((spent / polls[i]!) * 1000).toFixed(3);
@@ -120,7 +120,7 @@ runScript('bench', async (dir) => {
       cpu_seconds_per_1000_polls: per1000(cpu1[i]!.total - cpu0[i]!.total),
       cpu_user_seconds_per_1000_polls: per1000(cpu1[i]!.user - cpu0[i]!.user),
       cpu_system_seconds_per_1000_polls: per1000(cpu1[i]!.system - cpu0[i]!.system),
-      cpu_share_of_one_core: +((cpu1[i]!.total - cpu0[i]!.total) / pollSeconds).toFixed(3),
+      cpu_share_of_one_core: +pollingShare.toFixed(3),
       peak_rss_mb: +(peakRss / 2 ** 20).toFixed(1),
       rss_after_scrapes_mb: +(rss / 2 ** 20).toFixed(1),
       metrics_median_ms: +percentile(latencies, 50).toFixed(1),

@@ -80,7 +80,6 @@ export class NodePoller {
   healthOk = false;
   busy = false;
   #closed = false;
-  #clientHandedOver = false;
   readonly #errors = new Map<string, number>();
   readonly #endpointUp = new Map<Endpoint, boolean>();
   readonly #parts = new Map<Endpoint, Part>();
@@ -157,13 +156,12 @@ export class NodePoller {
 
   async close(): Promise<void> {
     this.#closed = true;
-    if (!this.#clientHandedOver) await this.client.close();
+    await this.client.close();
   }
 
-  /** Closes this poller but not its client, which the poller replacing it takes over: its session, connection and counters. */
+  /** Closes this poller instead of close(), but not its client, which the poller replacing it takes over: its session, connection and counters. */
   closeKeepingClient(): SpsClient {
     this.#closed = true;
-    this.#clientHandedOver = true;
     return this.client;
   }
 

@@ -132,8 +132,8 @@ export class Scheduler {
       if (target?.fingerprint === entry.node.target.fingerprint) result.kept.push(name);
       else {
         (target ? result.changed : result.removed).push(name);
-        if (target && clientServes(entry.node.target, target)) handedOver.set(name, entry.node.closeKeepingClient());
-        this.#remove(name);
+        const client = this.#remove(name, target !== undefined && clientServes(entry.node.target, target));
+        if (client) handedOver.set(name, client);
       }
     }
     for (const target of plan.targets) {
@@ -175,19 +175,25 @@ export class Scheduler {
 
   #add(target: TargetConfig, client?: SpsClient): void {
     const log = this.log.child(target.discoveredBy ? { node: target.name, cluster: target.discoveredBy } : { node: target.name });
-    const onMembers = (members: ClusterMember[]) => {
-      if (this.#entries.get(target.name)?.node === node) this.#membersRead(target.name, members);
-    };
-    const node: NodePoller = this.createNode(target, log, this.now, onMembers, client);
+    const node: NodePoller = this.createNode(
+      target,
+      log,
+      this.now,
+      (members) => {
+        if (this.#entries.get(target.name)?.node === node) this.#membersRead(target.name, members);
+      },
+      client,
+    );
     const now = this.now();
     const entry: Scheduled = { node, slotAt: -1, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
     this.#entries.set(target.name, entry);
     if (this.#running) this.#arm(entry);
   }
 
-  #remove(name: string): void {
+  /** Stops polling the node and closes it; with `keepClient`, its client stays open and is returned, for the poller that replaces it. */
+  #remove(name: string, keepClient = false): SpsClient | undefined {
     const entry = this.#entries.get(name);
-    if (!entry) return;
+    if (!entry) return undefined;
     this.#entries.delete(name);
     const slot = this.#slots.get(entry.slotAt);
     if (slot) {
@@ -198,7 +204,9 @@ export class Scheduler {
         this.#slots.delete(entry.slotAt);
       }
     }
-    void entry.node.close(); // after closeKeepingClient, the poller only
+    if (keepClient) return entry.node.closeKeepingClient();
+    void entry.node.close();
+    return undefined;
   }
 
   #arm(entry: Scheduled): void {
