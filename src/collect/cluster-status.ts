@@ -1,6 +1,5 @@
 import type { ClusterStatus } from '../sps/schemas.js';
 import { F } from './families.js';
-import { MAX_MAP_ENTRIES } from '../sps/schemas.js';
 import { SampleList, type Collected } from './samples.js';
 
 /** Unix seconds from a number of seconds or an ISO-8601 date; undefined for anything else. */
@@ -11,16 +10,18 @@ function seconds(value: number | string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
+/** The sync statuses a member reports in the cases known; each member also gets its own current status. */
+export const CLUSTER_SYNC_STATES = ['synced', 'out of sync'] as const;
+
 /**
  * What a Central Management node says about each member of its cluster, by `member`; the node's
  * own labels carry `cluster` (config gives a `discover: cluster` target cluster=<its name>).
  */
 export function collectClusterStatus(status: ClusterStatus): Collected {
   const out = new SampleList();
-  const members = status.items.filter((item) => item !== undefined).slice(0, MAX_MAP_ENTRIES);
-  const syncStates = [...new Set(members.map((m) => m.sync_status).filter((s) => s !== undefined))];
   const seen = new Set<string>();
-  for (const item of members) {
+  for (const item of status.items) {
+    if (item === undefined) continue;
     const member = item.fqdn ?? item.key;
     if (member === undefined || seen.has(member)) continue;
     seen.add(member);
@@ -29,7 +30,7 @@ export function collectClusterStatus(status: ClusterStatus): Collected {
     const lastSeen = seconds(item.last_seen);
     if (item.last_seen !== undefined && lastSeen === undefined) out.notes.push(`cluster member "${member.slice(0, 64)}" has an unreadable last_seen`);
     out.add(F.clusterMemberLastSeen, lastSeen, labels);
-    if (item.sync_status !== undefined) out.states(F.clusterMemberSyncStatus, syncStates, item.sync_status, labels);
+    if (item.sync_status !== undefined) out.states(F.clusterMemberSyncStatus, CLUSTER_SYNC_STATES, item.sync_status, labels);
     out.add(F.clusterMemberConfigSyncWarnings, item.configuration_sync?.issues?.warnings?.length, labels);
   }
   return out;

@@ -4,6 +4,8 @@ export interface Family {
   readonly name: string;
   readonly help: string;
   readonly type: MetricType;
+  /** Families that share one series budget per node (see collect/limits.ts); the family's own name when unset. */
+  readonly group?: string;
 }
 
 export type Labels = Readonly<Record<string, string>>;
@@ -28,8 +30,9 @@ export const F = {
   polls: counter('sps_exporter_polls_total', 'Polls of the node started by the exporter.'),
   pollErrors: counter('sps_exporter_poll_errors_total', 'Failed requests to the node by endpoint and reason.'),
   logins: counter('sps_exporter_logins_total', 'Logins to the node\'s REST API (each one is an SPS audit event).'),
-  loginFailures: counter('sps_exporter_login_failures_total', 'Logins the node rejected, or sessions it refused right after issuing them.'),
+  loginFailures: counter('sps_exporter_login_failures_total', 'Logins the node rejected or answered without a session cookie, and sessions it ended before they proved themselves.'),
   connections: counter('sps_exporter_connections_total', 'Connections opened to the node (TCP and TLS handshake); kept alive, one unless the node or the network closes them.'),
+  samplesDropped: counter('sps_exporter_samples_dropped_total', 'Samples of the node not exported because they exceeded a limit (series per family, label value length), by family and reason.'),
 
   load1: gauge('sps_load1', 'System load average over 1 minute.'),
   load5: gauge('sps_load5', 'System load average over 5 minutes.'),
@@ -75,28 +78,36 @@ export const F = {
 
   clusterMemberUp: gauge('sps_cluster_member_up', '1 if the Central Management node has health data for the cluster member, 0 if it reports it down.'),
   clusterMemberLastSeen: gauge('sps_cluster_member_last_seen_timestamp_seconds', 'When the Central Management node last heard from the member (Unix time).'),
-  clusterMemberSyncStatus: gauge('sps_cluster_member_sync_status', '1 for the member\'s current sync status, 0 for the other statuses seen in the cluster.'),
+  clusterMemberSyncStatus: gauge('sps_cluster_member_sync_status', '1 for the member\'s current sync status, 0 for the other known statuses.'),
   clusterMemberConfigSyncWarnings: gauge('sps_cluster_member_config_sync_warnings', 'Configuration synchronization warnings of the member.'),
 
   info: gauge('sps_info', 'Host and firmware of the node; always 1.'),
   nodeRole: gauge('sps_node_role', 'A role the node has, such as central-management; always 1.'),
 } as const satisfies Record<string, Family>;
 
+const memoryGauge = (field: string, group?: string): Family => ({ ...gauge(`sps_memory_${field}_bytes`, `Memory ${field} (system_details.memory.${field}).`), group });
+
+/** The fields of system_details.memory the SPS REST reference shows (psutil's virtual_memory). */
+export const DOCUMENTED_MEMORY_FIELDS = ['active', 'available', 'buffers', 'cached', 'free', 'inactive', 'shared', 'slab', 'total', 'used'] as const;
+const DOCUMENTED_MEMORY: ReadonlyMap<string, Family> = new Map(DOCUMENTED_MEMORY_FIELDS.map((field) => [field, memoryGauge(field)]));
+
+/** The budget group of the memory fields the reference does not show: together, one family's worth of series per node. */
+export const OTHER_MEMORY_GROUP = 'sps_memory_<other>_bytes';
 const MEMORY_FIELD = /^[a-z][a-z0-9_]{0,31}$/;
-const MAX_MEMORY_FAMILIES = 48;
-const memoryFamilies = new Map<string, Family>();
+/** Families made for fields beyond the documented ones, process-wide; a bound on what hostile nodes can make the exporter hold. */
+export const MAX_OTHER_MEMORY_FAMILIES = 256;
+const otherMemory = new Map<string, Family>();
 
 /**
- * `sps_memory_<field>_bytes` for a field of system_details.memory. The kernel decides which
- * fields exist, so the family set is open; a field name that would not make a tidy metric name,
- * or one beyond a fixed budget, gets no family (undefined) rather than growing without bound.
+ * `sps_memory_<field>_bytes` for a field of system_details.memory. The documented fields always
+ * have their family. The kernel may add others, so the set is open: a field name that would make a
+ * tidy metric name gets a family too, in a group that shares one series budget per node, as long as
+ * the process holds fewer than MAX_OTHER_MEMORY_FAMILIES of them; otherwise undefined.
  */
 export function memoryFamily(field: string): Family | undefined {
-  let family = memoryFamilies.get(field);
-  if (family === undefined) {
-    if (!MEMORY_FIELD.test(field) || memoryFamilies.size >= MAX_MEMORY_FAMILIES) return undefined;
-    family = gauge(`sps_memory_${field}_bytes`, `Memory ${field} (system_details.memory.${field}).`);
-    memoryFamilies.set(field, family);
-  }
-  return family;
+  const family = DOCUMENTED_MEMORY.get(field) ?? otherMemory.get(field);
+  if (family !== undefined || !MEMORY_FIELD.test(field) || otherMemory.size >= MAX_OTHER_MEMORY_FAMILIES) return family;
+  const made = memoryGauge(field, OTHER_MEMORY_GROUP);
+  otherMemory.set(field, made);
+  return made;
 }

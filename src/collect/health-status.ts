@@ -80,7 +80,6 @@ function collectIndexer(out: SampleList, indexer: HealthStatus['indexer']): void
     const key = `${capabilities}\0${ip}`;
     let entry = groups.get(key);
     if (!entry) {
-      if (groups.size >= 1000) break;
       groups.set(key, (entry = { labels: { capabilities, ip }, totals: {} }));
     }
     for (const field of GROUP_FIELDS) {

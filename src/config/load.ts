@@ -11,6 +11,25 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONCURRENCY = 128;
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_DISCOVERY_INTERVAL_MS = 5 * 60_000;
+/** A session SPS ends before it served this many requests or lived this long counts as a failed login. */
+export const DEFAULT_SESSION_MIN_REQUESTS = 10;
+export const DEFAULT_SESSION_MIN_AGE_MS = 10 * 60_000;
+export const DEFAULT_SERIES_LIMIT_PER_FAMILY = 1000;
+export const DEFAULT_LABEL_VALUE_LENGTH_LIMIT = 512;
+
+/** When a session SPS ends counts as a failed login (see SpsClient). */
+export interface SessionRules {
+  minRequests: number;
+  minAgeMs: number;
+}
+
+/** What one node may add to the exposition (see collect/limits.ts). */
+export interface SeriesLimits {
+  /** Series per metric family and node; the rest are dropped and counted. */
+  seriesPerFamily: number;
+  /** Characters in a label value; a series with a longer one is dropped and counted. */
+  labelValueLength: number;
+}
 
 export interface TlsSettings {
   ca?: string;
@@ -29,6 +48,8 @@ export interface TargetConfig {
   tls: TlsSettings;
   labels: Record<string, string>;
   maxResponseBytes: number;
+  session: SessionRules;
+  limits: SeriesLimits;
   /** Set on a Central Management node whose view of the cluster is read and whose members are polled. */
   discover: 'cluster' | undefined;
   discoveryIntervalMs: number;
@@ -143,6 +164,14 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     tls: { ca, insecureSkipVerify: tlsRaw.insecure_skip_verify ?? false, serverName: tlsRaw.server_name },
     labels: { ...defaults.labels, ...raw.labels },
     maxResponseBytes: raw.max_response_bytes ?? defaults.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    session: {
+      minRequests: raw.session_min_requests ?? defaults.session_min_requests ?? DEFAULT_SESSION_MIN_REQUESTS,
+      minAgeMs: raw.session_min_age ?? defaults.session_min_age ?? DEFAULT_SESSION_MIN_AGE_MS,
+    },
+    limits: {
+      seriesPerFamily: raw.series_limit_per_family ?? defaults.series_limit_per_family ?? DEFAULT_SERIES_LIMIT_PER_FAMILY,
+      labelValueLength: raw.label_value_length_limit ?? defaults.label_value_length_limit ?? DEFAULT_LABEL_VALUE_LENGTH_LIMIT,
+    },
     discover: raw.discover,
     discoveryIntervalMs: raw.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
   };

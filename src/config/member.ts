@@ -31,6 +31,8 @@ export function memberTarget(parent: TargetConfig, member: MemberAddress): Targe
     tls: { ca: parent.tls.ca, insecureSkipVerify: parent.tls.insecureSkipVerify, serverName: fqdn },
     labels: parent.labels,
     maxResponseBytes: parent.maxResponseBytes,
+    session: parent.session,
+    limits: parent.limits,
     discover: undefined,
     discoveryIntervalMs: parent.discoveryIntervalMs,
     discoveredBy: parent.name,

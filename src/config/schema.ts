@@ -6,7 +6,7 @@ import { parseShard } from './shard.js';
 export const RESERVED_LABELS = new Set([
   'node', 'endpoint', 'reason', 'mode', 'protocol', 'queue', 'status', 'disk', 'partition',
   'capabilities', 'ip', 'task', 'certificate', 'service', 'hostname', 'firmware_version',
-  'version', 'role', 'period',
+  'version', 'role', 'period', 'member', 'family',
 ]);
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -65,6 +65,10 @@ const targetSettings = {
   tls: tls.optional(),
   labels: labels.optional(),
   max_response_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).optional(),
+  session_min_requests: z.number().int().min(1).max(1_000_000).optional(),
+  session_min_age: duration(1_000, 86_400_000).optional(),
+  series_limit_per_family: z.number().int().min(1).max(1_000_000).optional(),
+  label_value_length_limit: z.number().int().min(16).max(65_536).optional(),
 };
 
 export const DefaultsSchema = z.strictObject(targetSettings);

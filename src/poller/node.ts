@@ -4,6 +4,7 @@ import { collectHealthStatus } from '../collect/health-status.js';
 import { collectIndexerDashboard } from '../collect/indexer-dashboard.js';
 import { collectInfo } from '../collect/info.js';
 import type { Collected } from '../collect/samples.js';
+import { applyLimits, type Dropped } from '../collect/limits.js';
 import { formatLabels, PartRenderer, serveParts, type EncodedPart, type ServedParts } from '../exposition/text.js';
 import type { Logger } from '../log.js';
 import { SpsClient } from '../sps/client.js';
@@ -29,6 +30,8 @@ export const STALE_AFTER_INTERVALS = 3;
 /** Failures that would hit every other endpoint of the node too, so the rest of the poll is skipped. */
 const NODE_WIDE: ReadonlySet<FailureReason> = new Set(['auth', 'timeout', 'connect', 'tls']);
 const MAX_NOTES = 200;
+/** Polls over which a node logging in more often than once a poll is warned of. */
+export const LOGIN_RATE_WINDOW = 5;
 
 interface EndpointSpec {
   path: string;
@@ -81,6 +84,11 @@ export class NodePoller {
   busy = false;
   #closed = false;
   readonly #errors = new Map<string, number>();
+  /** Samples dropped by the node's limits, by family and reason. */
+  readonly #dropped = new Map<string, number>();
+  /** The client's login count at the end of each of the last LOGIN_RATE_WINDOW + 1 polls. */
+  readonly #loginHistory: number[] = [];
+  #loginRateWarned = false;
   readonly #endpointUp = new Map<Endpoint, boolean>();
   readonly #parts = new Map<Endpoint, Part>();
   readonly #notes = new Set<string>();
@@ -143,6 +151,7 @@ export class NodePoller {
       await this.#discover();
     }
     this.lastDurationSeconds = (this.now() - started) / 1000;
+    this.#watchLoginRate();
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');
     if (this.healthOk && !wasHealthy) this.log.info({ logins: this.client.logins }, 'node is up');
     this.#serve(this.now()); // here, not in a scrape: a scrape rebuilds only a node it finds mid-poll
@@ -170,6 +179,22 @@ export class NodePoller {
     return this.target.discover === 'cluster' && now - this.#discoveryTriedAt + this.target.intervalMs > this.target.discoveryIntervalMs;
   }
 
+  /** Warns once when the node needed more logins than polls over the last LOGIN_RATE_WINDOW polls: each is an SPS audit event. */
+  #watchLoginRate(): void {
+    const history = this.#loginHistory;
+    history.push(this.client.logins);
+    if (history.length > LOGIN_RATE_WINDOW + 1) history.shift();
+    const logins = history[history.length - 1]! - history[0]!;
+    const looping = history.length > LOGIN_RATE_WINDOW && logins > LOGIN_RATE_WINDOW;
+    if (looping && !this.#loginRateWarned) {
+      this.log.warn(
+        { logins, polls: LOGIN_RATE_WINDOW },
+        'the node needed more than one login per poll: it drops the exporter\'s sessions (a load balancer without sticky sessions, or a session timeout shorter than the interval?); each login is an SPS audit event',
+      );
+    }
+    this.#loginRateWarned = looping;
+  }
+
   #infoDue(now: number): boolean {
     return this.client.logins !== this.#infoLogins || now - this.#infoAt >= INFO_REFRESH_MS;
   }
@@ -192,8 +217,10 @@ export class NodePoller {
     const spec = ENDPOINTS[endpoint];
     const json = await this.client.getJson(spec.path);
     const at = this.now();
-    const { samples, notes } = spec.collect(json, at, this.target);
-    for (const note of notes) this.#noteOnce(endpoint, note);
+    const collected = spec.collect(json, at, this.target);
+    for (const note of collected.notes) this.#noteOnce(endpoint, note);
+    const { samples, dropped } = applyLimits(collected.samples, this.target.limits);
+    for (const drop of dropped) this.#droppedSamples(endpoint, drop);
     const part = this.#parts.get(endpoint);
     // Updated in place: a new object per read would live until the next poll, be promoted, and die there.
     if (part) {
@@ -241,6 +268,13 @@ export class NodePoller {
     this.log[repeated ? 'debug' : 'warn']({ endpoint, reason: error.reason, err: error.message }, 'poll failed');
   }
 
+  #droppedSamples(endpoint: Endpoint, { family, reason, count }: Dropped): void {
+    const key = `${family}\0${reason}`;
+    this.#dropped.set(key, (this.#dropped.get(key) ?? 0) + count);
+    const limit = reason === 'series_limit' ? `more than ${this.target.limits.seriesPerFamily} series (series_limit_per_family)` : `a label value longer than ${this.target.limits.labelValueLength} characters (label_value_length_limit)`;
+    this.#noteOnce(endpoint, `${family}: samples with ${limit} are dropped and counted in sps_exporter_samples_dropped_total`);
+  }
+
   #noteOnce(endpoint: Endpoint, note: string): void {
     if (this.#notes.has(note) || this.#notes.size >= MAX_NOTES) return;
     this.#notes.add(note);
@@ -277,6 +311,10 @@ export class NodePoller {
     for (const [key, count] of this.#errors) {
       const [endpoint, reason] = key.split('\0') as [string, string];
       samples.push({ family: F.pollErrors, labels: { endpoint, reason }, value: count });
+    }
+    for (const [key, count] of this.#dropped) {
+      const [family, reason] = key.split('\0') as [string, string];
+      samples.push({ family: F.samplesDropped, labels: { family, reason }, value: count });
     }
     samples.push({ family: F.logins, value: this.client.logins }, { family: F.loginFailures, value: this.client.loginFailures }, { family: F.connections, value: this.client.connections });
     return samples;

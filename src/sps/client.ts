@@ -5,10 +5,18 @@ import type { Client as UndiciClient, Dispatcher } from 'undici';
 import type { TargetConfig } from '../config/load.js';
 import { classifyTransportError, SpsError } from './errors.js';
 import { loginBackoffMs } from './backoff.js';
+import { cookieFrom, cookieNames, SESSION_COOKIE } from './cookies.js';
 
 export interface SpsClientOptions {
-  target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs'>;
+  target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs' | 'session'>;
   now?: () => number;
+}
+
+/** A session SPS issued: when, and how many requests it has accepted on it since. */
+interface Session {
+  id: string;
+  issuedAt: number;
+  served: number;
 }
 
 /**
@@ -53,39 +61,42 @@ export function clientServes(a: SpsClientOptions['target'], b: SpsClientOptions[
     a.tls.serverName === b.tls.serverName &&
     a.timeoutMs === b.timeoutMs &&
     a.maxResponseBytes === b.maxResponseBytes &&
-    a.intervalMs === b.intervalMs
+    a.intervalMs === b.intervalMs &&
+    a.session.minRequests === b.session.minRequests &&
+    a.session.minAgeMs === b.session.minAgeMs
   );
-}
-
-const SESSION_COOKIE = /(?:^|[;,]\s*)session_id=([^;,\s]+)/;
-
-function sessionIdFrom(setCookie: string | string[] | undefined): string | undefined {
-  for (const header of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
-    const match = SESSION_COOKIE.exec(header);
-    if (match) return match[1];
-  }
-  return undefined;
 }
 
 interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The answer's Set-Cookie deleted the session cookie. */
+  sessionDeleted?: boolean;
 }
 
 /**
  * REST client for one SPS node: one keep-alive connection, one session cookie reused for every
  * request until SPS drops it, and a login backoff so a wrong password never locks the account.
+ *
+ * Logins are bounded whatever the node does. A login that is rejected, or answered without a
+ * session cookie, is a failed login. So is a session SPS refuses before it has proven itself, that
+ * is before it served `session.minRequests` requests or lived `session.minAgeMs` (a node that
+ * honours each session for a request or two, or a load balancer without sticky sessions). Each
+ * failed login lengthens the wait before the next one (see loginBackoffMs), and only a session
+ * that has proven itself resets that wait.
  */
 export class SpsClient {
   readonly #target: SpsClientOptions['target'];
   readonly #now: () => number;
   readonly #http: UndiciClient;
-  #sessionId: string | undefined;
+  #session: Session | undefined;
   #login: Promise<void> | undefined;
   #failedLogins = 0;
   #nextLoginAt = 0;
+  #connected = false;
   /** Counters the poller exports; they only grow. */
+  /** Logins sent to the node (each one an SPS audit event); a login that never reached it is not counted. */
   logins = 0;
   loginFailures = 0;
   /** Connections opened, handshake done; more than one says the node or the network closes idle ones. */
@@ -110,11 +121,15 @@ export class SpsClient {
       pipelining: 1,
       maxResponseSize: target.maxResponseBytes, // enforced by undici while the body streams in
     });
-    this.#http.on('connect', () => this.connections++);
+    this.#http.on('connect', () => {
+      this.connections++;
+      this.#connected = true;
+    });
+    this.#http.on('disconnect', () => (this.#connected = false));
   }
 
   get hasSession(): boolean {
-    return this.#sessionId !== undefined;
+    return this.#session !== undefined;
   }
 
   /** Milliseconds until a login may be tried again (0 when it may be tried now). */
@@ -122,24 +137,18 @@ export class SpsClient {
     return Math.max(0, this.#nextLoginAt - this.#now());
   }
 
-  /** GETs a JSON document, logging in first if needed and once more if SPS dropped the session. */
+  /** GETs a JSON document, logging in first if needed and once more if SPS dropped a proven session. */
   async getJson(path: string): Promise<unknown> {
-    const fresh = await this.#ensureSession();
-    let response = await this.#request(path, this.#sessionId);
+    await this.#ensureSession();
+    let response = await this.#request(path);
     if (response.status === 401) {
-      this.#sessionId = undefined;
-      if (fresh) throw this.#refused('SPS refused the session it just issued');
+      const failed = this.#sessionEnded();
+      if (failed) throw failed;
       await this.#ensureSession();
-      response = await this.#request(path, this.#sessionId);
-      if (response.status === 401) {
-        this.#sessionId = undefined;
-        throw this.#refused('SPS refused a fresh session');
-      }
+      response = await this.#request(path);
+      if (response.status === 401) throw this.#sessionEnded() ?? new SpsError('auth', 'SPS refused a fresh session', 401);
     }
-    // Only a session SPS accepts proves the login works; resetting on the login itself would let a
-    // node that refuses every session it issues pull a login out of every poll.
-    this.#failedLogins = 0;
-    this.#nextLoginAt = 0;
+    this.#accepted(response);
     if (response.status === 403) throw new SpsError('auth', `HTTP 403 on ${path}: the user lacks a privilege (REST server access is needed)`, 403);
     if (response.status < 200 || response.status > 299) throw new SpsError('http', `HTTP ${response.status} on ${path}`, response.status);
     return parseJson(response.body, path);
@@ -149,10 +158,40 @@ export class SpsClient {
     await this.#http.destroy().catch(() => {});
   }
 
-  /** A session SPS refuses right after issuing it counts as a failed login, so it backs off too. */
-  #refused(message: string): SpsError {
+  /**
+   * A request SPS answered on the current session: it counts toward the session proving itself,
+   * which ends any backoff. An answer that deletes the session cookie ends the session.
+   */
+  #accepted(response: RawResponse): void {
+    const session = this.#session;
+    if (!session) return;
+    session.served++;
+    if (this.#proven(session)) {
+      this.#failedLogins = 0;
+      this.#nextLoginAt = 0;
+    }
+    if (response.sessionDeleted) this.#sessionEnded();
+  }
+
+  #proven(session: Session): boolean {
+    return session.served >= this.#target.session.minRequests || this.#now() - session.issuedAt >= this.#target.session.minAgeMs;
+  }
+
+  /**
+   * SPS refused the current session (or deleted its cookie): it is gone. One that had not proven
+   * itself counts as a failed login, and the error saying so is returned.
+   */
+  #sessionEnded(): SpsError | undefined {
+    const session = this.#session;
+    this.#session = undefined;
+    if (!session || this.#proven(session)) return undefined;
     this.#loginFailed();
-    return new SpsError('auth', message, 401);
+    const seconds = Math.round((this.#now() - session.issuedAt) / 1000);
+    return new SpsError(
+      'auth',
+      `SPS ended a session after ${session.served} request(s) and ${seconds}s, counted as a failed login (a load balancer without sticky sessions, or sessions expiring early?)`,
+      401,
+    );
   }
 
   #loginFailed(): void {
@@ -161,43 +200,61 @@ export class SpsClient {
     this.#nextLoginAt = this.#now() + loginBackoffMs(this.#failedLogins);
   }
 
-  /** Returns true when this call had to log in. */
-  async #ensureSession(): Promise<boolean> {
-    if (this.#sessionId !== undefined) return false;
+  async #ensureSession(): Promise<void> {
+    if (this.#session !== undefined) return;
     this.#login ??= this.#doLogin().finally(() => {
       this.#login = undefined;
     });
     await this.#login;
-    return true;
   }
 
   async #doLogin(): Promise<void> {
     const wait = this.loginBlockedForMs;
     if (wait > 0) throw new SpsError('auth', `login backing off after ${this.#failedLogins} failed attempt(s); next try in ${Math.ceil(wait / 1000)}s`);
-    this.logins++;
     const basic = Buffer.from(`${this.#target.username}:${this.#target.password.reveal()}`).toString('base64');
+    const connectionsBefore = this.connections;
+    const connectedBefore = this.#connected;
     let response: RawResponse;
     try {
       response = await this.#send('/api/authentication', { authorization: `Basic ${basic}` });
     } catch (error) {
+      // Counted only if it may have reached SPS: not when no connection could be made (refused, no such host, TLS).
+      if (connectedBefore || this.connections > connectionsBefore) this.logins++;
       throw classifyTransportError(error, '/api/authentication', this.#target.maxResponseBytes); // not a credential problem: no backoff
     }
+    this.logins++;
     if (response.status === 401 || response.status === 403) {
       this.#loginFailed();
       throw new SpsError('auth', `login rejected (HTTP ${response.status}): check username, password and the user's REST server privilege`, response.status);
     }
     if (response.status < 200 || response.status > 299) throw new SpsError('http', `HTTP ${response.status} on /api/authentication`, response.status);
-    const sessionId = sessionIdFrom(response.headers['set-cookie']);
-    if (!sessionId) throw new SpsError('auth', 'login answered without a session_id cookie');
-    this.#sessionId = sessionId;
+    const setCookie = response.headers['set-cookie'];
+    const id = cookieFrom(setCookie, SESSION_COOKIE, this.#now());
+    if (!id) {
+      // Without the cookie every later request would log in again: a failed login, backed off like one.
+      this.#loginFailed();
+      const names = cookieNames(setCookie);
+      const got = names.length > 0 ? `cookies set: ${names.join(', ')}` : 'no cookie set';
+      throw new SpsError('auth', `login answered HTTP ${response.status} without a usable ${SESSION_COOKIE} cookie (${got})`);
+    }
+    this.#session = { id, issuedAt: this.#now(), served: 0 };
   }
 
-  async #request(path: string, sessionId: string | undefined): Promise<RawResponse> {
+  /** A GET on the current session. A Set-Cookie on the answer updates or ends the session, as in a browser. */
+  async #request(path: string): Promise<RawResponse> {
+    const session = this.#session;
+    let response: RawResponse;
     try {
-      return await this.#send(path, sessionId ? { cookie: `session_id=${sessionId}` } : {});
+      response = await this.#send(path, session ? { cookie: `${SESSION_COOKIE}=${session.id}` } : {});
     } catch (error) {
       throw classifyTransportError(error, path, this.#target.maxResponseBytes);
     }
+    const id = cookieFrom(response.headers['set-cookie'], SESSION_COOKIE, this.#now());
+    if (session && session === this.#session && id !== undefined) {
+      if (id === null) response.sessionDeleted = true;
+      else session.id = id;
+    }
+    return response;
   }
 
   /**

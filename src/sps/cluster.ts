@@ -1,6 +1,6 @@
 import type { SpsClient } from './client.js';
 import { SpsError } from './errors.js';
-import { ClusterNodeSchema, ClusterNodesSchema, ClusterStatusSchema, MAX_MAP_ENTRIES, parseResponse, type ResponseSchema } from './schemas.js';
+import { ClusterNodeSchema, ClusterNodesSchema, ClusterStatusSchema, parseResponse, type ResponseSchema } from './schemas.js';
 
 export interface ClusterMember {
   key: string;
@@ -8,6 +8,9 @@ export interface ClusterMember {
   roles: string[];
   fqdn?: string;
 }
+
+/** Members read from one Central Management node at most: each one is a request and a poller. */
+export const MAX_CLUSTER_MEMBERS = 1000;
 
 async function read<T>(client: SpsClient, path: string, schema: ResponseSchema<T>): Promise<T> {
   return parseResponse(schema, await client.getJson(path), path);
@@ -21,7 +24,7 @@ async function read<T>(client: SpsClient, path: string, schema: ResponseSchema<T
  */
 export async function readClusterMembers(client: SpsClient): Promise<ClusterMember[]> {
   const list = await read(client, '/api/cluster/nodes', ClusterNodesSchema);
-  const keys = [...new Set(list.items.map((item) => item?.key).filter((key) => key !== undefined && key !== ''))].slice(0, MAX_MAP_ENTRIES) as string[];
+  const keys = [...new Set(list.items.map((item) => item?.key).filter((key) => key !== undefined && key !== ''))].slice(0, MAX_CLUSTER_MEMBERS) as string[];
   const fqdns = new Map<string, string>();
   try {
     for (const item of (await read(client, '/api/cluster/status', ClusterStatusSchema)).items) {

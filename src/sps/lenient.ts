@@ -12,9 +12,6 @@ export const INVALID: unique symbol = Symbol('invalid');
 export type Reader<T> = (input: unknown) => T | typeof INVALID;
 export type Infer<R> = R extends Reader<infer T> ? T : never;
 
-/** No single map in a response may add more entries than this (a bound against a runaway node). */
-export const MAX_MAP_ENTRIES = 1000;
-
 function isObject(input: unknown): input is Record<string, unknown> {
   return typeof input === 'object' && input !== null && !Array.isArray(input);
 }
@@ -99,7 +96,6 @@ export function map<T>(value: Reader<T>): Reader<Map<string, NonNullable<T>> | u
       if (!Object.hasOwn(input, key)) continue;
       const entry = value(input[key]);
       if (entry !== INVALID && entry !== undefined && entry !== null) out.set(key, entry as NonNullable<T>);
-      if (out.size >= MAX_MAP_ENTRIES) break;
     }
     return out;
   };

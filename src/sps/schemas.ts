@@ -1,7 +1,7 @@
 import { SpsError } from './errors.js';
 import { array, boolean, INVALID, lenient, list, map, nullable, number, object, responseSchema, string, union, unknown, type Infer, type ResponseSchema } from './lenient.js';
 
-export { MAX_MAP_ENTRIES, type ResponseSchema } from './lenient.js';
+export { type ResponseSchema } from './lenient.js';
 
 /** `json` as `schema` reads it; a response of another shape is a parse failure naming the path. */
 export function parseResponse<T>(schema: ResponseSchema<T>, json: unknown, path: string): T {

@@ -44,6 +44,7 @@ function client(server: { url: string }, overrides: Partial<ConstructorParameter
       timeoutMs: 2_000,
       maxResponseBytes: 64 * 1024,
       intervalMs: 30_000,
+      session: { minRequests: 10, minAgeMs: 600_000 },
       ...overrides,
     },
     now,
@@ -102,17 +103,81 @@ describe('SpsClient sessions', () => {
     expect(c.logins).toBe(1);
   });
 
-  it('logs in again once and retries once when SPS has dropped the session', async () => {
+  it('logs in again once and retries once when SPS has dropped a session that proved itself', async () => {
+    let now = 1_000_000;
     const sps = fakeSps();
     const server = await startHttps(sps.handler);
     servers.push(server);
-    const c = client(server);
+    const c = client(server, {}, () => now);
     await c.getJson('/api/health_status');
-    sps.live.clear(); // the 20-minute idle expiry
+    now += 600_000;
+    sps.live.clear(); // the 20-minute idle expiry, or a restart of SPS
     expect(await c.getJson('/api/health_status')).toEqual({ health_status: { load1: 1, session: 's2' } });
     expect(c.logins).toBe(2);
     expect(c.loginFailures).toBe(0);
     expect(server.requests.map((r) => r.path)).toEqual(['/api/authentication', '/api/health_status', '/api/health_status', '/api/authentication', '/api/health_status']);
+  });
+
+  it('a session ended before it served session.minRequests requests or lived session.minAgeMs is a failed login, backed off', async () => {
+    let now = 1_000_000;
+    const sps = fakeSps();
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    const c = client(server, { session: { minRequests: 3, minAgeMs: 600_000 } }, () => now);
+    await c.getJson('/api/health_status');
+    await c.getJson('/api/health_status');
+    sps.live.clear();
+    const error = await expectReason(c.getJson('/api/health_status'), 'auth');
+    expect(error.message).toMatch(/ended a session after 2 request\(s\).*failed login/);
+    expect(c.loginFailures).toBe(1);
+    expect(c.loginBlockedForMs).toBe(loginBackoffMs(1));
+    expect((await expectReason(c.getJson('/api/health_status'), 'auth')).message).toMatch(/backing off/);
+    expect(sps.issued()).toBe(1);
+    // Proven by its requests: three accepted, and a drop after that is free, ending the backoff.
+    now += loginBackoffMs(1);
+    for (let i = 0; i < 3; i++) await c.getJson('/api/health_status');
+    sps.live.clear();
+    await c.getJson('/api/health_status');
+    expect(c.loginFailures).toBe(1);
+    expect(c.loginBlockedForMs).toBe(0);
+    expect(sps.issued()).toBe(3);
+  });
+
+  it('keeps the last session_id of several, and follows a Set-Cookie on any answer (RFC 6265)', async () => {
+    const cookies: (string | undefined)[] = [];
+    const server = await startHttps((req, res) => {
+      cookies.push(req.headers.cookie);
+      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': ['session_id=first; Path=/', 'lang=en', 'session_id=second; Path=/'] } as never);
+      if (req.url === '/rotate') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=third; Path=/; HttpOnly' });
+      sendJson(res, 200, { ok: true });
+    });
+    servers.push(server);
+    const c = client(server);
+    await c.getJson('/a');
+    await c.getJson('/rotate');
+    await c.getJson('/b');
+    expect(cookies).toEqual([undefined, 'session_id=second', 'session_id=second', 'session_id=third']);
+    expect(c.logins).toBe(1);
+    expect(c.loginFailures).toBe(0);
+  });
+
+  it('counts only the logins that reached the node: none for a closed port, an unknown host or a TLS failure', async () => {
+    const closed = await startHttps(() => {});
+    await closed.close();
+    const refused = client(closed);
+    for (let i = 0; i < 3; i++) await expectReason(refused.getJson('/api/health_status'), 'connect');
+    expect(refused.logins).toBe(0);
+    const unknown = client({ url: 'https://no-such-host.invalid' });
+    await expectReason(unknown.getJson('/api/health_status'), 'connect');
+    expect(unknown.logins).toBe(0);
+    const server = await startHttps(fakeSps().handler);
+    servers.push(server);
+    const untrusted = client(server, { tls: { ca: new TestCa('another CA').certPem, insecureSkipVerify: false } });
+    for (let i = 0; i < 3; i++) await expectReason(untrusted.getJson('/api/health_status'), 'tls');
+    expect(untrusted.logins).toBe(0);
+    const trusted = client(server);
+    await trusted.getJson('/api/health_status');
+    expect(trusted.logins).toBe(1);
   });
 
   it('does not loop when SPS refuses every session it issues, and backs off', async () => {
@@ -155,11 +220,17 @@ describe('SpsClient sessions', () => {
     expect(loginBackoffMs(7)).toBe(600_000);
   });
 
-  it('treats a login answer without a session cookie as an auth failure', async () => {
-    const server = await startHttps((_req, res) => sendJson(res, 200, {}));
+  it('treats a login answer without a session cookie as a failed login, naming the cookie expected and the ones set', async () => {
+    let now = 1_000_000;
+    const server = await startHttps((_req, res) => sendJson(res, 200, {}, { 'set-cookie': 'sessid=abc123; Path=/' }));
     servers.push(server);
-    const error = await expectReason(client(server).getJson('/api/health_status'), 'auth');
-    expect(error.message).toMatch(/session_id/);
+    const c = client(server, {}, () => now);
+    const error = await expectReason(c.getJson('/api/health_status'), 'auth');
+    expect(error.message).toMatch(/without a usable session_id cookie \(cookies set: sessid\)/);
+    expect(error.message).not.toMatch(/abc123/);
+    expect(c.loginFailures).toBe(1);
+    await expectReason(c.getJson('/api/health_status'), 'auth');
+    expect(server.requests).toHaveLength(1); // backing off
   });
 });
 

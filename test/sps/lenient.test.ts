@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { array, boolean, INVALID, lenient, list, map, MAX_MAP_ENTRIES, nullable, number, object, responseSchema, string, union, unknown } from '../../src/sps/lenient.js';
+import { array, boolean, INVALID, lenient, list, map, nullable, number, object, responseSchema, string, union, unknown } from '../../src/sps/lenient.js';
 
 describe('lenient readers', () => {
   it('take only their own JSON type: a numeric string is not a number', () => {
@@ -39,14 +39,14 @@ describe('lenient readers', () => {
     expect(list('x')).toBe(INVALID);
   });
 
-  it('read an open-ended object as a Map of its valid entries, keeping keys such as __proto__, up to a bound', () => {
+  it('read an open-ended object as a Map of its valid entries, keeping keys such as __proto__ (the series limits, not the reader, bound how many are exported)', () => {
     const read = (input: unknown) => map(number)(input) as Map<string, number> | undefined;
     const input = JSON.parse('{"ssh": 2, "rdp": "3", "vnc": null, "__proto__": 4, "constructor": 5}');
     expect([...read(input)!]).toEqual([['ssh', 2], ['__proto__', 4], ['constructor', 5]]);
     expect(read([1])).toBe(undefined);
     expect(read(null)).toBe(undefined);
-    const many = Object.fromEntries(Array.from({ length: MAX_MAP_ENTRIES + 50 }, (_, i) => [`k${i}`, i]));
-    expect(read(many)!.size).toBe(MAX_MAP_ENTRIES);
+    const many = Object.fromEntries(Array.from({ length: 1050 }, (_, i) => [`k${i}`, i]));
+    expect(read(many)!.size).toBe(1050);
   });
 
   it('serve as response schemas with safeParse and parse', () => {

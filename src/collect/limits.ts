@@ -1,0 +1,53 @@
+import type { SeriesLimits } from '../config/load.js';
+import type { Sample } from './families.js';
+
+export type DropReason = 'series_limit' | 'label_value_length';
+
+/** Samples one endpoint's response lost to the node's limits, by the family (or family group) they were for. */
+export interface Dropped {
+  family: string;
+  reason: DropReason;
+  count: number;
+}
+
+export interface Limited {
+  samples: readonly Sample[];
+  dropped: Dropped[];
+}
+
+/**
+ * The one place every collector's output passes through before it is rendered, so that no node's
+ * data, however hostile, can grow the exposition without bound: a sample with a label value longer
+ * than `labelValueLength` is dropped, and so is every series of a family (or of a family group,
+ * see Family.group) beyond the first `seriesPerFamily`. What was dropped is returned, so it can be
+ * counted and logged. Returns `samples` itself when nothing was dropped.
+ */
+export function applyLimits(samples: readonly Sample[], limits: SeriesLimits): Limited {
+  const counts = new Map<string, number>();
+  let kept: Sample[] | undefined;
+  let dropped: Map<string, Dropped> | undefined;
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i]!;
+    const family = sample.family.group ?? sample.family.name;
+    const count = (counts.get(family) ?? 0) + 1;
+    counts.set(family, count);
+    const reason = count > limits.seriesPerFamily ? 'series_limit' : tooLong(sample, limits.labelValueLength) ? 'label_value_length' : undefined;
+    if (reason === undefined) {
+      kept?.push(sample);
+      continue;
+    }
+    if (reason === 'label_value_length') counts.set(family, count - 1);
+    kept ??= samples.slice(0, i);
+    dropped ??= new Map();
+    const key = `${family}\0${reason}`;
+    const entry = dropped.get(key);
+    if (entry) entry.count++;
+    else dropped.set(key, { family, reason, count: 1 });
+  }
+  return { samples: kept ?? samples, dropped: dropped ? [...dropped.values()] : [] };
+}
+
+function tooLong({ labels }: Sample, limit: number): boolean {
+  for (const name in labels) if (labels[name]!.length > limit) return true;
+  return false;
+}
