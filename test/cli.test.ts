@@ -122,6 +122,39 @@ describe('running exporter', () => {
     }
   });
 
+  it('refuses a reload naming /dev/zero, a FIFO or an alias as a password, keeps running, and never prints the password', async () => {
+    const exporter = await startExporter(configFile);
+    const original = readFileSync(configFile, 'utf8');
+    const fifo = join(dir, 'password.fifo');
+    spawnSync('mkfifo', [fifo]);
+    try {
+      const metrics = async () => (await fetch(`${exporter.url}/metrics`)).text();
+      await eventually(async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined), 20_000, 'three nodes up');
+      const doc = parse(original) as { defaults: Record<string, unknown> };
+      for (const [settings, expected] of [
+        [{ password_file: '/dev/zero', password: undefined }, 'cannot read /dev/zero (not a regular file)'],
+        [{ password_file: fifo, password: undefined }, `cannot read ${fifo} (not a regular file)`],
+      ] as const) {
+        writeFileSync(configFile, stringify({ ...doc, defaults: { ...doc.defaults, ...settings } }));
+        const res = await fetch(`${exporter.url}/-/reload`, { method: 'POST' });
+        expect(res.status).toBe(500);
+        expect(await res.text()).toContain(expected);
+      }
+      writeFileSync(configFile, original.replace(/password_file: .*/, 'password: *Xy9-S3cretPassw0rd'));
+      const res = await fetch(`${exporter.url}/-/reload`, { method: 'POST' });
+      expect(res.status).toBe(500);
+      const body = await res.text();
+      expect(body).toContain('refers to no anchor');
+      expect(body).not.toContain('S3cret');
+      expect(lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1'))).toHaveLength(3);
+      expect(exporter.output()).not.toContain('S3cret');
+      expect(exporter.child.exitCode).toBe(null);
+    } finally {
+      writeFileSync(configFile, original);
+      await exporter.stop();
+    }
+  });
+
   it('exits 0 promptly on a SIGTERM sent the moment it says it listens', async () => {
     // Several at once: with the handlers installed after the "listening" line, about one start
     // in four died of the default action here, so eight starts all but always catch it.

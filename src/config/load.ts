@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, DefaultsSchema, duplicateNames, TargetSchema, type RawDefaults, type RawTarget } from './schema.js';
 import { Secret } from './secret.js';
+import { FileReadError, readTextFile } from './file.js';
+import { readYaml } from './yaml.js';
 import { inShard, type Shard } from './shard.js';
 
 export const DEFAULT_INTERVAL_MS = 30_000;
@@ -109,20 +109,21 @@ function interpolate(text: string, path: string, env: NodeJS.ProcessEnv, problem
 }
 
 /** Files read during one load, by path: a thousand targets sharing a CA file hold one copy of it. */
-type FileCache = Map<string, string | NodeJS.ErrnoException>;
+type FileCache = Map<string, string | FileReadError>;
 
 function readSecretFile(file: string, path: string, problems: string[], cache: FileCache): string {
   let content = cache.get(file);
   if (content === undefined) {
     try {
-      content = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      content = readTextFile(file).replace(/\r?\n$/, '');
     } catch (error) {
-      content = error as NodeJS.ErrnoException;
+      if (!(error instanceof FileReadError)) throw error;
+      content = error;
     }
     cache.set(file, content);
   }
   if (typeof content === 'string') return content;
-  problems.push(`${path}: cannot read ${file} (${content.code ?? 'error'})`);
+  problems.push(`${path}: cannot read ${file} (${content.reason})`);
   return '';
 }
 
@@ -184,13 +185,9 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
 
 /** Validates config text; throws ConfigError listing every problem. */
 export function parseConfig(text: string, source: string, { env = process.env, shard: shardFlag }: LoadOptions = {}): ExporterConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    // Only the position and the parser's first line: the offending text may be a password.
-    throw new ConfigError(doc.errors.map((e) => `YAML line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]!.replace(/"[^"]{2,}"/g, '"…"')}`), source);
-  }
-  const input: unknown = doc.toJS() ?? {};
+  const yaml = readYaml(text);
+  if (yaml.problems.length > 0) throw new ConfigError(yaml.problems, source);
+  const input = yaml.value;
   const result = ConfigSchema.safeParse(input, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap(formatIssue);
   problems.push(...duplicateNames(input));
@@ -220,9 +217,10 @@ function parsedParts(input: unknown): { defaults: RawDefaults | undefined; targe
 export function loadConfig(file: string, options: LoadOptions = {}): ExporterConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (error) {
-    throw new ConfigError([`cannot read config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`], file);
+    if (!(error instanceof FileReadError)) throw error;
+    throw new ConfigError([`cannot read config file (${error.reason})`], file);
   }
   return parseConfig(text, file, options);
 }

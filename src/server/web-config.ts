@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, formatPath } from '../config/load.js';
+import { FileReadError, readTextFile } from '../config/file.js';
+import { readYaml } from '../config/yaml.js';
 
 /**
  * --web.config.file, in the Prometheus exporter-toolkit format (the subset an exporter needs:
@@ -23,13 +23,14 @@ export interface WebConfig {
 export function loadWebConfig(file: string): WebConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (error) {
-    throw new ConfigError([`cannot read web config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`], file);
+    if (!(error instanceof FileReadError)) throw error;
+    throw new ConfigError([`cannot read web config file (${error.reason})`], file);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) throw new ConfigError(['is not valid YAML'], file);
-  const parsed = WebConfigSchema.safeParse(doc.toJS() ?? {});
+  const yaml = readYaml(text);
+  if (yaml.problems.length > 0) throw new ConfigError(['is not valid YAML', ...yaml.problems], file);
+  const parsed = WebConfigSchema.safeParse(yaml.value);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}` : `${formatPath(i.path)}: ${i.message}`)), file);
   }
@@ -38,9 +39,10 @@ export function loadWebConfig(file: string): WebConfig {
   if (tls) {
     const read = (path: string, key: string) => {
       try {
-        return readFileSync(path, 'utf8');
+        return readTextFile(path);
       } catch (error) {
-        throw new ConfigError([`tls_server_config.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`], file);
+        if (!(error instanceof FileReadError)) throw error;
+        throw new ConfigError([`tls_server_config.${key}: cannot read ${path} (${error.reason})`], file);
       }
     };
     config.tls = { cert: read(tls.cert_file, 'cert_file'), key: read(tls.key_file, 'key_file') };
