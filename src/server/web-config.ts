@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { ConfigError, formatPath } from '../config/load.js';
 import { FileReadError, readTextFile } from '../config/file.js';
 import { readYaml } from '../config/yaml.js';
+import { PasswordCheck } from './password-check.js';
 
 /**
  * --web.config.file, in the Prometheus exporter-toolkit format (the subset an exporter needs:
@@ -61,13 +61,11 @@ const REALM = 'Basic realm="sps-exporter", charset="UTF-8"';
 const DUMMY_HASH = '$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa';
 
 /**
- * Requires HTTP basic auth from `users`. A bcrypt check costs tens of milliseconds, so credentials
- * that passed are remembered (as a hash, never the password) for a scrape's next visits.
+ * Requires HTTP basic auth from `users` (user -> bcrypt hash) on every path but `open`. Passwords
+ * are checked off the event loop (PasswordCheck); when too many checks are waiting, a request
+ * is answered 429 with Retry-After instead of queueing without bound.
  */
-export function basicAuth(users: Map<string, string>, open: readonly string[] = []) {
-  const verified = new Set<string>();
-  // Loaded only when basic auth is configured: most exporters never need it in memory.
-  const bcrypt = import('bcryptjs').then((module) => module.default);
+export function basicAuth(users: Map<string, string>, open: readonly string[] = [], passwords = new PasswordCheck()) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (open.includes(req.path)) return next();
     const header = req.headers.authorization ?? '';
@@ -75,16 +73,13 @@ export function basicAuth(users: Map<string, string>, open: readonly string[] = 
     const colon = decoded.indexOf(':');
     if (colon > 0) {
       const user = decoded.slice(0, colon);
-      const password = decoded.slice(colon + 1);
       const hash = users.get(user);
-      const key = createHash('sha256').update(`${user}\0${password}\0${hash ?? ''}`).digest('hex');
-      if (hash !== undefined && verified.has(key)) return next();
-      const ok = await (await bcrypt).compare(password, hash ?? DUMMY_HASH);
-      if (ok && hash !== undefined) {
-        if (verified.size > 1000) verified.clear();
-        verified.add(key);
-        return next();
+      const result = await passwords.check(user, decoded.slice(colon + 1), hash ?? DUMMY_HASH);
+      if (result === 'busy') {
+        res.status(429).set('retry-after', '1').type('text/plain').send('too many password checks at once; try again\n');
+        return;
       }
+      if (result === 'ok' && hash !== undefined) return next();
     }
     res.status(401).set('www-authenticate', REALM).type('text/plain').send('unauthorized\n');
   };
