@@ -5,12 +5,16 @@ import { DEFAULT_GC_MODE, GC_MODES, type GcMode } from './gc.js';
 
 export const DEFAULT_PORT = 9684;
 export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
+export const DEFAULT_MAX_REQUESTS = 40;
 
 export interface CliOptions {
   configFile: string;
   listen: { host: string | undefined; port: number };
   logLevel: LogLevel;
   webConfigFile: string | undefined;
+  /** Where Prometheus reaches this exporter (for /sd); undefined: the listen address. */
+  externalUrl: URL | undefined;
+  maxRequests: number;
   shard: Shard | undefined;
   gcMode: GcMode;
   checkConfig: boolean;
@@ -24,6 +28,9 @@ export const USAGE = `usage: sps-exporter [flags]
   --web.listen-address=ADDR     where to serve metrics, HOST:PORT or :PORT (default ${DEFAULT_LISTEN_ADDRESS})
   --log.level=LEVEL             debug, info, warn or error (default info)
   --web.config.file=PATH        TLS and basic auth for this exporter's endpoints (exporter-toolkit format)
+  --web.external-url=URL        where Prometheus reaches this exporter, as /sd gives it (default: the
+                                listen address, with this host's name for a wildcard address)
+  --web.max-requests=N          scrapes served at once at most; more get 503 (default ${DEFAULT_MAX_REQUESTS})
   --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard)
   --gc.mode=MODE                how V8's heap is sized: bounded (default; old space at most 30% over
                                 live data, young generation at most 8 MB per semi-space), small (a
@@ -43,6 +50,19 @@ export function parseListenAddress(text: string): { host: string | undefined; po
   return { host: host === '' ? undefined : host, port };
 }
 
+function parseExternalUrl(text: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    throw new Error(`--web.external-url: "${text}" is not an http(s) URL such as https://exporter.example.com:9684`);
+  }
+  return url;
+}
+
 export function parseCli(argv: string[]): CliOptions {
   const { values } = parseArgs({
     args: argv,
@@ -53,6 +73,8 @@ export function parseCli(argv: string[]): CliOptions {
       'web.listen-address': { type: 'string', default: DEFAULT_LISTEN_ADDRESS },
       'log.level': { type: 'string', default: 'info' },
       'web.config.file': { type: 'string' },
+      'web.external-url': { type: 'string' },
+      'web.max-requests': { type: 'string', default: String(DEFAULT_MAX_REQUESTS) },
       shard: { type: 'string' },
       'gc.mode': { type: 'string', default: DEFAULT_GC_MODE },
       'check-config': { type: 'boolean', default: false },
@@ -66,9 +88,13 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT`);
   const gcMode = values['gc.mode'];
   if (!(GC_MODES as readonly string[]).includes(gcMode)) throw new Error(`--gc.mode: must be one of ${GC_MODES.join(', ')}`);
+  const maxRequests = Number(values['web.max-requests']);
+  if (!/^\d+$/.test(values['web.max-requests']) || maxRequests < 1) throw new Error('--web.max-requests: must be a whole number of at least 1');
   return {
     configFile: values['config.file'],
     webConfigFile: values['web.config.file'],
+    externalUrl: values['web.external-url'] === undefined ? undefined : parseExternalUrl(values['web.external-url']),
+    maxRequests,
     shard,
     gcMode: gcMode as GcMode,
     listen: parseListenAddress(values['web.listen-address']),

@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { capYoungGeneration } from './gc.js';
 import { ConfigError, loadConfig } from './config/load.js';
@@ -9,15 +10,24 @@ import { formatShard } from './config/shard.js';
 import { createLogger } from './log.js';
 import { Scheduler } from './poller/scheduler.js';
 import { createApp } from './server/app.js';
+import { coalesced } from './server/coalesce.js';
 import { createSelfRegistry } from './server/self-metrics.js';
 import { loadWebConfig, type WebConfig } from './server/web-config.js';
 import { VERSION } from './version.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
+const RELOAD_SETTLE_MS = 100;
 
 function fail(message: string): never {
   process.stderr.write(`sps-exporter: ${message}\n`);
   process.exit(1);
+}
+
+/** The listen address as a URL for /sd: a wildcard address is replaced by this host's name. */
+function listenUrl(address: AddressInfo | undefined, host: string | undefined, tls: boolean): URL {
+  const wildcard = host === undefined || host === '0.0.0.0' || host === '::' || host === '[::]';
+  const name = wildcard ? hostname() : host.includes(':') ? `[${host}]` : host;
+  return new URL(`${tls ? 'https' : 'http'}://${name}:${address?.port ?? 0}/`);
 }
 
 function configProblem(error: unknown): string {
@@ -38,6 +48,7 @@ async function main(options: CliOptions): Promise<void> {
   }
   if (options.checkConfig) {
     const share = config.shard ? ` in shard ${formatShard(config.shard)}` : '';
+    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)${share}\n`);
     return;
   }
@@ -48,25 +59,29 @@ async function main(options: CliOptions): Promise<void> {
   scheduler.apply(config);
   self.reloaded(true);
 
-  let reloading = Promise.resolve<string | undefined>(undefined);
-  const reload = (): Promise<string | undefined> => {
-    reloading = reloading.then(() => {
-      try {
-        const result = scheduler.apply(loadConfig(options.configFile, { shard: options.shard }));
-        self.reloaded(true);
-        log.info(result, 'config reloaded');
-        return undefined;
-      } catch (error) {
-        self.reloaded(false);
-        const problem = configProblem(error);
-        log.error({ err: problem }, 'config reload rejected; keeping the previous config');
-        return problem;
-      }
-    });
-    return reloading;
-  };
+  for (const warning of config.warnings) log.warn(warning);
 
-  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: web.users });
+  // Reloads asked for together share one run, and the event loop is free between two runs
+  // (RELOAD_SETTLE_MS), so health checks and scrapes are answered during a storm of reloads.
+  const reload = coalesced(async (): Promise<string | undefined> => {
+    try {
+      const next = loadConfig(options.configFile, { shard: options.shard });
+      const result = scheduler.apply(next);
+      self.reloaded(true);
+      for (const warning of next.warnings) log.warn(warning);
+      log.info(result, 'config reloaded');
+      return undefined;
+    } catch (error) {
+      self.reloaded(false);
+      const problem = configProblem(error);
+      log.error({ err: problem }, 'config reload rejected; keeping the previous config');
+      return problem;
+    }
+  }, RELOAD_SETTLE_MS);
+
+  let listening: AddressInfo | undefined;
+  const externalUrl = () => options.externalUrl ?? listenUrl(listening, options.listen.host, Boolean(web.tls));
+  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: web.users, maxRequests: options.maxRequests, externalUrl });
   const server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
 
@@ -92,6 +107,7 @@ async function main(options: CliOptions): Promise<void> {
   }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
   if (stopping) return;
   const address = server.address() as AddressInfo;
+  listening = address;
   scheduler.start();
   capYoungGeneration(options.gcMode);
   log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length, gc_mode: options.gcMode }, 'listening');

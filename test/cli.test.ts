@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -32,6 +33,14 @@ describe('command line', () => {
     const result = cli(`--config.file=${configFile}`, '--check-config');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('ok, 3 target(s)');
+  });
+
+  it('--check-config warns of two targets with the same url', () => {
+    const twice = join(dir, 'twice.yaml');
+    writeFileSync(twice, 'defaults: { username: u, password: p }\ntargets:\n  - { name: a, url: "https://sps.example.com" }\n  - { name: b, url: "https://SPS.example.com:443/" }\n');
+    const result = cli(`--config.file=${twice}`, '--check-config');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('warning: targets "a" and "b" have the same url https://sps.example.com');
   });
 
   it('--check-config lists every problem and exits non-zero, without a stack trace', () => {
@@ -151,6 +160,45 @@ describe('running exporter', () => {
       expect(exporter.child.exitCode).toBe(null);
     } finally {
       writeFileSync(configFile, original);
+      await exporter.stop();
+    }
+  });
+
+  it('coalesces a storm of reloads and answers /-/healthy meanwhile', async () => {
+    const big = join(dir, 'big.yaml');
+    const targets = Array.from({ length: 5000 }, (_, i) => ({ name: `n${i}`, url: `https://127.0.0.1:${1 + i}` }));
+    writeFileSync(big, stringify({ defaults: { interval: '1h', username: 'u', password: 'p' }, targets }));
+    const exporter = await startExporter(big);
+    try {
+      const healthy: number[] = [];
+      let storming = true;
+      const probe = (async () => {
+        while (storming) {
+          const started = performance.now();
+          await (await fetch(`${exporter.url}/-/healthy`)).text();
+          healthy.push(performance.now() - started);
+        }
+      })();
+      // Ten connections open first, so that the ten POSTs arrive together, as from a deploy tool's loop.
+      const { port } = new URL(exporter.url);
+      const sockets = await Promise.all(Array.from({ length: 10 }, () => new Promise<Socket>((resolve) => { const socket = connect(Number(port), '127.0.0.1', () => resolve(socket)); })));
+      const statuses = await Promise.all(
+        sockets.map(
+          (socket) =>
+            new Promise<string>((resolve) => {
+              let answer = '';
+              socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+              socket.on('end', () => resolve(answer.split(' ')[1]!));
+              socket.write('POST /-/reload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+            }),
+        ),
+      );
+      storming = false;
+      await probe;
+      expect(statuses).toEqual(Array(10).fill('200'));
+      expect(exporter.output().match(/"msg":"config reloaded"/g)?.length).toBeLessThanOrEqual(2);
+      expect(healthy.length).toBeGreaterThanOrEqual(2); // answered between the reloads, not only after the storm
+    } finally {
       await exporter.stop();
     }
   });

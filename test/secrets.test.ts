@@ -34,7 +34,7 @@ beforeAll(async () => {
   scheduler = new Scheduler(log);
   scheduler.apply(config);
   for (let round = 0; round < 3; round++) await Promise.all(scheduler.nodes.map((node) => node.poll()));
-  http = await serve(createApp({ scheduler, selfRegistry: createSelfRegistry('test').registry, version: 'test', reload: async () => undefined }));
+  http = await serve(createApp({ scheduler, selfRegistry: createSelfRegistry('test').registry, version: 'test', reload: async () => undefined, maxRequests: 40, externalUrl: () => new URL('http://exporter.example:9684/') }));
 });
 
 afterAll(async () => {

@@ -65,6 +65,8 @@ export interface ExporterConfig {
   shard: Shard | undefined;
   /** The targets this replica polls (all configured targets when not sharded). */
   targets: TargetConfig[];
+  /** What is allowed but probably a mistake, worth a log line at start and reload. */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -203,7 +205,19 @@ export function parseConfig(text: string, source: string, { env = process.env, s
   // A problem in the defaults is found once per target that inherits it, and named once.
   if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)], source);
   const shard = shardFlag ?? result.data.shard;
-  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)) };
+  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)), warnings: sameOrigins(targets) };
+}
+
+/** Targets that name one appliance twice: each polls it with a session of its own, two logins and twice the load. */
+function sameOrigins(targets: readonly TargetConfig[]): string[] {
+  const first = new Map<string, string>();
+  const warnings: string[] = [];
+  for (const { name, origin } of targets) {
+    const other = first.get(origin);
+    if (other === undefined) first.set(origin, name);
+    else warnings.push(`targets "${other}" and "${name}" have the same url ${origin}: each logs in and polls it on its own`);
+  }
+  return warnings;
 }
 
 /** The defaults and each target that parse on their own, for a config that did not parse whole (undefined without readable defaults). */

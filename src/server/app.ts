@@ -1,4 +1,4 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from './prom-client.js';
 import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
 import type { Scheduler } from '../poller/scheduler.js';
@@ -15,14 +15,32 @@ export interface AppOptions {
   reload(): Promise<string | undefined>;
   /** basic_auth_users from --web.config.file: user -> bcrypt hash. */
   users?: Map<string, string>;
+  /** Scrapes (/metrics, /probe) served at once at most; more are answered 503 (--web.max-requests). */
+  maxRequests: number;
+  /** How long a block of a scrape may wait for its client to take it before the connection is closed. */
+  writeTimeoutMs?: number;
+  /** Where Prometheus reaches this exporter, for /sd: scheme, host and port, and any path prefix. */
+  externalUrl(): URL;
 }
 
+export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
 const MAX_TARGET_LENGTH = 256;
+
+/** Every route and the methods it answers; any other method gets 405 with Allow. */
+const ROUTES: Readonly<Record<string, string>> = {
+  '/': 'GET, HEAD',
+  '/metrics': 'GET, HEAD',
+  '/probe': 'GET, HEAD',
+  '/sd': 'GET, HEAD',
+  '/-/healthy': 'GET, HEAD',
+  '/-/ready': 'GET, HEAD',
+  '/-/reload': 'POST',
+};
 
 /** Prometheus asks for gzip (Accept-Encoding: gzip) unless its scrape config turns compression off. */
 const acceptsGzip = (req: Request) => req.acceptsEncodings('gzip', 'identity') === 'gzip';
 
-export function createApp({ scheduler, selfRegistry, version, reload, users }: AppOptions): Express {
+export function createApp({ scheduler, selfRegistry, version, reload, users, maxRequests, writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS, externalUrl }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -32,14 +50,24 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
 
   const text = (res: Response, status: number, body: string) => res.status(status).type('text/plain; charset=utf-8').send(body);
 
+  // Scrapes hold memory while their clients read (blocks, gzip state): past the bound, 503 at once,
+  // as promhttp's MaxRequestsInFlight and node_exporter's --web.max-requests do.
+  let scrapes = 0;
+  const boundScrapes = (_req: Request, res: Response, next: NextFunction) => {
+    if (scrapes >= maxRequests) return text(res.set('retry-after', '1'), 503, `more than ${maxRequests} scrapes at once (--web.max-requests)\n`);
+    scrapes++;
+    res.once('close', () => scrapes--);
+    next();
+  };
+
   const blocks = new BlockPool();
-  app.get('/metrics', async (req: Request, res: Response) => {
+  app.get('/metrics', boundScrapes, async (req: Request, res: Response) => {
     // prom-client's event-loop lag probe waits a turn of the loop: the node exposition is set up meanwhile.
     const self = selfRegistry.metrics();
-    await sendExposition(res, scheduler.exposition(), self.then((text) => Buffer.from(text)), blocks, acceptsGzip(req));
+    await sendExposition(res, scheduler.exposition(), self.then((text) => Buffer.from(text)), { pool: blocks, gzip: acceptsGzip(req), writeTimeoutMs });
   });
 
-  app.get('/probe', (req: Request, res: Response) => {
+  app.get('/probe', boundScrapes, (req: Request, res: Response) => {
     const target = req.query.target;
     if (typeof target !== 'string' || target === '' || target.length > MAX_TARGET_LENGTH) return text(res, 400, 'target must be the name of one configured node\n');
     const body = scheduler.renderTarget(target);
@@ -49,14 +77,18 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
     return res.set('content-encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED })); // ~12 KB a node: not worth a stream
   });
 
-  // Prometheus http_sd: one target per node of this replica, scraped through /probe.
+  // Prometheus http_sd: one target per node of this replica, scraped through /probe at the
+  // configured external address (never the request's Host header, which any client can set).
   // Use it with honor_labels: true, so the node's own labels on its series are kept as they are.
-  app.get('/sd', (req: Request, res: Response) => {
-    const address = req.headers.host ?? '';
+  app.get('/sd', (_req: Request, res: Response) => {
+    const url = externalUrl();
+    const address = url.host;
+    const scheme = url.protocol.replace(/:$/, '');
+    const probePath = `${url.pathname.replace(/\/+$/, '')}/probe`;
     res.json(
       scheduler.nodes.map((node) => ({
         targets: [address],
-        labels: { __metrics_path__: '/probe', __param_target: node.name, instance: node.name, node: node.name, ...node.target.labels },
+        labels: { __scheme__: scheme, __metrics_path__: probePath, __param_target: node.name, instance: node.name, node: node.name, ...node.target.labels },
       })),
     );
   });
@@ -67,11 +99,11 @@ export function createApp({ scheduler, selfRegistry, version, reload, users }: A
     const error = await reload();
     return error === undefined ? text(res, 200, 'config reloaded\n') : text(res, 500, `config rejected, previous config still in use:\n${error}\n`);
   });
-  app.all('/-/reload', (_req, res) => {
-    res.set('allow', 'POST');
-    text(res, 405, 'use POST\n');
-  });
   app.get('/', (_req, res) => res.status(200).type('html').send(renderLanding(version, scheduler.nodes)));
-  app.use((_req: Request, res: Response) => text(res, 404, 'not found\n'));
+  app.use((req: Request, res: Response) => {
+    const allow = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path] : undefined;
+    if (allow === undefined) return text(res, 404, 'not found\n');
+    text(res.set('allow', allow), 405, `method not allowed; use ${allow}\n`);
+  });
   return app;
 }

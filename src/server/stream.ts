@@ -29,17 +29,34 @@ export class BlockPool {
   }
 }
 
-/** Resolves true once `out` (the response, or the gzip stream in front of it) took `chunk`, false if the client went away first. */
-function write(res: Response, out: Writable, chunk: Buffer): Promise<boolean> {
+/**
+ * Resolves true once `out` (the response, or the gzip stream in front of it) took `chunk`; false
+ * if the client went away first, or took longer than `timeoutMs`, when its connection is closed:
+ * a client that stops reading must not hold the scrape's memory for ever.
+ */
+function write(res: Response, out: Writable, chunk: Buffer, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve(false);
-    const gone = () => resolve(false);
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => res.destroy(), timeoutMs);
     res.once('close', gone);
     out.write(chunk, (error) => {
+      clearTimeout(timer);
       res.off('close', gone);
       resolve(!error);
     });
   });
+}
+
+export interface SendOptions {
+  pool: BlockPool;
+  /** Compress (the client asked for gzip). */
+  gzip: boolean;
+  /** See write. */
+  writeTimeoutMs: number;
 }
 
 /**
@@ -62,15 +79,15 @@ function compress(res: Response, gzip: boolean): Writable {
  * after its write completed. The reader is closed when this returns, also when the client went
  * away or `tail` was rejected.
  */
-export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer | Promise<Buffer>, pool: BlockPool, gzip = false): Promise<void> {
+export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer | Promise<Buffer>, options: SendOptions): Promise<void> {
   try {
-    await send(res, reader, await tail, pool, gzip);
+    await send(res, reader, await tail, options);
   } finally {
     reader.close();
   }
 }
 
-async function send(res: Response, reader: ExpositionReader, tail: Buffer, pool: BlockPool, gzip: boolean): Promise<void> {
+async function send(res: Response, reader: ExpositionReader, tail: Buffer, { pool, gzip, writeTimeoutMs }: SendOptions): Promise<void> {
   res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, vary: 'Accept-Encoding' });
   const out = compress(res, gzip);
   if (out === res) res.set('content-length', String(reader.size + tail.length));
@@ -89,7 +106,7 @@ async function send(res: Response, reader: ExpositionReader, tail: Buffer, pool:
       pool.release(block);
       break;
     }
-    queued.push({ block, written: write(res, out, block.subarray(0, bytes)) });
+    queued.push({ block, written: write(res, out, block.subarray(0, bytes), writeTimeoutMs) });
   }
   for (const { block, written } of queued) if (await written) pool.release(block);
   out.end(tail);

@@ -305,7 +305,8 @@ export class SpsClient {
 function parseJson(body: string, path: string): unknown {
   if (body.length === 0) throw new SpsError('parse', `empty response to ${path}`);
   try {
-    return JSON.parse(body);
+    // A UTF-8 byte order mark, which some proxies and firmware put in front, is not JSON's but harmless.
+    return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
   } catch {
     throw new SpsError('parse', `response to ${path} is not JSON`);
   }

@@ -1,10 +1,16 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type TargetConfig } from '../../src/config/load.js';
 import { memberTarget } from '../../src/config/member.js';
 
+const caFile = join(mkdtempSync(join(tmpdir(), 'sps-member-')), 'ca.pem');
+writeFileSync(caFile, 'a CA certificate\n');
+
 function parent(url = 'https://cm.example.com:8443', extra = ''): TargetConfig {
   return parseConfig(
-    `targets: [{ name: cm, url: "${url}", username: mon, password: s3cret, discover: cluster, interval: 15s, timeout: 5s, labels: { site: eu }, tls: { ca_file: /dev/null, server_name: cm.example.com${extra} } }]`,
+    `targets: [{ name: cm, url: "${url}", username: mon, password: s3cret, discover: cluster, interval: 15s, timeout: 5s, labels: { site: eu }, tls: { ca_file: ${caFile}, server_name: cm.example.com${extra} } }]`,
     't',
     {},
   ).targets[0]!;
@@ -47,7 +53,7 @@ describe('memberTarget', () => {
   it('has a fingerprint that follows the inherited settings and the password, not the parent\'s own name', () => {
     const a = memberTarget(parent(), { address: '10.0.0.2' })!;
     expect(memberTarget(parent(), { address: '10.0.0.2' })!.fingerprint).toBe(a.fingerprint);
-    const otherPassword = parseConfig(`targets: [{ name: cm, url: "https://cm.example.com:8443", username: mon, password: other, discover: cluster, interval: 15s, timeout: 5s, labels: { site: eu }, tls: { ca_file: /dev/null, server_name: cm.example.com } }]`, 't', {}).targets[0]!;
+    const otherPassword = parseConfig(`targets: [{ name: cm, url: "https://cm.example.com:8443", username: mon, password: other, discover: cluster, interval: 15s, timeout: 5s, labels: { site: eu }, tls: { ca_file: ${caFile}, server_name: cm.example.com } }]`, 't', {}).targets[0]!;
     expect(memberTarget(otherPassword, { address: '10.0.0.2' })!.fingerprint).not.toBe(a.fingerprint);
     expect(memberTarget(parent(), { address: '10.0.0.2', fqdn: 'sps2.example.com' })!.fingerprint).not.toBe(a.fingerprint);
   });

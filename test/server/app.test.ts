@@ -26,6 +26,8 @@ beforeAll(async () => {
       scheduler,
       selfRegistry: self.registry,
       version: '1.2.3',
+      maxRequests: 40,
+      externalUrl: () => new URL('http://exporter.example:9684/'),
       reload: async () => {
         reloads.push('reload');
         return reloads.length > 1 ? 'targets[0].url: must be an https URL' : undefined;
@@ -42,9 +44,9 @@ afterAll(async () => {
 const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
 
 /** A GET with this Accept-Encoding and the body as sent (fetch would ask for gzip itself and inflate it). */
-function rawGet(path: string, acceptEncoding: string): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+function rawGet(path: string, acceptEncoding: string, headers: Record<string, string> = {}): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    httpGet(`${server.url}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+    httpGet(`${server.url}${path}`, { headers: { 'accept-encoding': acceptEncoding, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
@@ -170,6 +172,25 @@ describe('other routes', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html).toContain('login rejected (HTTP 401)');
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('405 with Allow for another method on a known route', async () => {
+    for (const [path, method, allow] of [['/metrics', 'POST', 'GET, HEAD'], ['/probe', 'DELETE', 'GET, HEAD'], ['/-/healthy', 'PUT', 'GET, HEAD'], ['/-/reload', 'GET', 'POST'], ['/sd', 'PATCH', 'GET, HEAD']] as const) {
+      const res = await get(path, { method });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+    }
+  });
+
+  it('/sd gives the configured external address, never the request\'s Host header', async () => {
+    const res = await rawGet('/sd', 'identity', { host: 'attacker.example:1' });
+    const targets = JSON.parse(res.body.toString('utf8')) as { targets: string[]; labels: Record<string, string> }[];
+    expect(targets).toHaveLength(fleet.nodes.length);
+    for (const { targets: [address], labels } of targets) {
+      expect(address).toBe('exporter.example:9684');
+      expect(labels.__metrics_path__).toBe('/probe');
+      expect(labels.__scheme__).toBe('http');
+    }
   });
 
   it('404 elsewhere', async () => {

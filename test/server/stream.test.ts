@@ -28,9 +28,9 @@ beforeAll(async () => {
   const app = express();
   app.get('/metrics', async (req, res) => {
     const gzip = req.query.gzip !== undefined;
-    if (req.query.big === undefined) return sendExposition(res, new ExpositionReader([serveParts(parts)]), tail, pool, gzip);
+    if (req.query.big === undefined) return sendExposition(res, new ExpositionReader([serveParts(parts)]), tail, { pool, gzip, writeTimeoutMs: 30_000 });
     const copies = Number(req.query.copies) || 8;
-    await sendExposition(res, new ExpositionReader(Array.from({ length: copies }, () => serveParts(parts))), tail, pool, gzip);
+    await sendExposition(res, new ExpositionReader(Array.from({ length: copies }, () => serveParts(parts))), tail, { pool, gzip, writeTimeoutMs: 30_000 });
     bigDone = res.writableFinished;
     bigEnded = true;
   });
@@ -109,7 +109,7 @@ describe('streamed exposition', () => {
   it('closes the reader when the tail is rejected, before anything is sent', async () => {
     const reader = new ExpositionReader([serveParts(parts)]);
     const res = { status: () => expect.unreachable('nothing may be sent') } as unknown as Parameters<typeof sendExposition>[0];
-    await expect(sendExposition(res, reader, Promise.reject(new Error('self metrics failed')), pool)).rejects.toThrow('self metrics failed');
+    await expect(sendExposition(res, reader, Promise.reject(new Error('self metrics failed')), { pool, gzip: false, writeTimeoutMs: 30_000 })).rejects.toThrow('self metrics failed');
     expect(reader.read(Buffer.alloc(16))).toBe(0);
     const mine = renderSamples([{ family, value: 1 }], 'node="x"');
     expect(renderSamples([{ family, value: 2 }], 'node="x"', mine).memory).toBe(mine.memory);

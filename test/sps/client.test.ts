@@ -252,6 +252,10 @@ describe('SpsClient failure reasons', () => {
     expect(error.status).toBe(302);
   });
 
+  it('reads JSON behind a UTF-8 byte order mark', async () => {
+    expect(await data((_q, r) => sendJson(r, 200, '\ufeff{"health_status": {"load1": 2}}'))).toEqual({ health_status: { load1: 2 } });
+  });
+
   it('parse for HTML, empty or truncated bodies', async () => {
     await expectReason(data((_q, r) => { r.writeHead(200, { 'content-type': 'text/html' }); r.end('<html>Gateway</html>'); }), 'parse');
     await expectReason(data((_q, r) => sendJson(r, 200, '')), 'parse');
