@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
 # sps-exporter: build with dev dependencies, run with production dependencies only, as non-root.
+# Targets: production (the default, the last stage) and simulator (the compose demo's fake SPS fleet).
 ARG NODE_MAJOR=26
 
 FROM node:${NODE_MAJOR}-slim AS build
@@ -10,13 +11,22 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
+# The simulated SPS fleet for deploy/docker-compose.yml: tool code, never in the production image.
+FROM build AS simulator
+COPY tools ./tools
+RUN npm run build:tools
+USER node
+ENTRYPOINT ["node", "build/tools/simulator/main.js"]
+
 FROM node:${NODE_MAJOR}-slim AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:${NODE_MAJOR}-slim
+FROM node:${NODE_MAJOR}-slim AS production
 ENV NODE_ENV=production
+# Caps the young generation V8 would otherwise grow to 16 MB per semi-space (see docs/performance.md).
+ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { parseShard, type Shard } from './config/shard.js';
-import { DEFAULT_GC_MODE, GC_MODES, type GcMode } from './gc.js';
 
 export const DEFAULT_PORT = 9684;
 export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
@@ -16,7 +15,6 @@ export interface CliOptions {
   externalUrl: URL | undefined;
   maxRequests: number;
   shard: Shard | undefined;
-  gcMode: GcMode;
   checkConfig: boolean;
   version: boolean;
   help: boolean;
@@ -32,10 +30,6 @@ export const USAGE = `usage: sps-exporter [flags]
                                 listen address, with this host's name for a wildcard address)
   --web.max-requests=N          scrapes served at once at most; more get 503 (default ${DEFAULT_MAX_REQUESTS})
   --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard)
-  --gc.mode=MODE                how V8's heap is sized: bounded (default; old space at most 30% over
-                                live data, young generation at most 8 MB per semi-space), small (a
-                                2 MB one: 10-15 MB less memory at 1000 nodes, for 10-25% more CPU)
-                                or v8 (V8's own sizing)
   --check-config                validate the config file and exit
   --version                     print the version and exit
   --help                        print this help and exit
@@ -76,7 +70,6 @@ export function parseCli(argv: string[]): CliOptions {
       'web.external-url': { type: 'string' },
       'web.max-requests': { type: 'string', default: String(DEFAULT_MAX_REQUESTS) },
       shard: { type: 'string' },
-      'gc.mode': { type: 'string', default: DEFAULT_GC_MODE },
       'check-config': { type: 'boolean', default: false },
       version: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -86,8 +79,6 @@ export function parseCli(argv: string[]): CliOptions {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`--log.level: must be one of ${LOG_LEVELS.join(', ')}`);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT`);
-  const gcMode = values['gc.mode'];
-  if (!(GC_MODES as readonly string[]).includes(gcMode)) throw new Error(`--gc.mode: must be one of ${GC_MODES.join(', ')}`);
   const maxRequests = Number(values['web.max-requests']);
   if (!/^\d+$/.test(values['web.max-requests']) || maxRequests < 1) throw new Error('--web.max-requests: must be a whole number of at least 1');
   return {
@@ -96,7 +87,6 @@ export function parseCli(argv: string[]): CliOptions {
     externalUrl: values['web.external-url'] === undefined ? undefined : parseExternalUrl(values['web.external-url']),
     maxRequests,
     shard,
-    gcMode: gcMode as GcMode,
     listen: parseListenAddress(values['web.listen-address']),
     logLevel: logLevel as LogLevel,
     checkConfig: values['check-config'],

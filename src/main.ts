@@ -1,7 +1,121 @@
 #!/usr/bin/env node
-// Sets the garbage collector's flags before anything else is loaded (see gcModeOf), then runs the exporter.
-import { applyGcMode, gcModeOf } from './gc.js';
+// The exporter daemon: flags, config, the pollers and the HTTP server.
+import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { parseCli, USAGE, type CliOptions } from './cli.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { formatShard } from './config/shard.js';
+import { createLogger } from './log.js';
+import { Scheduler } from './poller/scheduler.js';
+import { createApp } from './server/app.js';
+import { coalesced } from './server/coalesce.js';
+import { createSelfRegistry } from './server/self-metrics.js';
+import { loadWebConfig, type WebConfig } from './server/web-config.js';
+import { VERSION } from './version.js';
 
-const gcMode = gcModeOf(process.argv.slice(2));
-if (gcMode) applyGcMode(gcMode);
-await import('./exporter.js');
+const SHUTDOWN_GRACE_MS = 5_000;
+const RELOAD_SETTLE_MS = 100;
+
+function fail(message: string): never {
+  process.stderr.write(`sps-exporter: ${message}\n`);
+  process.exit(1);
+}
+
+/** The listen address as a URL for /sd: a wildcard address is replaced by this host's name. */
+function listenUrl(address: AddressInfo | undefined, host: string | undefined, tls: boolean): URL {
+  const wildcard = host === undefined || host === '0.0.0.0' || host === '::' || host === '[::]';
+  const name = wildcard ? hostname() : host.includes(':') ? `[${host}]` : host;
+  return new URL(`${tls ? 'https' : 'http'}://${name}:${address?.port ?? 0}/`);
+}
+
+function configProblem(error: unknown): string {
+  return error instanceof ConfigError ? error.message : `config: ${String(error)}`;
+}
+
+async function main(options: CliOptions): Promise<void> {
+  if (options.help) return void process.stdout.write(USAGE);
+  if (options.version) return void process.stdout.write(`sps-exporter ${VERSION} (node ${process.version})\n`);
+
+  let config;
+  let web: WebConfig = {};
+  try {
+    config = loadConfig(options.configFile, { shard: options.shard });
+    if (options.webConfigFile) web = loadWebConfig(options.webConfigFile);
+  } catch (error) {
+    fail(configProblem(error));
+  }
+  if (options.checkConfig) {
+    const share = config.shard ? ` in shard ${formatShard(config.shard)}` : '';
+    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
+    process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)${share}\n`);
+    return;
+  }
+
+  const log = createLogger(options.logLevel);
+  const self = createSelfRegistry(VERSION);
+  const scheduler = new Scheduler(log);
+  scheduler.apply(config);
+  self.reloaded(true);
+
+  for (const warning of config.warnings) log.warn(warning);
+
+  // Reloads asked for together share one run, and the event loop is free between two runs
+  // (RELOAD_SETTLE_MS), so health checks and scrapes are answered during a storm of reloads.
+  const reload = coalesced(async (): Promise<string | undefined> => {
+    try {
+      const next = loadConfig(options.configFile, { shard: options.shard });
+      const result = scheduler.apply(next);
+      self.reloaded(true);
+      for (const warning of next.warnings) log.warn(warning);
+      log.info(result, 'config reloaded');
+      return undefined;
+    } catch (error) {
+      self.reloaded(false);
+      const problem = configProblem(error);
+      log.error({ err: problem }, 'config reload rejected; keeping the previous config');
+      return problem;
+    }
+  }, RELOAD_SETTLE_MS);
+
+  let listening: AddressInfo | undefined;
+  const externalUrl = () => options.externalUrl ?? listenUrl(listening, options.listen.host, Boolean(web.tls));
+  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: web.users, maxRequests: options.maxRequests, externalUrl });
+  const server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
+  server.keepAliveTimeout = 65_000;
+
+  // Handlers go in before "listening" is logged: a supervisor that signals as soon as it reads
+  // that line would otherwise meet the default action and kill the process with no clean exit.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    void scheduler.stop();
+  };
+  process.on('SIGHUP', () => void reload());
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.listen.port, options.listen.host, resolve);
+  }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
+  if (stopping) return;
+  const address = server.address() as AddressInfo;
+  listening = address;
+  scheduler.start();
+  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length }, 'listening');
+}
+
+let options: CliOptions;
+try {
+  options = parseCli(process.argv.slice(2));
+} catch (error) {
+  fail(`${(error as Error).message}\n\n${USAGE}`);
+}
+main(options).catch((error: unknown) => fail(String(error)));

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseListenAddress } from '../src/cli.js';
-import { gcModeOf } from '../src/gc.js';
-import { Fleet } from '../src/simulator/fleet.js';
-import { writeExporterFiles } from '../src/simulator/exporter-files.js';
+import { Fleet } from '../tools/simulator/fleet.js';
+import { writeExporterFiles } from '../tools/simulator/exporter-files.js';
 import { EXPORTER_MAIN, eventually, startExporter } from './helpers/process.js';
 import { lines } from './helpers/targets.js';
 
@@ -59,18 +58,8 @@ describe('command line', () => {
     const level = cli('--log.level=loud');
     expect(level.status).toBe(1);
     expect(level.stderr).toContain('--log.level');
-    const gc = cli('--gc.mode=tiny');
-    expect(gc.status).toBe(1);
-    expect(gc.stderr).toContain('--gc.mode: must be one of bounded, small, v8');
+    expect(cli('--gc.mode=small').status).toBe(1); // no garbage collector tuning for operators
     expect(cli('--version').stdout).toMatch(/^sps-exporter \d+\.\d+\.\d+/);
-  });
-
-  it('reads --gc.mode before parsing the rest, as parseCli reads it', () => {
-    expect(gcModeOf([])).toBe('bounded');
-    expect(gcModeOf(['--config.file=x', '--gc.mode=small'])).toBe('small');
-    expect(gcModeOf(['--gc.mode', 'v8', '--log.level=debug'])).toBe('v8');
-    expect(gcModeOf(['--gc.mode=small', '--gc.mode=v8'])).toBe('v8');
-    expect(gcModeOf(['--gc.mode=tiny'])).toBeUndefined();
   });
 
   it('parses listen addresses', () => {
@@ -82,24 +71,6 @@ describe('command line', () => {
 });
 
 describe('running exporter', () => {
-  it('sets the heap flags of --gc.mode before it loads: small keeps the young generation at 2 MB', async () => {
-    const newSpace = async (mode: string) => {
-      const exporter = await startExporter(configFile, [`--gc.mode=${mode}`]);
-      try {
-        await exporter.waitFor(new RegExp(`"gc_mode":"${mode}"`), 5_000);
-        const text = await (await fetch(`${exporter.url}/metrics`)).text();
-        return Number(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/m.exec(text)?.[1]);
-      } finally {
-        await exporter.stop();
-      }
-    };
-    const small = await newSpace('small');
-    expect(small).toBeGreaterThan(0);
-    expect(small).toBeLessThanOrEqual(2 * 2 ** 20);
-    // Loading the exporter alone grows V8's own young generation past that.
-    expect(await newSpace('v8')).toBeGreaterThan(2 * 2 ** 20);
-  });
-
   it('reloads on SIGHUP: adds and removes nodes, keeps the others\' sessions, refuses a bad config', async () => {
     const exporter = await startExporter(configFile);
     try {

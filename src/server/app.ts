@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Registry } from './prom-client.js';
+import type { Registry } from 'prom-client';
 import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
 import type { Scheduler } from '../poller/scheduler.js';
 import { renderLanding } from './landing.js';

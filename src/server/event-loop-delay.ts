@@ -1,5 +1,5 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import { Gauge, type Registry } from './prom-client.js';
+import { Gauge, type Registry } from 'prom-client';
 
 /** How often the event loop's delay is sampled: each sample is a wake-up of the loop. */
 export const EVENT_LOOP_SAMPLE_MS = 100;

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Registry } from './prom-client.js';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { EVENT_LOOP_DELAY_METRICS, registerEventLoopDelay } from './event-loop-delay.js';
 
 /** The exporter's own process metrics and build facts; per-node counters live with the nodes. */

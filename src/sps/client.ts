@@ -1,7 +1,6 @@
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createRequire } from 'node:module';
-import type { Client as UndiciClient, Dispatcher } from 'undici';
+import { Client, type Dispatcher } from 'undici';
 import type { TargetConfig } from '../config/load.js';
 import { classifyTransportError, SpsError } from './errors.js';
 import { loginBackoffMs } from './backoff.js';
@@ -18,13 +17,6 @@ interface Session {
   issuedAt: number;
   served: number;
 }
-
-/**
- * undici's Client alone, not the package's index: the index also loads fetch, WebSocket,
- * EventSource, the cache and mock agents, 3.3 MB of heap the exporter never uses. undici 7 has no
- * `exports` map, so the path is reachable; the client tests fail if a release moves it.
- */
-const Client = createRequire(import.meta.url)('undici/lib/dispatcher/client.js') as typeof UndiciClient;
 
 const secureContexts = new Map<string, SecureContext>();
 
@@ -89,7 +81,7 @@ interface RawResponse {
 export class SpsClient {
   readonly #target: SpsClientOptions['target'];
   readonly #now: () => number;
-  readonly #http: UndiciClient;
+  readonly #http: Client;
   #session: Session | undefined;
   #login: Promise<void> | undefined;
   #failedLogins = 0;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrape } from '../../src/bench/stack.js';
+import { scrape } from '../../tools/bench/stack.js';
 
 // Larger than scrape's 1 MiB read buffer, with a line pattern so a lost or repeated read shows.
 const body = Array.from({ length: 120_000 }, (_, i) => `sps_metric{node="sps-${i}"} ${i}\n`).join('');

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet } from '../../src/simulator/fleet.js';
-import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
+import { writeExporterFiles } from '../../tools/simulator/exporter-files.js';
 import { run } from '../helpers/process.js';
 
-const TRANSPORT = fileURLToPath(new URL('../../dist/bench/transport.js', import.meta.url));
+const TRANSPORT = fileURLToPath(new URL('../../build/tools/bench/transport.js', import.meta.url));
 let fleet: Fleet;
 beforeAll(async () => {
   fleet = await Fleet.start({ nodes: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });

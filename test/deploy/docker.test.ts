@@ -28,7 +28,7 @@ describe('Dockerfile', () => {
       const source = line.split(/\s+/)[2]!.replace('/app/', '');
       expect(existsSync(repo(source)), source).toBe(true);
     }
-    const entrypoint = JSON.parse(instructions.find((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)) as string[];
+    const entrypoint = JSON.parse(instructions.findLast((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)) as string[];
     expect(entrypoint[0]).toBe('node');
     expect(existsSync(repo(entrypoint[1]!)), entrypoint[1]).toBe(true);
     const healthcheck = instructions.find((l) => l.startsWith('HEALTHCHECK '))!;
@@ -48,8 +48,19 @@ describe('Dockerfile', () => {
     const engines = (JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     const minimum = Number(/>=\s*(\d+)/.exec(engines)![1]);
     expect(major).toBeGreaterThanOrEqual(minimum);
-    const froms = instructions.filter((l) => l.startsWith('FROM '));
+    const froms = instructions.filter((l) => l.startsWith('FROM ') && !l.startsWith('FROM build '));
     expect(froms.length).toBe(3);
     for (const from of froms) expect(from).toMatch(/^FROM node:\$\{NODE_MAJOR\}-slim( |$)/);
+  });
+
+  it('keeps tool code out of the production image: the simulator is a target of its own', () => {
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    const production = stages.at(-1)!;
+    expect(production).toMatch(/^node:\$\{NODE_MAJOR\}-slim AS production\n/);
+    expect(production).not.toMatch(/tools|build\/tools/);
+    expect(production).toContain('COPY --from=build /app/dist ./dist');
+    const simulator = stages.find((stage) => stage.startsWith('build AS simulator'))!;
+    expect(simulator).toContain('ENTRYPOINT ["node", "build/tools/simulator/main.js"]');
+    expect(existsSync(repo('build/tools/simulator/main.js'))).toBe(true);
   });
 });

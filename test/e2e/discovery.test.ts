@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { Fleet } from '../../src/simulator/fleet.js';
-import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
+import { writeExporterFiles } from '../../tools/simulator/exporter-files.js';
 import { eventually, startExporter, type Running } from '../helpers/process.js';
 import { lines } from '../helpers/targets.js';
 

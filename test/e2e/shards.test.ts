@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet } from '../../src/simulator/fleet.js';
-import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
+import { writeExporterFiles } from '../../tools/simulator/exporter-files.js';
 import { eventually, startExporter, type Running } from '../helpers/process.js';
 import { lines } from '../helpers/targets.js';
 

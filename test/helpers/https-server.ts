@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { LOOPBACK_HOSTS, TestCa, type KeyPair } from '../../src/simulator/certs.js';
+import { LOOPBACK_HOSTS, TestCa, type KeyPair } from '../../tools/simulator/certs.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

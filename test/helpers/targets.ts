@@ -1,6 +1,6 @@
 import { parseConfig, type ExporterConfig, type TargetConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
-import type { Fleet } from '../../src/simulator/fleet.js';
+import type { Fleet } from '../../tools/simulator/fleet.js';
 
 export const silentLog = createLogger('error', { write() {} });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExporterConfig } from '../../src/config/load.js';
 import { Scheduler } from '../../src/poller/scheduler.js';
-import { Fleet } from '../../src/simulator/fleet.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
 import { eventually } from '../helpers/process.js';
 import { fleetConfig, silentLog } from '../helpers/targets.js';
 

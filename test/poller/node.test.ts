@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExpositionReader, renderServed } from '../../src/exposition/text.js';
 import { CONFIG_REFRESH_MS, INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
-import { Fleet } from '../../src/simulator/fleet.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
 import { createLogger } from '../../src/log.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';

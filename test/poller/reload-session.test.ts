@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
-import { Fleet } from '../../src/simulator/fleet.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
 import { fleetConfig, lines, silentLog } from '../helpers/targets.js';
 
 let fleet: Fleet;

@@ -5,8 +5,8 @@ import { Scheduler } from '../../src/poller/scheduler.js';
 import { createApp } from '../../src/server/app.js';
 import { escapeHtml } from '../../src/server/landing.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
-import { Fleet } from '../../src/simulator/fleet.js';
-import { SCENARIOS } from '../../src/simulator/responses.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
+import { SCENARIOS } from '../../tools/simulator/responses.js';
 import { fleetConfig, lines, silentLog } from '../helpers/targets.js';
 import { DAYS_NOTE, promtoolCheckMetrics, serve } from '../helpers/http.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
 import { createApp } from '../../src/server/app.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
-import { Fleet } from '../../src/simulator/fleet.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
 import { fleetConfig, silentLog } from '../helpers/targets.js';
 import { serve } from '../helpers/http.js';
 

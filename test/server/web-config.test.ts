@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet } from '../../src/simulator/fleet.js';
-import { writeExporterFiles } from '../../src/simulator/exporter-files.js';
-import { LOOPBACK_HOSTS, TestCa } from '../../src/simulator/certs.js';
+import { Fleet } from '../../tools/simulator/fleet.js';
+import { writeExporterFiles } from '../../tools/simulator/exporter-files.js';
+import { LOOPBACK_HOSTS, TestCa } from '../../tools/simulator/certs.js';
 import { EXPORTER_MAIN, run, type Running } from '../helpers/process.js';
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'undici';
-import { Fleet, SESSION_IDLE_MS } from '../../src/simulator/fleet.js';
-import { healthStatus, indexerDashboard, info, opensslDate, SCENARIOS, type SimNodeModel } from '../../src/simulator/responses.js';
+import { Fleet, SESSION_IDLE_MS } from '../../tools/simulator/fleet.js';
+import { healthStatus, indexerDashboard, info, opensslDate, SCENARIOS, type SimNodeModel } from '../../tools/simulator/responses.js';
 import { parseOpensslDate } from '../../src/collect/openssl-date.js';
 import { fixture } from '../helpers/fixtures.js';
 

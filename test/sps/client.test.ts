@@ -3,7 +3,7 @@ import { Secret } from '../../src/config/secret.js';
 import { idleTimeoutMs, SpsClient } from '../../src/sps/client.js';
 import { SpsError, type FailureReason } from '../../src/sps/errors.js';
 import { loginBackoffMs } from '../../src/sps/backoff.js';
-import { TestCa } from '../../src/simulator/certs.js';
+import { TestCa } from '../../tools/simulator/certs.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 
 const PASSWORD = 'correct horse';

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const CLK_TCK = 100;
 const children: ChildProcess[] = [];
-const dist = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+/** A script of this build: the exporter (main.js) from dist/, a tool (simulator/main.js, ...) from build/tools/. */
+const dist = (file: string) => fileURLToPath(new URL(file === 'main.js' ? '../../../dist/main.js' : `../${file}`, import.meta.url));
 
 /**
  * With BENCH_PIN=1 (and taskset), the exporter (or the transport alone) runs on core 0 and the
@@ -23,7 +24,7 @@ function command(script: string, args: string[], nodeFlags: string[]): [string, 
   return ['taskset', ['-c', cores, process.execPath, ...nodeFlags, file, ...args]];
 }
 
-/** Starts a script of this build (a path under dist/) or another build's exporter (an absolute path); resolves once its output matches `ready`. */
+/** Starts a script of this build (see dist) or another build's exporter (an absolute path); resolves once its output matches `ready`. */
 export function start(script: string, args: string[], ready: RegExp, nodeFlags: string[] = []): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const [file, argv] = command(script, args, nodeFlags);
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -33,7 +33,7 @@ async function reading(url: string, pid: number) {
   return {
     rss_mb: +(memoryBytes(pid, 'VmRSS') / 2 ** 20).toFixed(1),
     heap_used_mb: +(sum(text, 'nodejs_heap_size_used_bytes') / 2 ** 20).toFixed(1),
-    // Capped by --gc.mode (16 MB with bounded): a long run shows whether it stays there.
+    // Capped by --max-semi-space-size in NODE_OPTIONS: a long run shows whether it stays there.
     young_generation_mb: +(sum(text, 'nodejs_heap_space_size_total_bytes{space="new"}') / 2 ** 20).toFixed(1),
     open_sockets: openSockets(pid),
     event_loop_p99_ms: +(sum(text, 'nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1),

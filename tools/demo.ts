@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_PORT } from './cli.js';
+import { DEFAULT_PORT } from '../src/cli.js';
 import { Fleet } from './simulator/fleet.js';
 import { SCENARIOS } from './simulator/responses.js';
 import { writeExporterFiles } from './simulator/exporter-files.js';
@@ -13,7 +13,7 @@ import { writeExporterFiles } from './simulator/exporter-files.js';
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
 const fleet = await Fleet.start({ nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario })), basePort: 0, flapPeriodMs: 60_000, cluster: true });
 const config = writeExporterFiles(fleet, '.demo', '10s');
-const exporter = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'inherit' });
+const exporter = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url)), `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'inherit' });
 const stop = () => {
   exporter.kill('SIGTERM');
   void fleet.close();

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../../src/config/duration.js';
 import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, startExporter, startSimulators, sum, waitAllUp } from './stack.js';
 
 const { values, positionals } = parseArgs({

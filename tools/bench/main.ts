@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--gc.mode MODE] [--shards K] [--transport]
+ * npm run bench -- --nodes N [--interval 5s] [--seconds 20] [--scrapes 30] [--shards K] [--transport]
  * Starts the simulator with N nodes and the exporter polling it (separate processes), then reports
  * polls/s, exporter CPU seconds per 1000 polls, peak RSS, /metrics median and p99 latency and body
  * size (plain, then gzipped as Prometheus asks, with the exporter's CPU per gzipped scrape), failed
@@ -15,8 +15,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { parseDuration } from '../config/duration.js';
-import { inShard } from '../config/shard.js';
+import { parseDuration } from '../../src/config/duration.js';
+import { inShard } from '../../src/config/shard.js';
 import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, start, startExporter, startSimulators, sum, waitAllUp } from './stack.js';
 
 const { values } = parseArgs({
@@ -25,7 +25,6 @@ const { values } = parseArgs({
     interval: { type: 'string' },
     seconds: { type: 'string', default: '20' },
     scrapes: { type: 'string', default: '30' },
-    'gc.mode': { type: 'string' },
     shards: { type: 'string', default: '1' },
     transport: { type: 'boolean', default: false },
   },
@@ -49,13 +48,11 @@ interface Replica {
 /** One exporter per shard (no --shard flag for one), each with the number of nodes it polls. */
 async function startReplicas(config: string): Promise<Replica[]> {
   const names = (parse(readFileSync(config, 'utf8')) as { targets: { name: string }[] }).targets.map((t) => t.name);
-  const gcMode = values['gc.mode'];
   const replicas: Replica[] = [];
   for (let index = 0; index < shards; index++) {
     const shard = shards > 1 ? { index, count: shards } : undefined;
     const args: string[] = [];
     if (shard) args.push(`--shard=${index}/${shards}`);
-    if (gcMode) args.push(`--gc.mode=${gcMode}`);
     const { url, pid } = await startExporter(config, args);
     replicas.push({ label: shard ? `shard ${index}/${shards}` : 'exporter', url, pid, nodes: names.filter((name) => inShard(name, shard)).length });
   }
@@ -114,7 +111,6 @@ runScript('bench', async (dir) => {
       replica: replica.label,
       nodes: replica.nodes,
       interval,
-      gc_mode: values['gc.mode'] ?? 'default',
       series: last.text.split('\n').filter((l) => l && !l.startsWith('#')).length,
       polls_per_second: +(polls[i]! / pollSeconds).toFixed(1),
       cpu_seconds_per_1000_polls: per1000(cpu1[i]!.total - cpu0[i]!.total),

@@ -9,9 +9,9 @@
  * this machine's speed changes about 2x from hour to hour, and this floor moves with it.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.js';
-import { phaseOf, START_GRID_MS } from '../poller/scheduler.js';
-import { SpsClient } from '../sps/client.js';
+import { loadConfig } from '../../src/config/load.js';
+import { phaseOf, START_GRID_MS } from '../../src/poller/scheduler.js';
+import { SpsClient } from '../../src/sps/client.js';
 
 const { values } = parseArgs({ options: { 'config.file': { type: 'string', default: 'config.yaml' }, seconds: { type: 'string', default: '20' } } });
 const { targets } = loadConfig(values['config.file']);
