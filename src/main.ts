@@ -8,6 +8,7 @@ import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { formatShard } from './config/shard.js';
 import { createLogger } from './log.js';
+import { Exposition } from './exposition/exposition.js';
 import { Scheduler } from './poller/scheduler.js';
 import { createApp } from './server/app.js';
 import { coalesced } from './server/coalesce.js';
@@ -55,7 +56,7 @@ async function main(options: CliOptions): Promise<void> {
 
   const log = createLogger(options.logLevel);
   const self = createSelfRegistry(VERSION);
-  const scheduler = new Scheduler(log);
+  const scheduler = new Scheduler({ log, exposition: new Exposition() });
   scheduler.apply(config);
   self.reloaded(true);
 

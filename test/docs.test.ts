@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { F } from '../src/collect/families.js';
+import { METRICS } from '../src/collect/families.js';
 import { DEFAULT_PORT } from '../src/cli.js';
 
 const root = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
@@ -15,7 +15,7 @@ describe('shipped documentation', () => {
 
   it('README documents every metric family, with its type', () => {
     const readme = root('README.md');
-    for (const family of Object.values(F)) expect(readme, family.name).toMatch(new RegExp(`\\| \`${family.name}(\\{[^}]*\\})?\` \\| ${family.type} \\|`));
+    for (const family of Object.values(METRICS)) expect(readme, family.name).toMatch(new RegExp(`\\| \`${family.name}(\\{[^}]*\\})?\` \\| ${family.type} \\|`));
     expect(readme).toContain('sps_memory_<field>_bytes');
   });
 

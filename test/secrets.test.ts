@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.js';
 import { Scheduler } from '../src/poller/scheduler.js';
+import { Exposition } from '../src/exposition/exposition.js';
 import { createApp } from '../src/server/app.js';
 import { createSelfRegistry } from '../src/server/self-metrics.js';
 import { Fleet } from '../tools/simulator/fleet.js';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const config = fleetConfig(fleet, { interval: '1s', timeout: '800ms', max_response_bytes: 65_536 });
   const template = config.targets[0]!;
   misbehaving.forEach((server, i) => config.targets.push({ ...template, name: `bad-${i}`, origin: server.url, tls: { ...template.tls, ca: testTls().ca.certPem }, fingerprint: `bad-${i}` }));
-  scheduler = new Scheduler(log);
+  scheduler = new Scheduler({ log: log, exposition: new Exposition() });
   scheduler.apply(config);
   for (let round = 0; round < 3; round++) await Promise.all(scheduler.nodes.map((node) => node.poll()));
   http = await serve(createApp({ scheduler, selfRegistry: createSelfRegistry('test').registry, version: 'test', reload: async () => undefined, maxRequests: 40, externalUrl: () => new URL('http://exporter.example:9684/') }));

@@ -1,5 +1,5 @@
 import type { ClusterStatus } from '../sps/schemas.js';
-import { F } from './families.js';
+import { METRICS } from './families.js';
 import { SampleList, type Collected } from './samples.js';
 
 /** Unix seconds from a number of seconds or an ISO-8601 date; undefined for anything else. */
@@ -26,12 +26,12 @@ export function collectClusterStatus(status: ClusterStatus): Collected {
     if (member === undefined || seen.has(member)) continue;
     seen.add(member);
     const labels = { member };
-    if (item.health_status !== undefined) out.add(F.clusterMemberUp, item.health_status === null ? 0 : 1, labels);
+    if (item.health_status !== undefined) out.add(METRICS.clusterMemberUp, item.health_status === null ? 0 : 1, labels);
     const lastSeen = seconds(item.last_seen);
-    if (item.last_seen !== undefined && lastSeen === undefined) out.notes.push(`cluster member "${member.slice(0, 64)}" has an unreadable last_seen`);
-    out.add(F.clusterMemberLastSeen, lastSeen, labels);
-    if (item.sync_status !== undefined) out.states(F.clusterMemberSyncStatus, CLUSTER_SYNC_STATES, item.sync_status, labels);
-    out.add(F.clusterMemberConfigSyncWarnings, item.configuration_sync?.issues?.warnings?.length, labels);
+    if (item.last_seen !== undefined && lastSeen === undefined) out.warnings.push(`cluster member "${member.slice(0, 64)}" has an unreadable last_seen`);
+    out.add(METRICS.clusterMemberLastSeen, lastSeen, labels);
+    if (item.sync_status !== undefined) out.states(METRICS.clusterMemberSyncStatus, CLUSTER_SYNC_STATES, item.sync_status, labels);
+    out.add(METRICS.clusterMemberConfigSyncWarnings, item.configuration_sync?.issues?.warnings?.length, labels);
   }
   return out;
 }

@@ -21,7 +21,7 @@ const gauge = (name: string, help: string): Family => ({ name, help, type: 'gaug
 const counter = (name: string, help: string): Family => ({ name, help, type: 'counter' });
 
 /** Every fixed metric family. The names are a contract with dashboards and alert rules. */
-export const F = {
+export const METRICS = {
   up: gauge('sps_up', '1 if the last poll of /api/health_status succeeded and its data is fresh, else 0.'),
   endpointUp: gauge('sps_endpoint_up', '1 if the last request to this SPS API endpoint succeeded, else 0.'),
   lastPoll: gauge('sps_last_poll_timestamp_seconds', 'When the node was last polled (Unix time).'),
@@ -94,20 +94,13 @@ const DOCUMENTED_MEMORY: ReadonlyMap<string, Family> = new Map(DOCUMENTED_MEMORY
 /** The budget group of the memory fields the reference does not show: together, one family's worth of series per node. */
 export const OTHER_MEMORY_GROUP = 'sps_memory_<other>_bytes';
 const MEMORY_FIELD = /^[a-z][a-z0-9_]{0,31}$/;
-/** Families made for fields beyond the documented ones, process-wide; a bound on what hostile nodes can make the exporter hold. */
-export const MAX_OTHER_MEMORY_FAMILIES = 256;
-const otherMemory = new Map<string, Family>();
 
 /**
  * `sps_memory_<field>_bytes` for a field of system_details.memory. The documented fields always
- * have their family. The kernel may add others, so the set is open: a field name that would make a
- * tidy metric name gets a family too, in a group that shares one series budget per node, as long as
- * the process holds fewer than MAX_OTHER_MEMORY_FAMILIES of them; otherwise undefined.
+ * have their family. The kernel may add others, so the set is open: a field name that makes a
+ * tidy metric name gets a family too, in a group that shares one series budget per node (see
+ * collect/limits.ts); any other name gets none (undefined).
  */
 export function memoryFamily(field: string): Family | undefined {
-  const family = DOCUMENTED_MEMORY.get(field) ?? otherMemory.get(field);
-  if (family !== undefined || !MEMORY_FIELD.test(field) || otherMemory.size >= MAX_OTHER_MEMORY_FAMILIES) return family;
-  const made = memoryGauge(field, OTHER_MEMORY_GROUP);
-  otherMemory.set(field, made);
-  return made;
+  return DOCUMENTED_MEMORY.get(field) ?? (MEMORY_FIELD.test(field) ? memoryGauge(field, OTHER_MEMORY_GROUP) : undefined);
 }

@@ -1,5 +1,5 @@
 import type { IndexerDashboard } from '../sps/schemas.js';
-import { F } from './families.js';
+import { METRICS } from './families.js';
 import { parseOpensslDate } from './openssl-date.js';
 import { definedEntries, SampleList, type Collected } from './samples.js';
 
@@ -12,14 +12,14 @@ export function collectIndexerDashboard(dashboard: IndexerDashboard, nowMs: numb
     if (entry.expiration_date === undefined) continue;
     const expiresAt = parseOpensslDate(entry.expiration_date);
     if (expiresAt === undefined) {
-      out.notes.push(`certificate "${certificate.slice(0, 64)}" has an unreadable expiration_date "${entry.expiration_date.slice(0, 64)}"`);
+      out.warnings.push(`certificate "${certificate.slice(0, 64)}" has an unreadable expiration_date "${entry.expiration_date.slice(0, 64)}"`);
       continue;
     }
-    out.add(F.certificateExpiry, expiresAt / 1000, { certificate });
-    out.add(F.certificateExpiryDays, (expiresAt - nowMs) / DAY_MS, { certificate });
+    out.add(METRICS.certificateExpiry, expiresAt / 1000, { certificate });
+    out.add(METRICS.certificateExpiryDays, (expiresAt - nowMs) / DAY_MS, { certificate });
   }
   for (const [service, state] of definedEntries(dashboard.required_service_statuses)) {
-    out.add(F.indexerServiceActive, state === true || state === 'active' ? 1 : 0, { service });
+    out.add(METRICS.indexerServiceActive, state === true || state === 'active' ? 1 : 0, { service });
   }
   return out;
 }

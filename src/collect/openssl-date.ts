@@ -2,22 +2,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 // OpenSSL's notAfter form, as SPS sends it: "Oct 9 12:09:31 2024 GMT" (the day may be space-padded).
 const OPENSSL_DATE = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT$/;
 
-/** Dates already read: a node sends the same few certificate dates every poll. Bounded in count and length, whatever a node sends. */
-const known = new Map<string, number | undefined>();
-const KNOWN_DATES = 1000;
-const KNOWN_LENGTH = 40;
-
 /** Unix milliseconds of an OpenSSL-style GMT date, or undefined if it is not one (never a guess). */
 export function parseOpensslDate(text: string): number | undefined {
-  if (text.length > KNOWN_LENGTH) return readOpensslDate(text);
-  if (known.has(text)) return known.get(text);
-  if (known.size >= KNOWN_DATES) known.clear();
-  const ms = readOpensslDate(text);
-  known.set(text, ms);
-  return ms;
-}
-
-function readOpensslDate(text: string): number | undefined {
   const match = OPENSSL_DATE.exec(text.trim());
   if (!match) return undefined;
   const [, mon, day, hh, mm, ss, year] = match as unknown as [string, string, string, string, string, string, string];

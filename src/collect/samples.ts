@@ -1,14 +1,14 @@
 import type { Family, Labels, Sample } from './families.js';
 
-/** What a collector returns: the samples, and notes worth logging once (unknown states, bad dates). */
+/** What a collector returns: the samples, and warnings worth logging once per node (unknown states, bad dates). */
 export interface Collected {
   samples: Sample[];
-  notes: string[];
+  warnings: string[];
 }
 
 export class SampleList implements Collected {
   readonly samples: Sample[] = [];
-  readonly notes: string[] = [];
+  readonly warnings: string[] = [];
 
   /** Adds a sample unless the value is missing; a missing field never becomes an invented zero. */
   add(family: Family, value: number | undefined, labels?: Labels): void {

@@ -1,30 +1,27 @@
 import type { ExporterConfig, TargetConfig } from '../config/load.js';
 import { stableHash } from '../config/shard.js';
-import { FleetExposition } from '../exposition/fleet.js';
-import { renderServed, type ExpositionReader, type ServedParts } from '../exposition/text.js';
+import type { Exposition, ExpositionReader, NodeView } from '../exposition/exposition.js';
 import type { Logger } from '../log.js';
 import type { ClusterMember } from '../sps/cluster.js';
-import { clientServes, type SpsClient } from '../sps/client.js';
+import { SecureContexts, type SpsClient } from '../sps/client.js';
 import { planTargets } from './discovery.js';
-import { NodePoller } from './node.js';
+import { NodePoller, type NodePollerOptions } from './node.js';
 
 /** Where in its interval a node is polled (0..1): a stable spread from its name. */
-export function phaseOf(name: string): number {
+function phaseOf(name: string): number {
   return stableHash(name) / 2 ** 32;
 }
 
 /**
  * Polls start on a 250 ms grid (timer coalescing): the polls due within one slot start in a
  * single wake-up of the event loop instead of one each, and their responses come back close
- * together, so one wake-up handles several. At 1000 nodes every 5 s, a 100 ms grid took ~25% less
- * CPU per poll than a timer per poll (bench), and 250 ms took 4-10% less than 100 ms (0.427-0.445
- * against 0.464-0.476 CPU-s per 1000 polls, side by side); 500 and 1000 ms took no less and held
- * up to 5 MB more in flight. Only the timer is rounded: the cadence itself stays exact.
+ * together, so one wake-up handles several (see docs/performance.md). Only the timer is rounded:
+ * the cadence itself stays exact.
  */
-export const START_GRID_MS = 250;
+const START_GRID_MS = 250;
 
-/** A counting gate: at most `limit` polls in flight, the rest wait in arrival order. */
-class Gate {
+/** At most `limit` polls in flight (the config's `concurrency`); the rest wait in arrival order. */
+class ConcurrencyLimit {
   #active = 0;
   readonly #waiting: (() => void)[] = [];
   constructor(public limit: number) {}
@@ -58,7 +55,14 @@ export interface ApplyResult {
   kept: string[];
 }
 
-type CreateNode = (target: TargetConfig, log: Logger, now: () => number, onMembers: (members: ClusterMember[]) => void, client?: SpsClient) => NodePoller;
+export interface SchedulerOptions {
+  log: Logger;
+  /** Where the nodes' series go. */
+  exposition: Exposition;
+  now?: () => number;
+  /** Makes a node's poller (tests give their own). */
+  createNode?: (options: NodePollerOptions) => NodePoller;
+}
 
 /**
  * Polls every configured node, and every member its Central Management targets list, on its own
@@ -74,8 +78,12 @@ export class Scheduler {
    * ones without waiting an interval.
    */
   readonly #slots = new Map<number, { timer: NodeJS.Timeout; due: Scheduled[] }>();
-  readonly #fleet = new FleetExposition();
-  readonly #gate: Gate;
+  readonly #log: Logger;
+  readonly #exposition: Exposition;
+  readonly #now: () => number;
+  readonly #createNode: (options: NodePollerOptions) => NodePoller;
+  readonly #limit = new ConcurrencyLimit(1);
+  readonly #secureContexts = new SecureContexts();
   readonly #inFlight = new Set<Promise<void>>();
   /** The member list each `discover: cluster` target last read, by target name. */
   readonly #members = new Map<string, readonly ClusterMember[]>();
@@ -83,12 +91,11 @@ export class Scheduler {
   #configured: readonly TargetConfig[] = [];
   #running = false;
 
-  constructor(
-    private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-    private readonly createNode: CreateNode = (target, log, now, onMembers, client) => new NodePoller(target, log, now, onMembers, client),
-  ) {
-    this.#gate = new Gate(1);
+  constructor({ log, exposition, now = Date.now, createNode = (options) => new NodePoller(options) }: SchedulerOptions) {
+    this.#log = log;
+    this.#exposition = exposition;
+    this.#now = now;
+    this.#createNode = createNode;
   }
 
   get nodes(): NodePoller[] {
@@ -101,7 +108,7 @@ export class Scheduler {
 
   /** Brings the polled set in line with `config`. Unchanged nodes keep their session and data. */
   apply(config: ExporterConfig): ApplyResult {
-    this.#gate.limit = config.concurrency;
+    this.#limit.limit = config.concurrency;
     this.#configured = config.targets;
     const discovering = new Set(config.targets.filter((t) => t.discover === 'cluster').map((t) => t.name));
     for (const name of this.#members.keys()) if (!discovering.has(name)) this.#members.delete(name);
@@ -112,7 +119,7 @@ export class Scheduler {
     this.#members.set(parent, members);
     const result = this.#sync();
     if (result.added.length + result.removed.length + result.changed.length > 0) {
-      this.log.info({ node: parent, added: result.added, removed: result.removed, changed: result.changed }, 'cluster members changed');
+      this.#log.info({ node: parent, added: result.added, removed: result.removed, changed: result.changed }, 'cluster members changed');
     }
   }
 
@@ -121,7 +128,7 @@ export class Scheduler {
     for (const note of plan.skipped) {
       if (this.#skipNotes.has(note)) continue;
       if (this.#skipNotes.size < 1000) this.#skipNotes.add(note);
-      this.log.info(note);
+      this.#log.info(note);
     }
     const result: ApplyResult = { added: [], removed: [], changed: [], kept: [] };
     const wanted = new Map(plan.targets.map((target) => [target.name, target]));
@@ -132,7 +139,7 @@ export class Scheduler {
       if (target?.fingerprint === entry.node.target.fingerprint) result.kept.push(name);
       else {
         (target ? result.changed : result.removed).push(name);
-        const client = this.#remove(name, target !== undefined && clientServes(entry.node.target, target));
+        const client = this.#remove(name, target !== undefined && entry.node.client.serves(target));
         if (client) handedOver.set(name, client);
       }
     }
@@ -146,7 +153,7 @@ export class Scheduler {
 
   start(): void {
     this.#running = true;
-    for (const entry of this.#entries.values()) this.#arm(entry);
+    for (const entry of this.#entries.values()) this.#schedule(entry);
   }
 
   /** Stops all timers and closes every node's connection; in-flight polls are cut short. */
@@ -162,32 +169,35 @@ export class Scheduler {
    * The exposition of every node, from stored data only: never waits on an SPS call.
    * A snapshot: polls landing while a client reads it do not change what it reads.
    */
-  exposition(now: number = this.now()): ExpositionReader {
-    const nodes: ServedParts[] = [];
-    for (const entry of this.#entries.values()) nodes.push(entry.node.served(now));
-    return this.#fleet.reader(nodes);
+  exposition(now: number = this.#now()): ExpositionReader {
+    const views: NodeView[] = [];
+    for (const entry of this.#entries.values()) views.push(entry.node.view(now));
+    return this.#exposition.reader(views);
   }
 
-  renderTarget(name: string, now: number = this.now()): Buffer | undefined {
+  /** One node's exposition (/probe), or undefined for a name that is not one of this replica's nodes. */
+  renderTarget(name: string, now: number = this.#now()): Buffer | undefined {
     const node = this.node(name);
-    return node && renderServed(node.served(now));
+    return node && this.#exposition.render(node.view(now));
   }
 
   #add(target: TargetConfig, client?: SpsClient): void {
-    const log = this.log.child(target.discoveredBy ? { node: target.name, cluster: target.discoveredBy } : { node: target.name });
-    const node: NodePoller = this.createNode(
+    const log = this.#log.child(target.discoveredBy ? { node: target.name, cluster: target.discoveredBy } : { node: target.name });
+    const node: NodePoller = this.#createNode({
       target,
       log,
-      this.now,
-      (members) => {
+      exposition: this.#exposition,
+      secureContexts: this.#secureContexts,
+      now: this.#now,
+      onMembers: (members) => {
         if (this.#entries.get(target.name)?.node === node) this.#membersRead(target.name, members);
       },
       client,
-    );
-    const now = this.now();
+    });
+    const now = this.#now();
     const entry: Scheduled = { node, slotAt: -1, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
     this.#entries.set(target.name, entry);
-    if (this.#running) this.#arm(entry);
+    if (this.#running) this.#schedule(entry);
   }
 
   /** Stops polling the node and closes it; with `keepClient`, its client stays open and is returned, for the poller that replaces it. */
@@ -204,24 +214,25 @@ export class Scheduler {
         this.#slots.delete(entry.slotAt);
       }
     }
-    if (keepClient) return entry.node.closeKeepingClient();
+    if (keepClient) return entry.node.handOverClient();
     void entry.node.close();
     return undefined;
   }
 
-  #arm(entry: Scheduled): void {
+  /** Puts the entry in the start slot of its next poll (see START_GRID_MS). */
+  #schedule(entry: Scheduled): void {
     const interval = entry.node.target.intervalMs;
-    const now = this.now();
+    const now = this.#now();
     if (entry.nextDue < now) entry.nextDue += Math.ceil((now - entry.nextDue) / interval) * interval;
     const startAt = Math.ceil(entry.nextDue / START_GRID_MS) * START_GRID_MS;
     entry.nextDue += interval;
     entry.slotAt = startAt;
     const slot = this.#slots.get(startAt);
     if (slot) slot.due.push(entry);
-    else this.#slots.set(startAt, { timer: setTimeout(() => this.#fire(startAt), startAt - now), due: [entry] });
+    else this.#slots.set(startAt, { timer: setTimeout(() => this.#startSlot(startAt), startAt - now), due: [entry] });
   }
 
-  #fire(startAt: number): void {
+  #startSlot(startAt: number): void {
     const slot = this.#slots.get(startAt);
     this.#slots.delete(startAt);
     for (const entry of slot?.due ?? []) this.#tick(entry);
@@ -229,7 +240,7 @@ export class Scheduler {
 
   #tick(entry: Scheduled): void {
     if (this.#entries.get(entry.node.name) !== entry) return;
-    this.#arm(entry);
+    this.#schedule(entry);
     const { node } = entry;
     if (node.busy) {
       entry.skipped++;
@@ -237,7 +248,7 @@ export class Scheduler {
       return;
     }
     node.busy = true;
-    const run = this.#gate
+    const run = this.#limit
       .run(() => (this.#entries.get(node.name) === entry ? node.poll() : Promise.resolve()))
       .catch((error: unknown) => node.log.error({ err: String(error) }, 'poll crashed'))
       .finally(() => {

@@ -1,6 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
+import { TEXT_CONTENT_TYPE } from '../exposition/format.js';
 import type { Scheduler } from '../poller/scheduler.js';
 import { renderLanding } from './landing.js';
 import { BlockPool, sendExposition } from './stream.js';

@@ -2,7 +2,8 @@ import type { Response } from 'express';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
-import { BAND_BYTES, TEXT_CONTENT_TYPE, type ExpositionReader } from '../exposition/text.js';
+import { TEXT_CONTENT_TYPE } from '../exposition/format.js';
+import { BAND_BYTES, type ExpositionReader } from '../exposition/reader.js';
 
 /** A band of several families fits in a block whole, so the reader assembles it there: one copy of each text. */
 const BLOCK_BYTES = BAND_BYTES;

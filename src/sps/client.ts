@@ -9,6 +9,19 @@ import { cookieFrom, cookieNames, SESSION_COOKIE } from './cookies.js';
 export interface SpsClientOptions {
   target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs' | 'session'>;
   now?: () => number;
+  /** Shared by the clients of one scheduler (a new one for this client alone otherwise). */
+  secureContexts?: SecureContexts;
+}
+
+/** One TLS context per distinct CA, shared by many clients: each is ~17 KB of native memory, and targets mostly share a CA. */
+export class SecureContexts {
+  readonly #contexts = new Map<string, SecureContext>();
+
+  for(ca: string | undefined): SecureContext {
+    let context = this.#contexts.get(ca ?? '');
+    if (!context) this.#contexts.set(ca ?? '', (context = createSecureContext(ca ? { ca } : {})));
+    return context;
+  }
 }
 
 /** A session SPS issued: when, and how many requests it has accepted on it since. */
@@ -16,15 +29,6 @@ interface Session {
   id: string;
   issuedAt: number;
   served: number;
-}
-
-const secureContexts = new Map<string, SecureContext>();
-
-/** One TLS context per distinct CA: it is ~17 KB of native memory, and targets mostly share a CA. */
-function secureContextFor(ca: string | undefined): SecureContext {
-  let context = secureContexts.get(ca ?? '');
-  if (!context) secureContexts.set(ca ?? '', (context = createSecureContext(ca ? { ca } : {})));
-  return context;
 }
 
 /**
@@ -36,27 +40,6 @@ function secureContextFor(ca: string | undefined): SecureContext {
  */
 export function idleTimeoutMs(intervalMs: number): number {
   return 2 * intervalMs + 15_000;
-}
-
-/**
- * Whether a client made for `a` serves `b` as it is: the same node, credentials, TLS, limits and
- * interval (its keep-alive follows the interval). A reload that changes only a target's labels or
- * discovery then hands the client over, and the node is not logged in to again.
- */
-export function clientServes(a: SpsClientOptions['target'], b: SpsClientOptions['target']): boolean {
-  return (
-    a.origin === b.origin &&
-    a.username === b.username &&
-    a.password.reveal() === b.password.reveal() &&
-    a.tls.ca === b.tls.ca &&
-    a.tls.insecureSkipVerify === b.tls.insecureSkipVerify &&
-    a.tls.serverName === b.tls.serverName &&
-    a.timeoutMs === b.timeoutMs &&
-    a.maxResponseBytes === b.maxResponseBytes &&
-    a.intervalMs === b.intervalMs &&
-    a.session.minRequests === b.session.minRequests &&
-    a.session.minAgeMs === b.session.minAgeMs
-  );
 }
 
 interface RawResponse {
@@ -94,14 +77,14 @@ export class SpsClient {
   /** Connections opened, handshake done; more than one says the node or the network closes idle ones. */
   connections = 0;
 
-  constructor({ target, now = Date.now }: SpsClientOptions) {
+  constructor({ target, now = Date.now, secureContexts = new SecureContexts() }: SpsClientOptions) {
     this.#target = target;
     this.#now = now;
     const keepAlive = idleTimeoutMs(target.intervalMs);
     this.#http = new Client(target.origin, {
       connect: {
         // Built once: passing `ca` instead would parse the PEM again on every reconnect.
-        secureContext: secureContextFor(target.tls.ca),
+        secureContext: secureContexts.for(target.tls.ca),
         rejectUnauthorized: !target.tls.insecureSkipVerify,
         servername: target.tls.serverName,
         timeout: target.timeoutMs,
@@ -118,6 +101,28 @@ export class SpsClient {
       this.#connected = true;
     });
     this.#http.on('disconnect', () => (this.#connected = false));
+  }
+
+  /**
+   * Whether this client serves `target` as it is: the same node, credentials, TLS, limits, session
+   * rules and interval (its keep-alive follows the interval). A reload that changes only a target's
+   * labels or discovery then hands the client over, and the node is not logged in to again.
+   */
+  serves(target: SpsClientOptions['target']): boolean {
+    const a = this.#target;
+    return (
+      a.origin === target.origin &&
+      a.username === target.username &&
+      a.password.equals(target.password) &&
+      a.tls.ca === target.tls.ca &&
+      a.tls.insecureSkipVerify === target.tls.insecureSkipVerify &&
+      a.tls.serverName === target.tls.serverName &&
+      a.timeoutMs === target.timeoutMs &&
+      a.maxResponseBytes === target.maxResponseBytes &&
+      a.intervalMs === target.intervalMs &&
+      a.session.minRequests === target.session.minRequests &&
+      a.session.minAgeMs === target.session.minAgeMs
+    );
   }
 
   get hasSession(): boolean {

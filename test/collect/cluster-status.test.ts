@@ -3,7 +3,7 @@ import { collectClusterStatus } from '../../src/collect/cluster-status.js';
 import { ClusterStatusSchema } from '../../src/sps/schemas.js';
 import { valueOf } from '../helpers/fixtures.js';
 
-// The shape the exporter-core notes and the issue describe for /api/cluster/status on a Central
+// The shape the exporter-core warnings and the issue describe for /api/cluster/status on a Central
 // Management node (the reference pages list the endpoint without a sample).
 const status = {
   items: [
@@ -32,7 +32,7 @@ const collect = (raw: unknown) => collectClusterStatus(ClusterStatusSchema.parse
 
 describe('collectClusterStatus', () => {
   it('maps each member: up from health_status, last seen, sync status per value seen, warnings', () => {
-    const { samples, notes } = collect(status);
+    const { samples, warnings } = collect(status);
     const cm = { member: 'sps-cm.example.com' };
     const two = { member: 'sps-2.example.com' };
     expect(valueOf(samples, 'sps_cluster_member_up', cm)).toBe(1);
@@ -44,7 +44,7 @@ describe('collectClusterStatus', () => {
     expect(valueOf(samples, 'sps_cluster_member_sync_status', { ...two, status: 'out of sync' })).toBe(1);
     expect(valueOf(samples, 'sps_cluster_member_config_sync_warnings', two)).toBe(2);
     expect(valueOf(samples, 'sps_cluster_member_config_sync_warnings', cm)).toBe(0);
-    expect(notes).toEqual(['cluster member "c0ffee" has an unreadable last_seen']);
+    expect(warnings).toEqual(['cluster member "c0ffee" has an unreadable last_seen']);
   });
 
   it('handles the 6.x shape without sync_status, naming a member by its key when it has no fqdn', () => {

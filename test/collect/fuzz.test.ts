@@ -4,7 +4,7 @@ import type { Sample } from '../../src/collect/families.js';
 import { collectHealthStatus } from '../../src/collect/health-status.js';
 import { collectIndexerDashboard } from '../../src/collect/indexer-dashboard.js';
 import { collectInfo } from '../../src/collect/info.js';
-import { renderExposition, renderSamples } from '../../src/exposition/text.js';
+import { renderSamples } from '../../src/exposition/exposition.js';
 import { HealthStatusResponseSchema, IndexerDashboardSchema, InfoSchema } from '../../src/sps/schemas.js';
 import { fixture } from '../helpers/fixtures.js';
 
@@ -70,7 +70,7 @@ const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?
 
 /** Renders as the exporter does and checks the text format line by line; returns the samples by series. */
 function checkExposition(samples: readonly Sample[]): Map<string, number> {
-  const text = renderExposition([renderSamples(samples, 'node="fuzz"')]).toString('utf8');
+  const text = renderSamples(samples, { node: 'fuzz' }).toString('utf8');
   const series = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;

@@ -11,7 +11,7 @@ function collect(raw: unknown) {
 const seed = () => structuredClone(fixture('health_status.json').health_status);
 
 describe('collectHealthStatus on the seed sample', () => {
-  const { samples, notes } = collect(seed());
+  const { samples, warnings } = collect(seed());
 
   it('maps load, usage percentages as ratios, and sessions', () => {
     expect(valueOf(samples, 'sps_load1')).toBe(3);
@@ -75,7 +75,7 @@ describe('collectHealthStatus on the seed sample', () => {
   it('has no duplicate series and nothing to report', () => {
     const keys = seriesKeys(samples);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(notes).toEqual([]);
+    expect(warnings).toEqual([]);
   });
 });
 
@@ -114,13 +114,13 @@ describe('collectHealthStatus on variants', () => {
     const raw = seed();
     raw.raid.status.status = 'MELTING';
     raw.raid.disks['252:1'].status = 'MISSING';
-    const { samples, notes } = collect(raw);
+    const { samples, warnings } = collect(raw);
     expect(valueOf(samples, 'sps_raid_status_code')).toBe(-1);
     expect(valueOf(samples, 'sps_raid_status', { status: 'MELTING' })).toBe(1);
     expect(valueOf(samples, 'sps_raid_status', { status: 'OK' })).toBe(0);
     expect(valueOf(samples, 'sps_raid_disk_status', { disk: '252:1', status: 'MISSING' })).toBe(1);
     expect(valueOf(samples, 'sps_raid_disk_status', { disk: '252:1', status: 'OK' })).toBe(0);
-    expect(notes).toEqual(['unknown RAID status "MELTING"']);
+    expect(warnings).toEqual(['unknown RAID status "MELTING"']);
   });
 
   it('maps each documented RAID state to its code', () => {
@@ -152,10 +152,10 @@ describe('collectHealthStatus on variants', () => {
     const raw = seed();
     raw.system_details.memory['Weird-Name'] = 5;
     raw.system_details.memory.hugepages = 4096;
-    const { samples, notes } = collect(raw);
+    const { samples, warnings } = collect(raw);
     expect(valueOf(samples, 'sps_memory_hugepages_bytes')).toBe(4096);
     expect([...namesOf(samples)].some((n) => n.includes('Weird'))).toBe(false);
-    expect(notes).toEqual(['system_details.memory field "Weird-Name" has no metric name']);
+    expect(warnings).toEqual(['system_details.memory field "Weird-Name" has no metric name']);
   });
 
   it('exports nothing from an empty object', () => {

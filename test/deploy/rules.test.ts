@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { F } from '../../src/collect/families.js';
+import { METRICS } from '../../src/collect/families.js';
 
 const path = (file: string) => fileURLToPath(new URL(`../../${file}`, import.meta.url));
 const read = (file: string) => readFileSync(path(file), 'utf8');
@@ -81,7 +81,7 @@ describe('Prometheus rules', () => {
   });
 
   it('uses only metrics the exporter exports', () => {
-    const known = new Set<string>([...Object.values(F).map((f) => f.name), 'up']);
+    const known = new Set<string>([...Object.values(METRICS).map((f) => f.name), 'up']);
     const used = new Set<string>();
     for (const rule of rules) for (const [name] of rule.expr.matchAll(/\b(sps_[a-z0-9_]+|up)\b(?=\s*[{[)>=<!]|\s*$|\s+(and|or|unless|>|<|==))/g)) used.add(name);
     expect(used.size).toBeGreaterThan(15);

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Family, Labels, Sample } from '../../src/collect/families.js';
-import { ExpositionReader, PartRenderer, renderExposition, renderSamples, serveParts, type EncodedPart } from '../../src/exposition/text.js';
+import { viewOf } from '../../src/exposition/node-view.js';
+import { PartRenderer, type RenderedPart } from '../../src/exposition/part.js';
+import type { ExpositionReader } from '../../src/exposition/reader.js';
+import { partsText, readerOf, renderContext, renderWhole } from '../helpers/exposition.js';
 
 const families: Family[] = [
   { name: 'test_r_a', help: 'A.', type: 'gauge' },
@@ -29,7 +32,8 @@ const poll = fc.record({
   closeReaders: fc.boolean(),
 });
 
-const text = (part: EncodedPart) => renderExposition([part]).toString('utf8');
+const context = renderContext();
+const text = (part: RenderedPart) => partsText(context, [part]);
 
 /** Each reader still reads exactly what it was given, however many polls landed since. */
 function readAll(readers: { reader: ExpositionReader; expected: string }[]): void {
@@ -45,21 +49,21 @@ describe('PartRenderer', () => {
     fc.assert(
       fc.property(fc.array(series, { minLength: 0, maxLength: 12 }), fc.array(poll, { minLength: 1, maxLength: 12 }), (first, polls) => {
         const nodeLabels = 'node="n-é",env="x"';
-        const renderer = new PartRenderer(nodeLabels);
+        const renderer = new PartRenderer(context, nodeLabels);
         let shape = first;
         let values = shape.map((_, i) => i);
         const readers: { reader: ExpositionReader; expected: string }[] = [];
         const samplesOf = (): Sample[] => shape.map((s, i) => ({ family: families[s.family]!, labels: s.labels && { ...s.labels }, value: values[i]! }));
         let part = renderer.render(samplesOf());
-        expect(text(part)).toBe(text(renderSamples(samplesOf(), nodeLabels)));
+        expect(text(part)).toBe(text(renderWhole(context, samplesOf(), nodeLabels)));
         for (const next of polls) {
-          if (next.openReader) readers.push({ reader: new ExpositionReader([serveParts([part])]), expected: text(part) });
+          if (next.openReader) readers.push({ reader: readerOf(context, [viewOf([part])]), expected: text(part) });
           if (next.reshape) {
             shape = next.reshape;
             values = shape.map((_, i) => next.values[i]!);
           } else values = values.map((v, i) => (next.changed[i] ? next.values[i]! : v));
           part = renderer.render(samplesOf());
-          expect(text(part)).toBe(text(renderSamples(samplesOf(), nodeLabels)));
+          expect(text(part)).toBe(text(renderWhole(context, samplesOf(), nodeLabels)));
           if (next.closeReaders) readAll(readers.splice(0));
         }
         readAll(readers);
@@ -70,22 +74,22 @@ describe('PartRenderer', () => {
 
   it('patches a poll with the same series in the memory it had, and keeps the part when no value changed', () => {
     const labels: Labels = { protocol: 'ssh' };
-    const renderer = new PartRenderer('node="n"');
+    const renderer = new PartRenderer(context, 'node="n"');
     const samples = (v: number): Sample[] => [{ family: families[0]!, value: v }, { family: families[1]!, labels: { ...labels }, value: 2 * v }, { family: families[0]!, value: 7 }];
     const first = renderer.render(samples(1));
     expect(renderer.render(samples(1))).toBe(first);
     const second = renderer.render(samples(1000.5));
     expect(second.memory).toBe(first.memory);
     expect(text(second).split('\n').filter((l) => l && !l.startsWith('#')).sort()).toEqual(['test_r_a{node="n"} 1000.5', 'test_r_a{node="n"} 7', 'test_r_b{node="n",protocol="ssh"} 2001']);
-    expect(text(second)).toBe(text(renderSamples(samples(1000.5), 'node="n"')));
+    expect(text(second)).toBe(text(renderWhole(context, samples(1000.5), 'node="n"')));
     const shorter = renderer.render(samples(2));
     expect(shorter.memory).toBe(first.memory);
-    expect(text(shorter)).toBe(text(renderSamples(samples(2), 'node="n"')));
+    expect(text(shorter)).toBe(text(renderWhole(context, samples(2), 'node="n"')));
     // Text that outgrows its memory (values a few bytes longer fit in its spare room) moves to new memory.
     const many = (v: number): Sample[] => Array.from({ length: 20 }, (_, i) => ({ family: families[i % 2]!, labels: { disk: String(i) }, value: v }));
     const small = renderer.render(many(0));
     const grown = renderer.render(many(-Number.MAX_VALUE));
     expect(grown.memory).not.toBe(small.memory);
-    expect(text(grown)).toBe(text(renderSamples(many(-Number.MAX_VALUE), 'node="n"')));
+    expect(text(grown)).toBe(text(renderWhole(context, many(-Number.MAX_VALUE), 'node="n"')));
   });
 });

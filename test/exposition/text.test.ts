@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { ExpositionReader, escapeLabelValue, formatLabels, formatValue, renderExposition as renderBuffer, renderSamples, serveParts, type EncodedPart } from '../../src/exposition/text.js';
-
-const renderExposition = (parts: EncodedPart[]) => renderBuffer(parts).toString('utf8');
+import { escapeLabelValue, formatLabels, formatValue } from '../../src/exposition/format.js';
+import { viewOf } from '../../src/exposition/node-view.js';
+import { PartRenderer, type RenderedPart } from '../../src/exposition/part.js';
+import type { Sample } from '../../src/collect/families.js';
+import { partsText, readerOf, renderContext, renderWhole } from '../helpers/exposition.js';
 import { promtoolCheckMetrics } from '../helpers/http.js';
+
+const context = renderContext();
+const renderExposition = (parts: RenderedPart[]) => partsText(context, parts);
+const renderBuffer = (parts: RenderedPart[]) => readerOf(context, [viewOf(parts)]).toBuffer();
+const renderSamples = (samples: Sample[], nodeLabels: string) => renderWhole(context, samples, nodeLabels);
 
 const a: Family = { name: 'test_a', help: 'A with a \\ backslash\nand newline.', type: 'gauge' };
 const b: Family = { name: 'test_events_total', help: 'B.', type: 'counter' };
@@ -62,14 +69,14 @@ describe('text exposition', () => {
     const whole = renderBuffer(parts);
     expect(whole.toString('utf8')).toMatch(/^# HELP test_a [^]*# HELP test_events_total [^]*# HELP test_c [^]*test_c\{node="n3"\} 7\n$/);
     // One node per served table (n1 has two parts): the same bytes as all parts in one table.
-    const nodes = () => [serveParts(parts.slice(0, 2)), serveParts([parts[2]!]), serveParts([parts[3]!])];
-    const sized = new ExpositionReader(nodes());
+    const nodes = () => [viewOf(parts.slice(0, 2)), viewOf([parts[2]!]), viewOf([parts[3]!])];
+    const sized = readerOf(context, nodes());
     expect(sized.size).toBe(whole.length);
     sized.close();
     // A band per family, bands of two families, one band for everything.
     for (const bandBytes of [1, 150, 1 << 20]) {
       for (let block = 1; block <= whole.length + 1; block++) {
-        const reader = new ExpositionReader(nodes(), bandBytes);
+        const reader = readerOf(context, nodes(), bandBytes);
         const out: Buffer[] = [];
         const buffer = Buffer.alloc(block);
         for (let n = reader.read(buffer); n > 0; n = reader.read(buffer)) out.push(Buffer.from(buffer.subarray(0, n)));
@@ -83,7 +90,7 @@ describe('text exposition', () => {
     // Not filled: a band of several families that does not fit in what is left ends the block, one of a single family is cut anywhere.
     for (const bandBytes of [1, 150, 1 << 20]) {
       for (let block = 1; block <= whole.length + 1; block++) {
-        const reader = new ExpositionReader(nodes(), bandBytes);
+        const reader = readerOf(context, nodes(), bandBytes);
         const out: Buffer[] = [];
         const buffer = Buffer.alloc(block);
         for (let n = reader.read(buffer, false); n > 0; n = reader.read(buffer, false)) out.push(Buffer.from(buffer.subarray(0, n)));
@@ -106,50 +113,53 @@ describe('text exposition', () => {
     expect(renderExposition([renderSamples([], 'node="n"')])).toBe('');
   });
 
-  it('rewrites a replaced part in place only while no reader is open, so an open reader reads what it was given', () => {
-    const poll = (value: number, replaces?: EncodedPart) => renderSamples([{ family: a, value }, { family: b, labels: { k: 'v' }, value: value * 2 }], 'node="n"', replaces);
+  it('rewrites a part in place only while no reader is open, so an open reader reads what it was given', () => {
+    const renderer = new PartRenderer(context, 'node="n"');
+    const poll = (value: number) => renderer.render([{ family: a, value }, { family: b, labels: { k: 'v' }, value: value * 2 }]);
     const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
     const first = poll(1);
-    const second = poll(2, first);
+    const second = poll(2);
     expect(second.memory).toBe(first.memory); // nothing was reading it: same memory
     expect(lines(renderExposition([second]))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
 
-    const reader = new ExpositionReader([serveParts([second])]);
-    const third = poll(3, second);
+    const reader = readerOf(context, [viewOf([second])]);
+    const third = poll(3);
     expect(third.memory).not.toBe(second.memory);
-    const held = poll(33, third); // a fresh part is not rewritten under an open reader either
+    const held = poll(33); // a fresh part is not rewritten under an open reader either
     expect(held.memory).not.toBe(third.memory);
     const out = Buffer.alloc(reader.size);
     expect(reader.read(out)).toBe(reader.size);
     expect(lines(out.toString('utf8'))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
     expect(reader.read(out)).toBe(0); // read to the end: closed, so polls rewrite in place again
 
-    const fourth = poll(4, held);
+    const fourth = poll(4);
     expect(fourth.memory).toBe(held.memory);
-    const abandoned = new ExpositionReader([serveParts([fourth])]);
-    expect(poll(5, fourth).memory).not.toBe(fourth.memory);
+    const abandoned = readerOf(context, [viewOf([fourth])]);
+    const fifth = poll(5);
+    expect(fifth.memory).not.toBe(fourth.memory);
     abandoned.close();
     abandoned.close(); // idempotent: one close never counts for another open reader
     expect(abandoned.read(out)).toBe(0);
-    const open = new ExpositionReader([serveParts([fourth])]);
+    const open = readerOf(context, [viewOf([fifth])]);
     abandoned.close();
-    expect(poll(6, fourth).memory).not.toBe(fourth.memory);
+    const sixth = poll(6);
+    expect(sixth.memory).not.toBe(fifth.memory);
     open.toBuffer(); // one buffer made: closed too
-    expect(poll(7, fourth).memory).toBe(fourth.memory);
+    expect(poll(7).memory).toBe(sixth.memory);
 
-    // Text that outgrows the memory moves to new memory; the old part is left as it was.
-    const long = renderSamples(Array.from({ length: 50 }, (_, i) => ({ family: a, labels: { i: String(i) }, value: i })), 'node="n"', fourth);
-    expect(long.memory).not.toBe(fourth.memory);
+    // Text that outgrows the memory moves to new memory.
+    const long = renderer.render(Array.from({ length: 50 }, (_, i) => ({ family: a, labels: { i: String(i) }, value: i })));
+    expect(long.memory).not.toBe(sixth.memory);
     expect(lines(renderExposition([long]))).toHaveLength(50);
   });
 
   it('reuses a node\'s row table when it is large enough', () => {
     const part = renderSamples([{ family: a, value: 1 }, { family: b, value: 2 }], 'node="n"');
-    const first = serveParts([part]);
-    const second = serveParts([part], first);
+    const first = viewOf([part]);
+    const second = viewOf([part], first);
     expect(second.rows.buffer).toBe(first.rows.buffer);
-    expect(Array.from(second.rows)).toEqual(Array.from(serveParts([part]).rows));
-    const grown = serveParts(Array.from({ length: 20 }, () => part), second);
+    expect(Array.from(second.rows)).toEqual(Array.from(viewOf([part]).rows));
+    const grown = viewOf(Array.from({ length: 20 }, () => part), second);
     expect(grown.rows.buffer).not.toBe(second.rows.buffer);
     expect(grown.rows.length).toBe(4 * 2 * 20);
   });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARDS, render } from '../../grafana/dashboards.js';
 import { panelQueries } from '../../grafana/queries.js';
-import { F } from '../../src/collect/families.js';
+import { METRICS } from '../../src/collect/families.js';
 
 const file = (name: string) => fileURLToPath(new URL(`../../grafana/dashboards/${name}`, import.meta.url));
 const update = process.env.UPDATE_DASHBOARDS === '1';
@@ -45,7 +45,7 @@ describe.each(Object.keys(DASHBOARDS))('%s', (name) => {
   });
 
   it('queries only metrics the exporter exports', () => {
-    const known = new Set<string>([...Object.values(F).map((f) => f.name), 'up', 'ALERTS', 'sps_exporter_config_last_reload_successful', 'process_cpu_seconds_total', 'process_resident_memory_bytes']);
+    const known = new Set<string>([...Object.values(METRICS).map((f) => f.name), 'up', 'ALERTS', 'sps_exporter_config_last_reload_successful', 'process_cpu_seconds_total', 'process_resident_memory_bytes']);
     const queries = panelQueries(json);
     expect(queries.length).toBeGreaterThan(5);
     for (const { panel, expr } of queries) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExporterConfig } from '../../src/config/load.js';
 import { Scheduler } from '../../src/poller/scheduler.js';
+import { Exposition } from '../../src/exposition/exposition.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
 import { eventually } from '../helpers/process.js';
 import { fleetConfig, silentLog } from '../helpers/targets.js';
@@ -19,7 +20,7 @@ describe('a fleet with 10% hanging nodes', () => {
   it('keeps the healthy nodes on their cadence while the hanging ones time out', async () => {
     const config = fleetConfig(fleet, { interval: '1s', timeout: '900ms' });
     config.concurrency = 4; // the hanging nodes can hold half the slots
-    scheduler = new Scheduler(silentLog);
+    scheduler = new Scheduler({ log: silentLog, exposition: new Exposition() });
     scheduler.apply(config);
     const started = Date.now();
     scheduler.start();
@@ -53,7 +54,7 @@ describe('50 reloads while 200 nodes are polled', () => {
     const all = fleetConfig(fleet, { interval: '1s', timeout: '900ms' });
     const fewer: ExporterConfig = { ...all, targets: all.targets.slice(0, 150) };
     const relabelled = fleetConfig(fleet, { interval: '1s', timeout: '900ms', labels: { wave: 'two' } });
-    scheduler = new Scheduler(silentLog);
+    scheduler = new Scheduler({ log: silentLog, exposition: new Exposition() });
     scheduler.apply(all);
     scheduler.start();
     for (let i = 0; i < 50; i++) {

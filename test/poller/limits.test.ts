@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { NodePoller } from '../../src/poller/node.js';
-import { renderServed } from '../../src/exposition/text.js';
+import { Exposition } from '../../src/exposition/exposition.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
 import { lines, silentLog } from '../helpers/targets.js';
 import { DAYS_NOTE, promtoolCheckMetrics } from '../helpers/http.js';
 
 let now = Date.now();
+const exposition = new Exposition();
 const clock = () => now;
 const pollers: NodePoller[] = [];
 const servers: LocalServer[] = [];
@@ -29,12 +30,12 @@ async function nodeServing(name: string, bodies: Record<string, unknown>, extra:
   const doc = { targets: [{ name, url: server.url, username: 'u', password: 'p', timeout: '10s', max_response_bytes: 64 * 1024 * 1024, ...extra }] };
   const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;
-  const p = new NodePoller(target, log, clock);
+  const p = new NodePoller({ target, log, exposition, now: clock });
   pollers.push(p);
   return p;
 }
 
-const text = (p: NodePoller) => renderServed(p.served(now)).toString('utf8');
+const text = (p: NodePoller) => exposition.render(p.view(now)).toString('utf8');
 const health = () => fixture('health_status.json');
 
 describe('series limits per node', () => {
@@ -121,7 +122,7 @@ describe('login rate', () => {
     const doc = { targets: [{ name: 'lb', url: server.url, username: 'u', password: 'p', session_min_requests: 1 }] };
     const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
     target.tls.ca = testTls().ca.certPem;
-    const p = new NodePoller(target, log, clock);
+    const p = new NodePoller({ target, log, exposition, now: clock });
     pollers.push(p);
     for (let i = 0; i < 10; i++) {
       await p.poll();

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ExpositionReader, renderServed } from '../../src/exposition/text.js';
-import { CONFIG_REFRESH_MS, INFO_REFRESH_MS, NodePoller } from '../../src/poller/node.js';
+import { Exposition } from '../../src/exposition/exposition.js';
+import { NodePoller } from '../../src/poller/node.js';
+import { SLOW_REFRESH_MS } from '../../src/collect/endpoints.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
 import { createLogger } from '../../src/log.js';
@@ -13,6 +14,7 @@ import type { ClusterMember } from '../../src/sps/cluster.js';
 
 let fleet: Fleet;
 let now = Date.now();
+const exposition = new Exposition();
 const clock = () => now;
 const pollers: NodePoller[] = [];
 const servers: LocalServer[] = [];
@@ -27,7 +29,7 @@ afterEach(async () => {
 });
 
 function poller(name: string): NodePoller {
-  const p = new NodePoller(fleetTarget(fleet, name), silentLog, clock);
+  const p = new NodePoller({ target: fleetTarget(fleet, name), log: silentLog, exposition, now: clock });
   pollers.push(p);
   return p;
 }
@@ -39,12 +41,12 @@ async function pollerAgainst(handler: Handler, targetExtra: Record<string, unkno
   const doc = { targets: [{ name: 'good', url: server.url, username: fleet.username, password: fleet.password, timeout: '5s', ...targetExtra }] };
   const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;
-  const p = new NodePoller(target, silentLog, clock, onMembers);
+  const p = new NodePoller({ target, log: silentLog, exposition, now: clock, onMembers });
   pollers.push(p);
   return { server, p };
 }
 
-const text = (p: NodePoller) => renderServed(p.served(now)).toString('utf8');
+const text = (p: NodePoller) => exposition.render(p.view(now)).toString('utf8');
 
 describe('NodePoller', () => {
   it('polls a healthy node: up, every endpoint, info, one login', async () => {
@@ -71,7 +73,7 @@ describe('NodePoller', () => {
     expect(node.logins - before.logins).toBe(1);
     expect(lines(text(p), 'sps_exporter_connections_total')).toEqual(['sps_exporter_connections_total{node="good"} 1']);
     expect(node.requests - before.requests).toBe(1 + 5 * 2 + 1 + 2); // login, 2 endpoints a poll, info and the 2 configuration endpoints once
-    now += INFO_REFRESH_MS;
+    now += SLOW_REFRESH_MS;
     await p.poll();
     expect(node.requests - before.requests).toBe(1 + 6 * 2 + 2 + 4);
     expect(lines(text(p), 'sps_exporter_polls_total')).toEqual(['sps_exporter_polls_total{node="good"} 6']);
@@ -124,7 +126,7 @@ describe('NodePoller', () => {
   it('a node-wide failure is reported where it happened, and warned of once: the endpoints it skipped are counted and down, not logged', async () => {
     const logged: { endpoint?: string; msg?: string; level?: string }[] = [];
     const log = createLogger('debug', { write: (line: string) => void logged.push(JSON.parse(line)) }).child({ node: 'locked' });
-    const p = new NodePoller(fleetTarget(fleet, 'locked'), log, clock);
+    const p = new NodePoller({ target: fleetTarget(fleet, 'locked'), log: log, exposition, now: clock });
     pollers.push(p);
     await p.poll();
     const out = text(p);
@@ -195,7 +197,7 @@ describe('NodePoller', () => {
       configStatus = status;
       const configRequests = () => server.requests.filter((r) => r.path.startsWith('/api/configuration/')).length;
       const before = configRequests();
-      now += CONFIG_REFRESH_MS;
+      now += SLOW_REFRESH_MS;
       await p.poll();
       await p.poll(); // within 10 minutes: not asked again
       expect(configRequests() - before).toBe(2);
@@ -217,7 +219,7 @@ describe('NodePoller', () => {
       ).targets[0]!;
       target.tls.ca = cluster.caPem;
       const found: ClusterMember[][] = [];
-      const p = new NodePoller(target, silentLog, clock, (members) => found.push(members));
+      const p = new NodePoller({ target, log: silentLog, exposition, now: clock, onMembers: (members) => found.push(members) });
       pollers.push(p);
       await p.poll();
       const out = text(p);
@@ -252,7 +254,7 @@ describe('NodePoller', () => {
       await cluster.close();
     }
     // A node that is not a Central Management node is not asked.
-    const plain = new NodePoller(fleetTarget(fleet, 'broken'), silentLog, clock);
+    const plain = new NodePoller({ target: fleetTarget(fleet, 'broken'), log: silentLog, exposition, now: clock });
     pollers.push(plain);
     await plain.poll();
     expect(text(plain)).not.toContain('cluster_');
@@ -277,7 +279,7 @@ describe('NodePoller', () => {
   });
 
   it('puts configured labels on every series of the node', async () => {
-    const p = new NodePoller(fleetTarget(fleet, 'good', { labels: { site: 'eu "west"' } }), silentLog, clock);
+    const p = new NodePoller({ target: fleetTarget(fleet, 'good', { labels: { site: 'eu "west"' } }), log: silentLog, exposition, now: clock });
     pollers.push(p);
     await p.poll();
     const samples = text(p).split('\n').filter((l) => l && !l.startsWith('#'));
@@ -315,18 +317,18 @@ describe('NodePoller', () => {
       return { polling, answer: () => sendJson(held, 200, fixture('indexer_dashboard.json')) };
     };
     await p.poll();
-    const memory = p.served(now).memory;
+    const memory = p.view(now).memory;
 
     const second = await pollHeld(12.5); // a longer line: a table of the old layout would cut the text wrongly
     const mid = text(p);
-    expect(p.served(now).memory.filter((m) => memory.includes(m)).length).toBe(memory.length); // rewritten in place, no new memory
+    expect(p.view(now).memory.filter((m) => memory.includes(m)).length).toBe(memory.length); // rewritten in place, no new memory
     expect(lines(mid, 'sps_load1')).toEqual(['sps_load1{node="good"} 12.5']);
     expect(lines(mid, 'sps_indexer_service_active').length).toBeGreaterThan(0); // the first poll's dashboard, still fresh
     expect(promtoolCheckMetrics(mid)).toEqual([DAYS_NOTE]); // whole lines, each family once
     second.answer();
     await second.polling;
 
-    const scrape = new ExpositionReader([p.served(now)]);
+    const scrape = exposition.reader([p.view(now)]);
     const third = await pollHeld(3);
     third.answer();
     await third.polling;

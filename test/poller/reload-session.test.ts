@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
+import { Exposition } from '../../src/exposition/exposition.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
 import { fleetConfig, lines, silentLog } from '../helpers/targets.js';
 
@@ -11,7 +12,7 @@ afterAll(() => fleet.close());
 
 describe('Scheduler reload and SPS sessions', () => {
   it('a changed label keeps the node\'s session and login backoff; a changed connection setting logs in again', async () => {
-    const s = new Scheduler(silentLog);
+    const s = new Scheduler({ log: silentLog, exposition: new Exposition() });
     const poll = (name: string) => s.node(name)!.poll();
     const text = () => s.exposition().toBuffer().toString('utf8');
     const good = fleet.node('good')!;

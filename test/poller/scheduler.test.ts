@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig, type ExporterConfig, type TargetConfig } from '../../src/config/load.js';
-import type { NodePoller } from '../../src/poller/node.js';
-import { phaseOf, Scheduler, START_GRID_MS } from '../../src/poller/scheduler.js';
-import { F } from '../../src/collect/families.js';
-import { renderSamples, serveParts } from '../../src/exposition/text.js';
+import type { NodePoller, NodePollerOptions } from '../../src/poller/node.js';
+import { Scheduler } from '../../src/poller/scheduler.js';
+import { METRICS } from '../../src/collect/families.js';
+import { Exposition, type NodeSeries } from '../../src/exposition/exposition.js';
 import { silentLog } from '../helpers/targets.js';
 import type { ClusterMember } from '../../src/sps/cluster.js';
 
@@ -15,7 +15,20 @@ class FakeNode {
   closed = false;
   hang = false;
   #release: (() => void)[] = [];
-  constructor(readonly target: TargetConfig, readonly onMembers: (members: ClusterMember[]) => void = () => {}, readonly client: object = {}, readonly log = silentLog) {}
+  readonly target: TargetConfig;
+  readonly onMembers: (members: ClusterMember[]) => void;
+  /** Serves any target with the same password, as a real client serves one with the same connection settings. */
+  readonly client: { password: string; serves(target: TargetConfig): boolean };
+  readonly log = silentLog;
+  readonly #series: NodeSeries;
+  constructor({ target, onMembers = () => {}, client, exposition }: NodePollerOptions) {
+    this.target = target;
+    this.onMembers = onMembers;
+    const password = target.password.reveal();
+    this.client = (client as unknown as FakeNode['client'] | undefined) ?? { password, serves: (other) => other.password.reveal() === password };
+    this.#series = exposition.nodeSeries({ node: target.name });
+    this.#series.set('up', [{ family: METRICS.up, value: 1 }]);
+  }
   get name() {
     return this.target.name;
   }
@@ -28,13 +41,13 @@ class FakeNode {
   release() {
     for (const r of this.#release.splice(0)) r();
   }
-  served() {
-    return serveParts([renderSamples([{ family: F.up, value: 1 }], `node="${this.name}"`)]);
+  view() {
+    return this.#series.view(['up']);
   }
   async close() {
     this.closed = true;
   }
-  closeKeepingClient() {
+  handOverClient() {
     this.closed = true;
     return this.client;
   }
@@ -44,11 +57,18 @@ const config = (names: string[], extra = '', concurrency = 100): ExporterConfig 
   parseConfig(JSON.stringify({ concurrency, defaults: { interval: '10s', username: 'u', password: 'p' }, targets: names.map((name) => ({ name, url: `https://${name}.example.com` })) }).replace('"p"', `"p${extra}"`), 't', {});
 
 let made: Map<string, FakeNode[]>;
-const scheduler = () => new Scheduler(silentLog, Date.now, (target, _log, _now, onMembers, client) => {
-  const node = new FakeNode(target, onMembers, client);
-  made.set(target.name, [...(made.get(target.name) ?? []), node]);
-  return node as unknown as NodePoller;
-});
+/** The scheduler's start grid: polls start on multiples of it. */
+const GRID_MS = 250;
+const scheduler = () =>
+  new Scheduler({
+    log: silentLog,
+    exposition: new Exposition(),
+    createNode: (options) => {
+      const node = new FakeNode(options);
+      made.set(options.target.name, [...(made.get(options.target.name) ?? []), node]);
+      return node as unknown as NodePoller;
+    },
+  });
 const nodeOf = (name: string) => made.get(name)!.at(-1)!;
 
 beforeEach(() => {
@@ -66,10 +86,12 @@ describe('Scheduler', () => {
     s.start();
     await vi.advanceTimersByTimeAsync(60_000);
     for (const name of names) {
-      const first = start + Math.ceil(Math.floor(phaseOf(name) * 10_000) / START_GRID_MS) * START_GRID_MS;
-      const expected = [];
-      for (let t = first; t <= start + 60_000; t += 10_000) expected.push(t);
-      expect(nodeOf(name).polls).toEqual(expected);
+      const [first, ...rest] = nodeOf(name).polls;
+      expect(first! - start).toBeLessThanOrEqual(10_000 + GRID_MS); // within its first interval
+      expect((first! - start) % GRID_MS).toBe(0);
+      const expected = [first];
+      for (let t = first! + 10_000; t <= start + 60_000; t += 10_000) expected.push(t);
+      expect([first, ...rest]).toEqual(expected);
       expect(expected.length).toBeGreaterThanOrEqual(6);
     }
     const offsets = names.map((n) => nodeOf(n).polls[0]! - start);

@@ -2,6 +2,7 @@ import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
+import { Exposition } from '../../src/exposition/exposition.js';
 import { createApp } from '../../src/server/app.js';
 import { escapeHtml } from '../../src/server/landing.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
@@ -17,7 +18,7 @@ const reloads: string[] = [];
 
 beforeAll(async () => {
   fleet = await Fleet.start({ nodes: SCENARIOS.filter((s) => s !== 'slow' && s !== 'hang').map((scenario) => ({ scenario })) });
-  scheduler = new Scheduler(silentLog);
+  scheduler = new Scheduler({ log: silentLog, exposition: new Exposition() });
   scheduler.apply(fleetConfig(fleet, { labels: { site: 'lab' } }));
   await Promise.all(scheduler.nodes.map((node) => node.poll()));
   const self = createSelfRegistry('1.2.3');

@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
+import { Exposition } from '../../src/exposition/exposition.js';
 import { createApp } from '../../src/server/app.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
@@ -13,7 +14,7 @@ let server: Awaited<ReturnType<typeof serve>>;
 
 beforeAll(async () => {
   fleet = await Fleet.start({ nodes: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }] });
-  scheduler = new Scheduler(silentLog);
+  scheduler = new Scheduler({ log: silentLog, exposition: new Exposition() });
   scheduler.apply(fleetConfig(fleet, { interval: '1s', timeout: '1s' }));
   scheduler.start();
   const self = createSelfRegistry('1.2.3');

@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { ExpositionReader, renderSamples, serveParts } from '../../src/exposition/text.js';
+import { viewOf } from '../../src/exposition/node-view.js';
+import { readerOf, renderContext, renderWhole } from '../helpers/exposition.js';
 import type { Scheduler } from '../../src/poller/scheduler.js';
 import { createApp } from '../../src/server/app.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
@@ -9,8 +10,9 @@ import { serve } from '../helpers/http.js';
 
 const family: Family = { name: 'sps_test_value', help: 'A test family.', type: 'gauge' };
 // ~24 MB of exposition: far more than the socket buffers hold, so a client that does not read stalls the scrape.
-const part = renderSamples(Array.from({ length: 200_000 }, (_, i) => ({ family, labels: { i: `series-${i}-${'x'.repeat(80)}` }, value: i })), 'node="big"');
-const scheduler = { nodes: [], exposition: () => new ExpositionReader([serveParts([part])]), renderTarget: () => undefined } as unknown as Scheduler;
+const context = renderContext();
+const part = renderWhole(context, Array.from({ length: 200_000 }, (_, i) => ({ family, labels: { i: `series-${i}-${'x'.repeat(80)}` }, value: i })), 'node="big"');
+const scheduler = { nodes: [], exposition: () => readerOf(context, [viewOf([part])]), renderTarget: () => undefined } as unknown as Scheduler;
 
 let server: Awaited<ReturnType<typeof serve>>;
 const port = () => Number(new URL(server.url).port);

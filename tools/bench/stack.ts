@@ -12,16 +12,8 @@ const children: ChildProcess[] = [];
 /** A script of this build: the exporter (main.js) from dist/, a tool (simulator/main.js, ...) from build/tools/. */
 const dist = (file: string) => fileURLToPath(new URL(file === 'main.js' ? '../../../dist/main.js' : `../${file}`, import.meta.url));
 
-/**
- * With BENCH_PIN=1 (and taskset), the exporter (or the transport alone) runs on core 0 and the
- * simulators on the others, so the simulator's TLS work does not compete with what is measured.
- */
 function command(script: string, args: string[], nodeFlags: string[]): [string, string[]] {
-  const file = isAbsolute(script) ? script : dist(script);
-  if (process.env.BENCH_PIN !== '1') return [process.execPath, [...nodeFlags, file, ...args]];
-  const exporter = script === 'main.js' || script === 'bench/transport.js' || isAbsolute(script); // what is measured: this build's, or another's (compare)
-  const cores = exporter ? '0' : '1-63';
-  return ['taskset', ['-c', cores, process.execPath, ...nodeFlags, file, ...args]];
+  return [process.execPath, [...nodeFlags, isAbsolute(script) ? script : dist(script), ...args]];
 }
 
 /** Starts a script of this build (see dist) or another build's exporter (an absolute path); resolves once its output matches `ready`. */
