@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { METRICS } from '../src/collect/families.js';
-import { DEFAULT_PORT } from '../src/cli.js';
+import { DEFAULT_PORT, USAGE } from '../src/cli.js';
 
 const root = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
 
@@ -13,16 +13,22 @@ describe('shipped documentation', () => {
     expect(config.targets[2]!.intervalMs).toBe(60_000);
   });
 
-  it('README documents every metric family, with its type', () => {
-    const readme = root('README.md');
-    for (const family of Object.values(METRICS)) expect(readme, family.name).toMatch(new RegExp(`\\| \`${family.name}(\\{[^}]*\\})?\` \\| ${family.type} \\|`));
-    expect(readme).toContain('sps_memory_<field>_bytes');
+  it('docs/metrics.md documents every metric family with its type, and no family the exporter does not have', () => {
+    const doc = root('docs/metrics.md');
+    for (const family of Object.values(METRICS)) expect(doc, family.name).toMatch(new RegExp(`\\| \`${family.name}(\\{[^}]*\\})?\` \\| ${family.type} \\|`));
+    expect(doc).toContain('sps_memory_<field>_bytes');
+    const known = new Set<string>(Object.values(METRICS).map((family) => family.name));
+    const documented = [...doc.matchAll(/^\| `(sps_[a-z0-9_]+)[`{]/gm)].map((match) => match[1]!);
+    const selfMetrics = ['sps_exporter_build_info', 'sps_exporter_config_last_reload_successful', 'sps_exporter_config_last_reload_success_timestamp_seconds'];
+    expect(documented.filter((name) => !known.has(name) && !selfMetrics.includes(name) && name !== 'sps_memory_')).toEqual([]);
   });
 
-  it('README gives the two commands and the default port', () => {
+  it('README gives the two commands, the default port and every flag', () => {
     const readme = root('README.md');
     expect(readme).toContain('npm run demo');
     expect(readme).toContain('npm test');
     expect(readme).toContain(String(DEFAULT_PORT));
+    for (const [, flag] of USAGE.matchAll(/^ {2}(--[a-z.-]+)/gm)) expect(readme, flag).toContain(`\`${flag}`);
+    expect(readme.split('\n').length).toBeLessThanOrEqual(400);
   });
 });

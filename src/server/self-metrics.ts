@@ -5,7 +5,7 @@ import { EVENT_LOOP_DELAY_METRICS, registerEventLoopDelay } from './event-loop-d
 export function createSelfRegistry(version: string): { registry: Registry; reloaded(ok: boolean): void } {
   const registry = new Registry();
   // The event-loop delay is sampled every 100 ms, not prom-client's 10 ms: each sample is a wake-up
-  // of the loop, 100 a second of them ~8% of the CPU of a 1000-node exporter (side by side). Its
+  // of the loop, and 100 a second of them are a noticeable share of a large exporter's CPU. Its
   // statistics come from registerEventLoopDelay; prom-client's own histogram, whose gauges are
   // removed, samples once a minute so it costs nothing (it cannot be turned off alone).
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 60_000 });

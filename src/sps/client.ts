@@ -33,10 +33,10 @@ interface Session {
 
 /**
  * How long an idle connection is kept: long enough to outlast a skipped poll. When a poll overruns
- * its interval (a login burst queued behind the concurrency gate at start-up), the node's next
- * request comes two intervals after its last. With one interval and some slack, 5.9k of 10000
- * nodes made a second TLS handshake in the first 100 s, the exporter's busiest time (bench).
- * A server that closes sooner says so in its Keep-Alive header, and undici honours that.
+ * its interval (a login burst queued behind the concurrency limit at start-up), the node's next
+ * request comes two intervals after its last; with only one interval of slack, most nodes of a
+ * large fleet would pay a second TLS handshake in the exporter's busiest minutes. A server that
+ * closes sooner says so in its Keep-Alive header, and undici honours that.
  */
 export function idleTimeoutMs(intervalMs: number): number {
   return 2 * intervalMs + 15_000;

@@ -1,8 +1,8 @@
 /**
  * Readers for what SPS nodes send: small functions from parsed JSON to typed data, composed like a
- * schema, and the types derived from them (Infer). They replace zod on the polling path: zod's
- * parse of a health response cost about as much as JSON.parse of it, and its parsed copies were
- * about a fifth of what a poll allocated (36 of 159 KB). The semantics are zod's for the same
+ * schema, and the types derived from them (Infer). They replace zod on the polling path, where
+ * zod's parse of a response cost about as much as the JSON.parse of it and its parsed copies were
+ * a large share of what a poll allocated. The semantics are zod's for the same
  * schema, but that `unknown` also takes a missing key (zod 4's z.unknown() demands it): a reader
  * answers INVALID for input of another shape; `lenient` turns that into undefined, so a field that
  * is missing or of the wrong type is skipped instead of failing the whole response.

@@ -30,7 +30,8 @@ describe('Dockerfile', () => {
     }
     const entrypoint = JSON.parse(instructions.findLast((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)) as string[];
     expect(entrypoint[0]).toBe('node');
-    expect(existsSync(repo(entrypoint[1]!)), entrypoint[1]).toBe(true);
+    expect(existsSync(repo(entrypoint.at(-1)!)), entrypoint.at(-1)).toBe(true);
+    expect(entrypoint.slice(1, -1).every((flag) => flag.startsWith('--'))).toBe(true);
     const healthcheck = instructions.find((l) => l.startsWith('HEALTHCHECK '))!;
     const script = /"(dist\/[^"]+)"/.exec(healthcheck)![1]!;
     expect(existsSync(repo(script)), script).toBe(true);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- [--nodes 1000] [--interval 5s] [--seconds 30] [--scrapes 30]
+ * npm run bench -- [--nodes 1000] [--interval 5s] [--seconds 30] [--scrapes 30] [--exporter PATH]
  *
  * Everything is measured side by side in one run, because this machine's absolute speed moves about
  * 2x from hour to hour (docs/performance.md):
@@ -9,11 +9,13 @@
  *   both CPU seconds per 1000 polls, and the exporter's as a multiple of the client's.
  * - /metrics: the exporter's median scrape, plain and gzipped, beside prom-client's
  *   registry.metrics() holding the same series (and + gzip level 1), and the ratios.
- * Also: peak RSS, logins and connections per node, poll errors. The exporter runs with the
- * NODE_OPTIONS of the production image (Dockerfile). Linux only: CPU and RSS come from /proc.
+ * Also: peak RSS, logins and connections per node, poll errors. The exporter runs with the node
+ * flags of the production image's ENTRYPOINT (BENCH_NODE_FLAGS="..." tries others). --exporter
+ * runs another build's dist/main.js (an earlier release) in this harness. Linux only: CPU and RSS
+ * come from /proc.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { parseDuration } from '../../src/config/duration.js';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     interval: { type: 'string' },
     seconds: { type: 'string', default: '30' },
     scrapes: { type: 'string', default: '30' },
+    exporter: { type: 'string' },
   },
 });
 const nodes = Number(values.nodes);
@@ -34,10 +37,12 @@ const intervalMs = parseDuration(interval) ?? 5_000;
 const seconds = Number(values.seconds);
 const scrapes = Number(values.scrapes);
 
-/** The production image's NODE_OPTIONS, so the exporter is measured as it ships. */
-function imageNodeOptions(): string[] {
+/** The node flags of the production image's ENTRYPOINT, so the exporter is measured as it ships. */
+function imageNodeFlags(): string[] {
   const dockerfile = readFileSync(new URL('../../../Dockerfile', import.meta.url), 'utf8');
-  return /^ENV NODE_OPTIONS=(.*)$/m.exec(dockerfile)?.[1]?.split(' ') ?? [];
+  const last = [...dockerfile.matchAll(/^ENTRYPOINT (\["node", .*\])$/gm)].at(-1)!; // the production stage's
+  const entrypoint = JSON.parse(last[1]!) as string[];
+  return entrypoint.slice(1, -1);
 }
 
 /** Splits a config of 2N targets into the exporter's N and the raw client's N. */
@@ -56,7 +61,8 @@ const round = (value: number, digits = 3) => +value.toFixed(digits);
 
 runScript('bench', async (dir) => {
   const configs = splitConfig(await startSimulators(dir, 2 * nodes, [], interval), dir);
-  const exporter = await startExporter(configs.exporter, [], 'main.js', imageNodeOptions());
+  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ') ?? imageNodeFlags();
+  const exporter = await startExporter(configs.exporter, [], values.exporter ? resolve(values.exporter) : 'main.js', nodeFlags);
   let raw = { polls: 0, errors: 0, logins: 0, answered: 0 };
   const { child: rawChild } = await start('bench/raw-client.js', [`--config.file=${configs.raw}`], /^\{"polls"/m);
   rawChild.stdout!.on('data', (chunk: Buffer) => {
