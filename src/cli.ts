@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { LOG_LEVELS, type LogLevel } from './log.js';
-import { parseShard, type Shard } from './config/shard.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import { hostname } from 'node:os';
+import { autoShard, parseShard, type Shard } from './config/shard.js';
 
 export const DEFAULT_PORT = 9684;
 export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
@@ -10,6 +11,7 @@ export interface CliOptions {
   configFile: string;
   listen: { host: string | undefined; port: number };
   logLevel: LogLevel;
+  logFormat: LogFormat;
   webConfigFile: string | undefined;
   /** Where Prometheus reaches this exporter (for /sd); undefined: the listen address. */
   externalUrl: URL | undefined;
@@ -25,11 +27,13 @@ export const USAGE = `usage: sps-exporter [flags]
   --config.file=PATH            config file (default config.yaml)
   --web.listen-address=ADDR     where to serve metrics, HOST:PORT or :PORT (default ${DEFAULT_LISTEN_ADDRESS})
   --log.level=LEVEL             debug, info, warn or error (default info)
+  --log.format=FORMAT           json or logfmt (default json)
   --web.config.file=PATH        TLS and basic auth for this exporter's endpoints (exporter-toolkit format)
   --web.external-url=URL        where Prometheus reaches this exporter, as /sd gives it (default: the
                                 listen address, with this host's name for a wildcard address)
   --web.max-requests=N          scrapes served at once at most; more get 503 (default ${DEFAULT_MAX_REQUESTS})
-  --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard)
+  --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard);
+                                auto/COUNT takes INDEX from the hostname's -ORDINAL (StatefulSet pods)
   --check-config                validate the config file and exit
   --version                     print the version and exit
   --help                        print this help and exit
@@ -57,7 +61,8 @@ function parseExternalUrl(text: string): URL {
   return url;
 }
 
-export function parseCli(argv: string[]): CliOptions {
+/** `env`: where HOSTNAME is read for --shard=auto/COUNT (Kubernetes sets it to the pod's name). */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -66,6 +71,7 @@ export function parseCli(argv: string[]): CliOptions {
       'config.file': { type: 'string', default: 'config.yaml' },
       'web.listen-address': { type: 'string', default: DEFAULT_LISTEN_ADDRESS },
       'log.level': { type: 'string', default: 'info' },
+      'log.format': { type: 'string', default: 'json' },
       'web.config.file': { type: 'string' },
       'web.external-url': { type: 'string' },
       'web.max-requests': { type: 'string', default: String(DEFAULT_MAX_REQUESTS) },
@@ -77,8 +83,10 @@ export function parseCli(argv: string[]): CliOptions {
   });
   const logLevel = values['log.level'];
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`--log.level: must be one of ${LOG_LEVELS.join(', ')}`);
-  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT`);
+  const logFormat = values['log.format'];
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) throw new Error(`--log.format: must be one of ${LOG_FORMATS.join(', ')}`);
+  const shard = values.shard === undefined ? undefined : (parseShard(values.shard) ?? autoShard(values.shard, env.HOSTNAME ?? hostname()));
+  if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT, or auto/COUNT`);
   const maxRequests = Number(values['web.max-requests']);
   if (!/^\d+$/.test(values['web.max-requests']) || maxRequests < 1) throw new Error('--web.max-requests: must be a whole number of at least 1');
   return {
@@ -89,6 +97,7 @@ export function parseCli(argv: string[]): CliOptions {
     shard,
     listen: parseListenAddress(values['web.listen-address']),
     logLevel: logLevel as LogLevel,
+    logFormat: logFormat as LogFormat,
     checkConfig: values['check-config'],
     version: values.version,
     help: values.help,

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { formatShard } from './config/shard.js';
-import { createLogger } from './log.js';
+import { createLogger, logfmtDestination } from './log.js';
 import { Exposition } from './exposition/exposition.js';
 import { Scheduler } from './poller/scheduler.js';
 import { createApp } from './server/app.js';
@@ -54,7 +54,7 @@ async function main(options: CliOptions): Promise<void> {
     return;
   }
 
-  const log = createLogger(options.logLevel);
+  const log = createLogger(options.logLevel, options.logFormat === 'logfmt' ? logfmtDestination(process.stdout) : undefined);
   const self = createSelfRegistry(VERSION);
   const scheduler = new Scheduler({ log, exposition: new Exposition() });
   scheduler.apply(config);

@@ -8,7 +8,8 @@ import { parse, stringify } from 'yaml';
 import { parseListenAddress } from '../src/cli.js';
 import { Fleet } from '../tools/simulator/fleet.js';
 import { writeExporterFiles } from '../tools/simulator/exporter-files.js';
-import { EXPORTER_MAIN, eventually, startExporter } from './helpers/process.js';
+import { EXPORTER_MAIN, eventually, run, startExporter } from './helpers/process.js';
+import { toLogfmt } from '../src/log.js';
 import { lines } from './helpers/targets.js';
 
 let dir: string;
@@ -60,6 +61,18 @@ describe('command line', () => {
     expect(level.stderr).toContain('--log.level');
     expect(cli('--gc.mode=small').status).toBe(1); // no garbage collector tuning for operators
     expect(cli('--version').stdout).toMatch(/^sps-exporter \d+\.\d+\.\d+/);
+  });
+
+  it('--log.format=logfmt prints logfmt lines, quoting what needs it', async () => {
+    const exporter = run(process.execPath, [EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0', '--log.format=logfmt']);
+    try {
+      const [line] = await exporter.waitFor(/^time=\S+ level=info msg=listening .*port=\d+.*$/m, 10_000);
+      expect(line).not.toContain('{"');
+      expect(toLogfmt('{"time":"t","level":"warn","msg":"poll failed","node":"a b","err":"x=\\"1\\"","n":3}')).toBe('time=t level=warn msg="poll failed" node="a b" err="x=\\"1\\"" n=3\n');
+      expect(cli('--log.format=xml').stderr).toContain('--log.format: must be one of json, logfmt');
+    } finally {
+      await exporter.stop();
+    }
   });
 
   it('parses listen addresses', () => {

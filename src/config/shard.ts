@@ -21,6 +21,22 @@ export function parseShard(text: string): Shard | undefined {
   return count >= 1 && index < count ? { index, count } : undefined;
 }
 
+/**
+ * Parses "auto/COUNT": the index is the ordinal at the end of `hostname`, as a Kubernetes
+ * StatefulSet names its pods (sps-exporter-0, sps-exporter-1, ...). Throws with a message naming
+ * the problem when the hostname carries no ordinal, or one not below COUNT.
+ */
+export function autoShard(text: string, hostname: string): Shard | undefined {
+  const match = /^auto\/(\d{1,4})$/.exec(text.trim());
+  if (!match) return undefined;
+  const count = Number(match[1]);
+  const ordinal = /-(\d{1,4})$/.exec(hostname)?.[1];
+  if (count < 1) throw new Error(`--shard: "${text}" needs a COUNT of at least 1`);
+  if (ordinal === undefined) throw new Error(`--shard=auto/${count}: the hostname "${hostname.slice(0, 64)}" does not end in -ORDINAL, as a StatefulSet's pods do (NAME-0, NAME-1, ...)`);
+  if (Number(ordinal) >= count) throw new Error(`--shard=auto/${count}: the hostname's ordinal ${ordinal} is not below the count ${count}: keep the StatefulSet's replicas and COUNT equal`);
+  return { index: Number(ordinal), count };
+}
+
 export function formatShard({ index, count }: Shard): string {
   return `${index}/${count}`;
 }

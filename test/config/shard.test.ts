@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inShard, parseShard } from '../../src/config/shard.js';
+import { autoShard, inShard, parseShard } from '../../src/config/shard.js';
+import { parseCli } from '../../src/cli.js';
 import { parseConfig } from '../../src/config/load.js';
 
 describe('sharding', () => {
@@ -7,6 +8,16 @@ describe('sharding', () => {
     expect(parseShard('0/3')).toEqual({ index: 0, count: 3 });
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     for (const bad of ['3/3', '1/0', '-1/3', '1', 'a/b', '1/3/5']) expect(parseShard(bad), bad).toBeUndefined();
+  });
+
+  it('takes the index of auto/COUNT from the hostname\'s ordinal, as a StatefulSet names its pods, and says clearly when it cannot', () => {
+    expect(autoShard('auto/3', 'sps-exporter-2')).toEqual({ index: 2, count: 3 });
+    expect(autoShard('0/3', 'sps-exporter-2')).toBeUndefined();
+    expect(() => autoShard('auto/3', 'sps-exporter')).toThrow('the hostname "sps-exporter" does not end in -ORDINAL');
+    expect(() => autoShard('auto/3', 'sps-exporter-3')).toThrow('ordinal 3 is not below the count 3');
+    expect(parseCli(['--shard=auto/3'], { HOSTNAME: 'sps-exporter-1' }).shard).toEqual({ index: 1, count: 3 });
+    expect(parseCli(['--shard=1/3'], { HOSTNAME: 'no-ordinal' }).shard).toEqual({ index: 1, count: 3 });
+    expect(() => parseCli(['--shard=auto/3'], { HOSTNAME: 'laptop' })).toThrow('does not end in -ORDINAL');
   });
 
   it('puts every target in exactly one of COUNT shards, spread evenly', () => {

@@ -15,7 +15,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sps-shards-'));
   fleet = await Fleet.start({ nodes: Array.from({ length: 30 }, () => ({})) });
   const config = writeExporterFiles(fleet, dir, '1s');
-  for (let index = 0; index < 3; index++) shards.push(await startExporter(config, [`--shard=${index}/3`]));
+  // As a StatefulSet of three runs them: the same flags, the index from each pod's name.
+  for (let ordinal = 0; ordinal < 3; ordinal++) shards.push(await startExporter(config, ['--shard=auto/3'], { ...process.env, HOSTNAME: `sps-exporter-${ordinal}` }));
 }, 60_000);
 
 afterAll(async () => {
@@ -24,7 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('three shards over 30 nodes', () => {
+describe('three shards over 30 nodes, each taking its index from its hostname (--shard=auto/3)', () => {
   it('poll every node, each by exactly one replica, and list only their own nodes in /sd', async () => {
     const upNodes = async (shard: { url: string }) =>
       lines(await (await fetch(`${shard.url}/metrics`)).text(), 'sps_up').filter((l) => l.endsWith(' 1')).map((l) => /node="([^"]+)"/.exec(l)![1]!);
@@ -35,6 +36,7 @@ describe('three shards over 30 nodes', () => {
     expect(new Set(owned.flat()).size).toBe(30);
     for (const nodes of owned) expect(nodes.length).toBeGreaterThan(0);
     expect(fleet.nodes.map((n) => n.logins)).toEqual(fleet.nodes.map(() => 1));
+    for (const [ordinal, shard] of shards.entries()) expect(shard.output()).toContain(`"shard":"${ordinal}/3"`);
     for (const [index, shard] of shards.entries()) {
       const sd = (await (await fetch(`${shard.url}/sd`)).json()) as { labels: { __param_target: string } }[];
       expect(sd.map((t) => t.labels.__param_target).sort(), `shard ${index}`).toEqual([...owned[index]!].sort());

@@ -83,8 +83,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 }
 
 /** Starts the built exporter and resolves once it listens, with its URL. */
-export async function startExporter(configFile: string, extraArgs: string[] = []): Promise<Running & { url: string }> {
-  const exporter = run(process.execPath, [EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0', ...extraArgs]);
+export async function startExporter(configFile: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Running & { url: string }> {
+  const exporter = run(process.execPath, [EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0', ...extraArgs], env);
   const match = await exporter.waitFor(/"port":(\d+).*"msg":"listening"/);
   return Object.assign(exporter, { url: `http://127.0.0.1:${match[1]}` });
 }
