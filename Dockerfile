@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # sps-exporter: build with dev dependencies, run with production dependencies only, as non-root.
 # Targets: production (the default, the last stage) and simulator (the compose demo's fake SPS fleet).
-ARG NODE_MAJOR=26
+# The Node the tests also run on: package.json config.containerNode (a test keeps them equal).
+ARG NODE_VERSION=26.12.1
 
-FROM node:${NODE_MAJOR}-slim AS build
+FROM node:${NODE_VERSION}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -18,12 +19,12 @@ RUN npm run build:tools
 USER node
 ENTRYPOINT ["node", "build/tools/simulator/main.js"]
 
-FROM node:${NODE_MAJOR}-slim AS production-deps
+FROM node:${NODE_VERSION}-slim AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:${NODE_MAJOR}-slim AS production
+FROM node:${NODE_VERSION}-slim AS production
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-deps /app/node_modules ./node_modules

@@ -16,7 +16,7 @@ export function prometheusRule(): string {
   const object = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: 'sps-exporter', labels: { ...LABELS, prometheus: 'k8s', role: 'alert-rules' } },
+    metadata: { name: 'sps-exporter', labels: { ...LABELS, release: 'kube-prometheus-stack', prometheus: 'k8s', role: 'alert-rules' } },
     spec: { groups: rules.groups },
   };
   return `${HEADER}# Source: deploy/prometheus/sps-rules.yml\n${stringify(object, { lineWidth: 0 })}`;
@@ -37,6 +37,6 @@ export function dashboardConfigMaps(): string {
 }
 
 export const GENERATED: Record<string, () => string> = {
-  'deploy/kubernetes/generated/prometheusrule.yaml': prometheusRule,
-  'deploy/kubernetes/generated/grafana-dashboards.yaml': dashboardConfigMaps,
+  'deploy/kubernetes/common/generated/prometheusrule.yaml': prometheusRule,
+  'deploy/kubernetes/common/generated/grafana-dashboards.yaml': dashboardConfigMaps,
 };

@@ -129,6 +129,16 @@ function readSecretFile(file: string, path: string, problems: string[], cache: F
   return '';
 }
 
+/**
+ * The content of the file a config path names. The path takes ${VAR} (systemd hands credentials
+ * over in $CREDENTIALS_DIRECTORY); with a variable unset, that is the problem, and no file is read.
+ */
+function readFileAt(file: string, path: string, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): string {
+  const before = problems.length;
+  const resolved = interpolate(file, path, env, problems);
+  return problems.length > before ? '' : readSecretFile(resolved, path, problems, files);
+}
+
 /** Changes whenever a setting or the password changes, without revealing the password. */
 export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerprint'>, password: string): string {
   return createHash('sha256').update(JSON.stringify(settings)).update('\0').update(password).digest('hex');
@@ -143,7 +153,7 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     problems.push(`${secretPath}: set password or password_file, not both`);
   }
   let password = '';
-  if (secretFrom.password_file !== undefined) password = readSecretFile(secretFrom.password_file, `${secretPath}_file`, problems, files);
+  if (secretFrom.password_file !== undefined) password = readFileAt(secretFrom.password_file, `${secretPath}_file`, env, problems, files);
   else if (secretFrom.password !== undefined) password = interpolate(secretFrom.password, secretPath, env, problems);
   else problems.push(`${at('password')}: is required (set password_file or password here or in defaults)`);
 
@@ -153,7 +163,10 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
 
   const tlsRaw = { ...defaults.tls, ...raw.tls };
   let ca: string | undefined;
-  if (tlsRaw.ca_file !== undefined) ca = readSecretFile(tlsRaw.ca_file, raw.tls?.ca_file === undefined ? 'defaults.tls.ca_file' : at('tls.ca_file'), problems, files);
+  if (tlsRaw.ca_file !== undefined) {
+    const caPath = raw.tls?.ca_file === undefined ? 'defaults.tls.ca_file' : at('tls.ca_file');
+    ca = readFileAt(tlsRaw.ca_file, caPath, env, problems, files);
+  }
   const intervalMs = raw.interval ?? defaults.interval ?? DEFAULT_INTERVAL_MS;
   const timeoutMs = raw.timeout ?? defaults.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
   if (timeoutMs > intervalMs) problems.push(`${at('timeout')}: must not be longer than the interval`);

@@ -1,3 +1,5 @@
+import { constants as osConstants } from 'node:os';
+import * as dns from 'node:dns';
 /** Why a request to an SPS node failed; used as the `reason` label, so the set is closed. */
 export const FAILURE_REASONS = ['auth', 'timeout', 'connect', 'tls', 'http', 'parse', 'too_large', 'no_data'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
@@ -14,15 +16,19 @@ export class SpsError extends Error {
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR']);
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'EADDRNOTAVAIL', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
+/**
+ * What fails below TLS: the system's errno names, the resolver's codes and undici's socket codes.
+ * A connection error with any other code failed in the TLS layer: OpenSSL's certificate
+ * verification results (CERT_SIGNATURE_FAILURE, UNABLE_TO_GET_ISSUER_CERT, ...) come as bare
+ * codes, so any list of them would miss some; Node's own TLS errors are ERR_SSL_* and ERR_TLS_*.
+ */
+const BELOW_TLS = new Set<string>([
+  ...Object.keys(osConstants.errno),
+  ...(Object.values(dns) as unknown[]).filter((value): value is string => typeof value === 'string' && /^E[A-Z]+$/.test(value)),
+  'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
 ]);
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
-  'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
+const isTlsCode = (code: string) => /^ERR_(SSL|TLS|OSSL)_/.test(code) || (/^[A-Z][A-Z0-9_]+$/.test(code) && !BELOW_TLS.has(code) && !code.startsWith('UND_ERR_') && !code.startsWith('ERR_') && !TIMEOUT_CODES.has(code));
 
 function codesOf(error: unknown): string[] {
   const codes: string[] = [];
@@ -40,10 +46,8 @@ export function classifyTransportError(error: unknown, path = '', limit = 0): Sp
   const codes = codesOf(error);
   if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return new SpsError('too_large', `response to ${path} exceeds the ${limit} byte limit`);
   const code = codes[0] ?? 'unknown';
-  if (codes.some((c) => TLS_CODES.has(c) || c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_'))) {
-    return new SpsError('tls', `TLS handshake failed (${codes.find((c) => TLS_CODES.has(c) || c.startsWith('ERR_')) ?? code})`);
-  }
+  const tls = codes.find(isTlsCode);
+  if (tls) return new SpsError('tls', `TLS handshake failed (${tls})`);
   if (codes.some((c) => TIMEOUT_CODES.has(c))) return new SpsError('timeout', `timed out (${code})`);
-  if (codes.some((c) => CONNECT_CODES.has(c))) return new SpsError('connect', `connection failed (${code})`);
-  return new SpsError('connect', `request failed (${code})`);
+  return new SpsError('connect', `connection failed (${code})`);
 }

@@ -61,6 +61,18 @@ describe('files named by a config', () => {
   });
 });
 
+describe('file paths with ${VAR}', () => {
+  it('reads password_file and ca_file from an environment variable\'s folder, as systemd\'s $CREDENTIALS_DIRECTORY', () => {
+    writeFileSync(join(dir, 'sps-password'), 'from-credentials\n');
+    writeFileSync(join(dir, 'ca.pem'), 'a CA\n');
+    const doc = 'targets:\n  - { name: a, url: "https://a", username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password", tls: { ca_file: "${CREDENTIALS_DIRECTORY}/ca.pem" } }\n';
+    const target = parseConfig(doc, 't', { env: { CREDENTIALS_DIRECTORY: dir } }).targets[0]!;
+    expect(target.password.reveal()).toBe('from-credentials');
+    expect(target.tls.ca).toBe('a CA');
+    expect(problems(doc)).toEqual(['targets[0].password_file: environment variable CREDENTIALS_DIRECTORY is not set', 'targets[0].tls.ca_file: environment variable CREDENTIALS_DIRECTORY is not set']);
+  });
+});
+
 describe('YAML problems never repeat the text', () => {
   it('an unquoted password starting with * is an alias to no anchor: named by line, the value never shown', () => {
     const found = problems('targets:\n  - name: a\n    url: https://a\n    username: u\n    password: *Xy9-S3cretPassw0rd\n');

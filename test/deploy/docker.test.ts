@@ -43,21 +43,22 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('--config.file=/etc/sps-exporter/config.yaml');
   });
 
-  it('uses one Node major everywhere, an LTS one the package supports', () => {
-    const major = Number(/^ARG NODE_MAJOR=(\d+)$/m.exec(dockerfile)![1]);
-    expect(major % 2, 'LTS lines are even').toBe(0);
-    const engines = (JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
-    const minimum = Number(/>=\s*(\d+)/.exec(engines)![1]);
-    expect(major).toBeGreaterThanOrEqual(minimum);
+  it('ships the Node the tests also run on, one version everywhere, and package.json says what is tested', () => {
+    const version = /^ARG NODE_VERSION=(\d+\.\d+\.\d+)$/m.exec(dockerfile)![1]!;
+    const pkg = JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { engines: { node: string }; config: { containerNode: string } };
+    expect(version).toBe(pkg.config.containerNode);
+    expect(Number(version.split('.')[0]) % 2, 'LTS lines are even').toBe(0);
+    expect(pkg.engines.node).toContain(`^${version.split('.')[0]}.`);
+    expect(pkg.engines.node).toContain(`^${process.versions.node.split('.')[0]}.`); // the Node running this test is one the package claims
     const froms = instructions.filter((l) => l.startsWith('FROM ') && !l.startsWith('FROM build '));
     expect(froms.length).toBe(3);
-    for (const from of froms) expect(from).toMatch(/^FROM node:\$\{NODE_MAJOR\}-slim( |$)/);
+    for (const from of froms) expect(from).toMatch(/^FROM node:\$\{NODE_VERSION\}-slim( |$)/);
   });
 
   it('keeps tool code out of the production image: the simulator is a target of its own', () => {
     const stages = dockerfile.split(/^FROM /m).slice(1);
     const production = stages.at(-1)!;
-    expect(production).toMatch(/^node:\$\{NODE_MAJOR\}-slim AS production\n/);
+    expect(production).toMatch(/^node:\$\{NODE_VERSION\}-slim AS production\n/);
     expect(production).not.toMatch(/tools|build\/tools/);
     expect(production).toContain('COPY --from=build /app/dist ./dist');
     const simulator = stages.find((stage) => stage.startsWith('build AS simulator'))!;

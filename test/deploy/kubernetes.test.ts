@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { GENERATED } from '../../deploy/kubernetes/generate.js';
 import { ConfigSchema } from '../../src/config/schema.js';
@@ -15,6 +17,7 @@ const update = process.env.UPDATE_MANIFESTS === '1';
 /** The schema model for each kind the base renders: validate() throws on any schema violation. */
 const MODELS: Record<string, (object: any) => { validate(): void }> = {
   'apps/v1/Deployment': (o) => new Deployment(o),
+  'apps/v1/StatefulSet': (o) => new StatefulSet(o),
   'v1/Service': (o) => new Service(o),
   'v1/ConfigMap': (o) => new ConfigMap(o),
   'v1/Secret': (o) => new Secret(o),
@@ -24,12 +27,33 @@ const MODELS: Record<string, (object: any) => { validate(): void }> = {
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
 
-function render(): K8sObject[] {
-  const result = spawnSync('kubectl', ['kustomize', repo('deploy/kubernetes')], { encoding: 'utf8' });
+const PASSWORD = 'the-real-password';
+
+/** A copy of deploy/kubernetes, with the credentials an operator puts in common/secrets/ unless `withSecrets` is false. */
+function copyOfKubernetes(withSecrets = true): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'sps-k8s-')), 'kubernetes');
+  cpSync(repo('deploy/kubernetes'), dir, { recursive: true });
+  if (withSecrets) {
+    writeFileSync(join(dir, 'common/secrets/password'), PASSWORD);
+    writeFileSync(join(dir, 'common/secrets/ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  }
+  return dir;
+}
+
+function kustomize(dir: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
   if (result.error) throw result.error;
+  return result;
+}
+
+function render(overlay = ''): K8sObject[] {
+  const result = kustomize(join(copyOfKubernetes(), overlay));
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject);
+  const objects = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject);
+  // kustomize folds a long base64 value over lines (the API server reads it so); the schema wants it on one.
+  for (const object of objects) if (object.kind === 'Secret') for (const key in object.data) object.data[key] = object.data[key]!.replace(/\s+/g, '');
+  return objects;
 }
 
 describe('deploy/kubernetes', () => {
@@ -48,11 +72,51 @@ describe('deploy/kubernetes', () => {
   it('renders with kubectl kustomize, and every object passes its schema', () => {
     const objects = all();
     expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor']);
+    validate(objects);
+  });
+
+  function validate(objects: K8sObject[]): void {
     for (const object of objects) {
       const model = MODELS[`${object.apiVersion}/${object.kind}`];
       expect(model, `${object.apiVersion} ${object.kind}`).toBeDefined();
       expect(() => model!(object).validate(), `${object.kind} ${object.metadata.name}`).not.toThrow();
     }
+  }
+
+  it('carries no Secret with placeholder data: the Secret comes from the files the operator puts in common/secrets/, and a change rolls the pods', () => {
+    const secret = find('Secret', 'sps-exporter-credentials');
+    expect(secret.metadata.name).toMatch(/^sps-exporter-credentials-[a-z0-9]{10}$/); // hash suffix
+    expect(Buffer.from((secret as any).data.password, 'base64').toString()).toBe(PASSWORD);
+    const pod = find('Deployment').spec.template.spec;
+    expect(pod.volumes.find((v: any) => v.name === 'secrets').secret.secretName).toBe(secret.metadata.name);
+    const committed = spawnSync('git', ['ls-files', 'deploy/kubernetes'], { cwd: repo(''), encoding: 'utf8' }).stdout;
+    expect(committed).not.toMatch(/secrets\/(password|ca\.pem)/);
+    const missing = kustomize(copyOfKubernetes(false));
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('secrets/password');
+  });
+
+  it('labels the ServiceMonitor and PrometheusRule for kube-prometheus-stack, and runs the image tagged with the package version', () => {
+    expect(find('ServiceMonitor').metadata.labels?.release).toBe('kube-prometheus-stack');
+    expect(find('PrometheusRule').metadata.labels?.release).toBe('kube-prometheus-stack');
+    const version = (JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { version: string }).version;
+    const image = `sps-exporter:${version}`;
+    expect(find('Deployment').spec.template.spec.containers[0].image).toBe(image);
+    const compose = parse(readFileSync(repo('deploy/docker-compose.yml'), 'utf8')) as { services: { exporter: { image: string } } };
+    expect(compose.services.exporter.image).toBe(image);
+    expect(readFileSync(repo('README.md'), 'utf8')).toContain(`docker build -t ${image} .`);
+  });
+
+  it('the sharded overlay runs a StatefulSet of COUNT replicas with --shard=auto/COUNT, instead of the Deployment', () => {
+    const objects = render('sharded');
+    validate(objects);
+    expect(objects.some((o) => o.kind === 'Deployment')).toBe(false);
+    const sts = objects.find((o) => o.kind === 'StatefulSet')!;
+    const args: string[] = sts.spec.template.spec.containers[0].args;
+    const count = Number(/^--shard=auto\/(\d+)$/.exec(args.find((a) => a.startsWith('--shard='))!)![1]);
+    expect(sts.spec.replicas).toBe(count);
+    expect(sts.spec.template.spec.volumes.find((v: any) => v.name === 'secrets').secret.secretName).toMatch(/^sps-exporter-credentials-/);
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor')).toHaveLength(1); // scrapes every replica's pod
   });
 
   it('the schema check would catch a broken object', () => {

@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
 import { idleTimeoutMs, SpsClient } from '../../src/sps/client.js';
@@ -331,6 +333,25 @@ describe('SpsClient TLS', () => {
     const ca = testTls().ca.certPem;
     await expectReason(client(server, { tls: { ca, insecureSkipVerify: false } }).getJson('/api/health_status'), 'tls');
     expect(await client(server, { tls: { ca, insecureSkipVerify: false, serverName: 'sps.example.com' } }).getJson('/api/health_status')).toBeTruthy();
+  });
+
+  it('tls, not connect, whatever the verification code: a CA that changed (same name, other key), a self-signed certificate, a plain-HTTP port', async () => {
+    const sameNameOtherKey = new TestCa(); // the name testTls's CA has: OpenSSL finds it, and its signature fails
+    const changed = await startHttps(fakeSps().handler, sameNameOtherKey.issue({ commonName: 'localhost', hosts: ['127.0.0.1'] }));
+    servers.push(changed);
+    expect((await expectReason(client(changed).getJson('/api/health_status'), 'tls')).message).toMatch(/CERT_SIGNATURE_FAILURE|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY/);
+    const selfSigned = new TestCa('localhost');
+    const own = await startHttps(fakeSps().handler, { certPem: selfSigned.certPem, keyPem: selfSigned.keyPem });
+    servers.push(own);
+    await expectReason(client(own).getJson('/api/health_status'), 'tls');
+    const plain = createHttpServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await expectReason(client({ url: `https://127.0.0.1:${(plain.address() as AddressInfo).port}` }).getJson('/api/health_status'), 'tls');
+      expect(error.message).toMatch(/ERR_SSL_/);
+    } finally {
+      plain.close();
+    }
   });
 
   it('tls for an expired certificate', async () => {

@@ -44,11 +44,14 @@ function build(options: CertOptions, publicKey: forge.pki.PublicKey, issuer: for
 /** A certificate authority for a test or demo fleet. */
 export class TestCa {
   readonly certPem: string;
+  /** The CA's own key: with certPem, a self-signed certificate a server can present. */
+  readonly keyPem: string;
   readonly #cert: forge.pki.Certificate;
   readonly #key: forge.pki.rsa.PrivateKey;
 
   constructor(commonName = 'sps-exporter test CA') {
-    const { key, publicKey } = newKey();
+    const { key, publicKey, keyPem } = newKey();
+    this.keyPem = keyPem;
     this.#cert = build({ commonName }, publicKey, undefined, true);
     this.#cert.sign(key, forge.md.sha256.create());
     this.#key = key;
