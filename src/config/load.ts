@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { z } from 'zod';
 import { ConfigSchema, DefaultsSchema, duplicateNames, TargetSchema, type RawDefaults, type RawTarget } from './schema.js';
 import { Secret } from './secret.js';
@@ -139,6 +139,22 @@ function readFileAt(file: string, path: string, env: NodeJS.ProcessEnv, problems
   return problems.length > before ? '' : readSecretFile(resolved, path, problems, files);
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+
+/** Why a CA file's text is not one or more PEM certificates (undefined when it is). */
+function certificateProblem(pem: string): string | undefined {
+  const blocks = pem.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) return 'holds no PEM certificate';
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      return 'holds a certificate that does not parse';
+    }
+  }
+  return undefined;
+}
+
 /** Changes whenever a setting or the password changes, without revealing the password. */
 export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerprint'>, password: string): string {
   return createHash('sha256').update(JSON.stringify(settings)).update('\0').update(password).digest('hex');
@@ -166,6 +182,8 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
   if (tlsRaw.ca_file !== undefined) {
     const caPath = raw.tls?.ca_file === undefined ? 'defaults.tls.ca_file' : at('tls.ca_file');
     ca = readFileAt(tlsRaw.ca_file, caPath, env, problems, files);
+    const problem = ca ? certificateProblem(ca) : undefined;
+    if (problem) problems.push(`${caPath}: ${tlsRaw.ca_file} ${problem}`);
   }
   const intervalMs = raw.interval ?? defaults.interval ?? DEFAULT_INTERVAL_MS;
   const timeoutMs = raw.timeout ?? defaults.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
@@ -236,9 +254,10 @@ function sameOrigins(targets: readonly TargetConfig[]): string[] {
 /** The defaults and each target that parse on their own, for a config that did not parse whole (undefined without readable defaults). */
 function parsedParts(input: unknown): { defaults: RawDefaults | undefined; targets: (RawTarget | undefined)[] } | undefined {
   const { defaults, targets } = (input ?? {}) as { defaults?: unknown; targets?: unknown };
-  const readDefaults = DefaultsSchema.optional().safeParse(defaults);
+  // Unknown keys are reported already; here they are left out, so a typo hides no other problem.
+  const readDefaults = DefaultsSchema.strip().optional().safeParse(defaults);
   if (!readDefaults.success) return undefined;
-  return { defaults: readDefaults.data, targets: Array.isArray(targets) ? targets.map((target) => TargetSchema.safeParse(target).data) : [] };
+  return { defaults: readDefaults.data, targets: Array.isArray(targets) ? targets.map((target) => TargetSchema.strip().safeParse(target).data) : [] };
 }
 
 export function loadConfig(file: string, options: LoadOptions = {}): ExporterConfig {

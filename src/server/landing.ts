@@ -14,7 +14,9 @@ function when(ms: number | undefined): string {
 export function renderLanding(version: string, nodes: readonly NodePoller[]): string {
   const rows = nodes
     .map((node) => {
-      const error = node.lastError ? `${node.lastError.reason} on ${node.lastError.endpoint}: ${node.lastError.message} (${when(node.lastError.at)})` : '';
+      const wait = node.client.loginBlockedForMs; // as of now, not as of the error
+      const retry = wait > 0 ? `; next login attempt in ${Math.ceil(wait / 1000)}s` : '';
+      const error = node.lastError ? `${node.lastError.reason} on ${node.lastError.endpoint}: ${node.lastError.message}${retry} (${when(node.lastError.at)})` : '';
       const probe = `probe?target=${encodeURIComponent(node.name)}`;
       const source = node.target.discoveredBy === undefined ? 'config' : `member of ${node.target.discoveredBy}`;
       return `<tr><td><a href="${escapeHtml(probe)}">${escapeHtml(node.name)}</a></td><td>${escapeHtml(node.target.origin)}</td><td>${escapeHtml(source)}</td>` +

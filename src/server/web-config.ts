@@ -20,6 +20,7 @@ export interface WebConfig {
   users?: Map<string, string>;
 }
 
+/** Reads --web.config.file; throws ConfigError naming every problem at once. */
 export function loadWebConfig(file: string): WebConfig {
   let text: string;
   try {
@@ -31,27 +32,32 @@ export function loadWebConfig(file: string): WebConfig {
   const yaml = readYaml(text);
   if (yaml.problems.length > 0) throw new ConfigError(['is not valid YAML', ...yaml.problems], file);
   const parsed = WebConfigSchema.safeParse(yaml.value);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}` : `${formatPath(i.path)}: ${i.message}`)), file);
-  }
-  const config: WebConfig = {};
-  const tls = parsed.data.tls_server_config;
-  if (tls) {
-    const read = (path: string, key: string) => {
-      try {
-        return readTextFile(path);
-      } catch (error) {
-        if (!(error instanceof FileReadError)) throw error;
-        throw new ConfigError([`tls_server_config.${key}: cannot read ${path} (${error.reason})`], file);
-      }
-    };
-    config.tls = { cert: read(tls.cert_file, 'cert_file'), key: read(tls.key_file, 'key_file') };
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}` : `${formatPath(i.path)}: ${i.message}`));
+  // The certificate files are read whatever else is wrong, so one run names every problem.
+  const tls = (yaml.value as { tls_server_config?: { cert_file?: unknown; key_file?: unknown } } | null)?.tls_server_config;
+  const read = (key: 'cert_file' | 'key_file'): string | undefined => {
+    const path = tls?.[key];
+    if (typeof path !== 'string' || path === '') return undefined;
     try {
-      createSecureContext(config.tls);
+      return readTextFile(path);
     } catch (error) {
-      throw new ConfigError([`tls_server_config: the certificate and key do not load (${(error as { code?: string }).code ?? 'invalid PEM'})`], file);
+      if (!(error instanceof FileReadError)) throw error;
+      problems.push(`tls_server_config.${key}: cannot read ${path} (${error.reason})`);
+      return undefined;
+    }
+  };
+  const cert = read('cert_file');
+  const key = read('key_file');
+  if (cert !== undefined && key !== undefined) {
+    try {
+      createSecureContext({ cert, key });
+    } catch (error) {
+      problems.push(`tls_server_config: the certificate and key do not load (${(error as { code?: string }).code ?? 'invalid PEM'})`);
     }
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems, file);
+  const config: WebConfig = {};
+  if (parsed.data.tls_server_config) config.tls = { cert: cert!, key: key! };
   if (parsed.data.basic_auth_users) config.users = new Map(Object.entries(parsed.data.basic_auth_users));
   return config;
 }

@@ -207,7 +207,9 @@ export class SpsClient {
 
   async #doLogin(): Promise<void> {
     const wait = this.loginBlockedForMs;
-    if (wait > 0) throw new SpsError('auth', `login backing off after ${this.#failedLogins} failed attempt(s); next try in ${Math.ceil(wait / 1000)}s`);
+    // No countdown in the message: it is stored as the node's last error and would go stale (the
+    // status page shows the wait as of when it is served, from loginBlockedForMs).
+    if (wait > 0) throw new SpsError('auth', `login backing off after ${this.#failedLogins} failed attempt(s)`);
     const basic = Buffer.from(`${this.#target.username}:${this.#target.password.reveal()}`).toString('base64');
     const connectionsBefore = this.connections;
     const connectedBefore = this.#connected;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES, readTextFile } from '../../src/config/file.js';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
 import { loadWebConfig } from '../../src/server/web-config.js';
+import { TestCa } from '../../tools/simulator/certs.js';
 
 let dir: string;
 let fifo: string;
@@ -64,12 +65,43 @@ describe('files named by a config', () => {
 describe('file paths with ${VAR}', () => {
   it('reads password_file and ca_file from an environment variable\'s folder, as systemd\'s $CREDENTIALS_DIRECTORY', () => {
     writeFileSync(join(dir, 'sps-password'), 'from-credentials\n');
-    writeFileSync(join(dir, 'ca.pem'), 'a CA\n');
+    const ca = new TestCa().certPem;
+    writeFileSync(join(dir, 'ca.pem'), ca);
     const doc = 'targets:\n  - { name: a, url: "https://a", username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password", tls: { ca_file: "${CREDENTIALS_DIRECTORY}/ca.pem" } }\n';
     const target = parseConfig(doc, 't', { env: { CREDENTIALS_DIRECTORY: dir } }).targets[0]!;
     expect(target.password.reveal()).toBe('from-credentials');
-    expect(target.tls.ca).toBe('a CA');
+    expect(target.tls.ca).toBe(ca.replace(/\r?\n$/, ''));
     expect(problems(doc)).toEqual(['targets[0].password_file: environment variable CREDENTIALS_DIRECTORY is not set', 'targets[0].tls.ca_file: environment variable CREDENTIALS_DIRECTORY is not set']);
+  });
+});
+
+describe('--check-config names every problem in one run', () => {
+  it('a typo\'d key hides no missing password_file, ca_file or unset variable; a ca_file without a certificate is refused', () => {
+    const noCert = join(dir, 'not-a-ca.pem');
+    writeFileSync(noCert, 'just text\n');
+    const doc = `defaults: { username: u, intervall: 30s }\ntargets:\n  - { name: a, url: "https://a", passwrd: x, password_file: /nonexistent/pw, tls: { ca_file: /nonexistent/ca.pem } }\n  - { name: b, url: "https://b", password: "\${UNSET}", tls: { ca_file: ${noCert} } }\n`;
+    expect(problems(doc)).toEqual([
+      'defaults: unknown key "intervall"',
+      'targets[0]: unknown key "passwrd"',
+      'targets[0].password_file: cannot read /nonexistent/pw (ENOENT)',
+      'targets[0].tls.ca_file: cannot read /nonexistent/ca.pem (ENOENT)',
+      'targets[1].password: environment variable UNSET is not set',
+      `targets[1].tls.ca_file: ${noCert} holds no PEM certificate`,
+    ]);
+  });
+
+  it('the web config too: an unknown key, an unreadable certificate and a bad user hash together', () => {
+    const web = join(dir, 'web-all.yml');
+    writeFileSync(web, 'tls_server_config: { cert_file: /nonexistent/tls.crt, key_file: /nonexistent/tls.key }\nbasic_auth_users: { admin: plaintext }\nhttp_server_config: { http2: true }\n');
+    let message = '';
+    try {
+      loadWebConfig(web);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const expected of ['unsupported key(s) http_server_config', 'basic_auth_users.admin: must be a bcrypt hash', 'tls_server_config.cert_file: cannot read /nonexistent/tls.crt (ENOENT)', 'tls_server_config.key_file: cannot read /nonexistent/tls.key (ENOENT)']) {
+      expect(message).toContain(expected);
+    }
   });
 });
 

@@ -2,11 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TestCa } from '../../tools/simulator/certs.js';
 import { parseConfig, type TargetConfig } from '../../src/config/load.js';
 import { memberTarget } from '../../src/config/member.js';
 
 const caFile = join(mkdtempSync(join(tmpdir(), 'sps-member-')), 'ca.pem');
-writeFileSync(caFile, 'a CA certificate\n');
+writeFileSync(caFile, new TestCa().certPem);
 
 function parent(url = 'https://cm.example.com:8443', extra = ''): TargetConfig {
   return parseConfig(

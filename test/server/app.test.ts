@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
 import { Exposition } from '../../src/exposition/exposition.js';
 import { createApp } from '../../src/server/app.js';
-import { escapeHtml } from '../../src/server/landing.js';
+import { escapeHtml, renderLanding } from '../../src/server/landing.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
 import { SCENARIOS } from '../../tools/simulator/responses.js';
@@ -192,6 +192,20 @@ describe('other routes', () => {
       expect(labels.__metrics_path__).toBe('/probe');
       expect(labels.__scheme__).toBe('http');
     }
+  });
+
+  it('status page: the wait before the next login is computed when the page is served, not when the error happened', () => {
+    let wait = 30_000;
+    const node = {
+      name: 'locked', target: { origin: 'https://locked.example', discoveredBy: undefined }, healthOk: false, lastSuccessAt: undefined,
+      lastError: { endpoint: 'health_status', reason: 'auth', message: 'login backing off after 1 failed attempt(s)', at: Date.now() },
+      client: { get loginBlockedForMs() { return wait; } },
+    } as unknown as Parameters<typeof renderLanding>[1][number];
+    expect(renderLanding('1', [node])).toContain('login backing off after 1 failed attempt(s); next login attempt in 30s');
+    wait = 4_200;
+    expect(renderLanding('1', [node])).toContain('; next login attempt in 5s');
+    wait = 0;
+    expect(renderLanding('1', [node])).not.toContain('next login attempt');
   });
 
   it('404 elsewhere', async () => {
