@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The exporter daemon: flags, config, the pollers and the HTTP server.
 import { createServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
@@ -62,28 +63,49 @@ async function main(options: CliOptions): Promise<void> {
 
   for (const warning of config.warnings) log.warn(warning);
 
+  let server: Server | undefined;
+  /** Re-reads the web config; undefined when it was applied, else why it was refused (the old one stays). */
+  const reloadWeb = (): string | undefined => {
+    if (!options.webConfigFile) return undefined;
+    let next: WebConfig;
+    try {
+      next = loadWebConfig(options.webConfigFile);
+    } catch (error) {
+      return configProblem(error);
+    }
+    if (Boolean(next.tls) !== Boolean(web.tls)) return `${options.webConfigFile}: turning TLS on or off needs a restart`;
+    if (next.tls && server instanceof HttpsServer) server.setSecureContext({ cert: next.tls.cert, key: next.tls.key });
+    web = next;
+    log.info({ tls: Boolean(web.tls), basic_auth: Boolean(web.users) }, 'web config reloaded');
+    return undefined;
+  };
+
   // Reloads asked for together share one run, and the event loop is free between two runs
-  // (RELOAD_SETTLE_MS), so health checks and scrapes are answered during a storm of reloads.
+  // (RELOAD_SETTLE_MS), so health checks and scrapes are answered during a storm of reloads. The
+  // config and the web config are each refused on their own, keeping what ran before.
   const reload = coalesced(async (): Promise<string | undefined> => {
+    const problems: string[] = [];
     try {
       const next = loadConfig(options.configFile, { shard: options.shard });
       const result = scheduler.apply(next);
-      self.reloaded(true);
       for (const warning of next.warnings) log.warn(warning);
       log.info(result, 'config reloaded');
-      return undefined;
     } catch (error) {
-      self.reloaded(false);
-      const problem = configProblem(error);
-      log.error({ err: problem }, 'config reload rejected; keeping the previous config');
-      return problem;
+      problems.push(configProblem(error));
     }
+    const webProblem = reloadWeb();
+    if (webProblem) problems.push(webProblem);
+    self.reloaded(problems.length === 0);
+    if (problems.length === 0) return undefined;
+    const problem = problems.join('\n');
+    log.error({ err: problem }, 'config reload rejected; keeping the previous config');
+    return problem;
   }, RELOAD_SETTLE_MS);
 
   let listening: AddressInfo | undefined;
   const externalUrl = () => options.externalUrl ?? listenUrl(listening, options.listen.host, Boolean(web.tls));
-  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: web.users, maxRequests: options.maxRequests, externalUrl });
-  const server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
+  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: () => web.users, maxRequests: options.maxRequests, externalUrl });
+  server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
 
   // Handlers go in before "listening" is logged: a supervisor that signals as soon as it reads

@@ -13,8 +13,8 @@ export interface AppOptions {
   version: string;
   /** Re-reads the config; resolves to an error message if the new config was rejected. */
   reload(): Promise<string | undefined>;
-  /** basic_auth_users from --web.config.file: user -> bcrypt hash. */
-  users?: Map<string, string>;
+  /** basic_auth_users from --web.config.file as of now (user -> bcrypt hash; undefined: no auth): a reload may change them. */
+  users?: () => Map<string, string> | undefined;
   /** Scrapes (/metrics, /probe) served at once at most; more are answered 503 (--web.max-requests). */
   maxRequests: number;
   /** How long a block of a scrape may wait for its client to take it before the connection is closed. */

@@ -67,13 +67,15 @@ const REALM = 'Basic realm="sps-exporter", charset="UTF-8"';
 const DUMMY_HASH = '$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa';
 
 /**
- * Requires HTTP basic auth from `users` (user -> bcrypt hash) on every path but `open`. Passwords
+ * Requires HTTP basic auth from the current users (user -> bcrypt hash; none: no auth, as a reload
+ * of the web config may turn it on or off) on every path but `open`. Passwords
  * are checked off the event loop (PasswordCheck); when too many checks are waiting, a request
  * is answered 429 with Retry-After instead of queueing without bound.
  */
-export function basicAuth(users: Map<string, string>, open: readonly string[] = [], passwords = new PasswordCheck()) {
+export function basicAuth(currentUsers: () => Map<string, string> | undefined, open: readonly string[] = [], passwords = new PasswordCheck()) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (open.includes(req.path)) return next();
+    const users = currentUsers();
+    if (!users || open.includes(req.path)) return next();
     const header = req.headers.authorization ?? '';
     const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');

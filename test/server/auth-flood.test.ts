@@ -19,7 +19,7 @@ beforeAll(async () => {
   scheduler.start();
   const self = createSelfRegistry('1.2.3');
   const users = new Map([['prometheus', bcrypt.hashSync('scrape-secret', 10)]]); // cost 10, as htpasswd -B makes them
-  server = await serve(createApp({ scheduler, selfRegistry: self.registry, version: '1.2.3', reload: async () => undefined, users, maxRequests: 40, externalUrl: () => new URL('http://exporter.example:9684/') }));
+  server = await serve(createApp({ scheduler, selfRegistry: self.registry, version: '1.2.3', reload: async () => undefined, users: () => users, maxRequests: 40, externalUrl: () => new URL('http://exporter.example:9684/') }));
 });
 afterAll(async () => {
   await server.close();

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -85,6 +86,45 @@ describe('--web.config.file', () => {
       expect(result.status, text).toBe(1);
       expect(result.stderr, text).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('re-reads the web config on reload: a rotated password hash and certificate apply at once, an invalid file is refused and the old one kept', async () => {
+    const webFile = join(dir, 'web.yml');
+    const original = readFileSync(webFile, 'utf8');
+    const port = Number(exporter.output().match(/"port":(\d+)/)![1]);
+    const fingerprint = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port, ca: ca.certPem, servername: 'localhost' }, () => {
+          resolve(socket.getPeerCertificate().fingerprint256);
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+    const before = await fingerprint();
+    try {
+      const rotated = ca.issue({ commonName: 'sps-exporter rotated', hosts: LOOPBACK_HOSTS });
+      write('web.yml', `tls_server_config:\n  cert_file: ${write('tls2.crt', rotated.certPem)}\n  key_file: ${write('tls2.key', rotated.keyPem)}\nbasic_auth_users:\n  prometheus: '${bcrypt.hashSync('rotated-secret', 4)}'\n`);
+      const reloaded = await call('/-/reload', basic('prometheus', 'scrape-secret'), 'POST');
+      expect(reloaded.status, reloaded.body).toBe(200);
+      const fresh = new Client(`https://127.0.0.1:${port}`, { connect: { ca: ca.certPem } }); // a new connection sees the new certificate
+      try {
+        const status = async (password: string) => (await fresh.request({ path: '/metrics', method: 'GET', headers: { authorization: basic('prometheus', password) } })).statusCode;
+        expect(await status('scrape-secret')).toBe(401);
+        expect(await status('rotated-secret')).toBe(200);
+      } finally {
+        await fresh.close();
+      }
+      expect(await fingerprint()).not.toBe(before);
+
+      write('web.yml', 'basic_auth_users: { prometheus: plaintext }\n');
+      const refused = await call('/-/reload', basic('prometheus', 'rotated-secret'), 'POST');
+      expect(refused.status).toBe(500);
+      expect(refused.body).toContain('basic_auth_users.prometheus: must be a bcrypt hash');
+      expect((await call('/metrics', basic('prometheus', 'rotated-secret'))).status).toBe(200); // the old one kept
+    } finally {
+      writeFileSync(webFile, original);
+      await call('/-/reload', basic('prometheus', 'rotated-secret'), 'POST');
     }
   });
 });
