@@ -227,6 +227,21 @@ export function nodeDetail(): dashboard.Dashboard {
     .withPanel(layout(statPanel('Indexer services', 'none', query(`sps_indexer_service_active{${n}}`, '{{service}}')).mappings(UP_MAPPING).thresholds(steps([null, 'red'], [1, 'green'])), 8, 8))
     .withPanel(layout(statPanel('Certificates: days to expiry', 'd', query(`sps_certificate_expiry_days{${n}}`, '{{certificate}}')).decimals(1).thresholds(CERT_THRESHOLDS()), 12, 5))
     .withPanel(layout(statPanel('Worker warnings', 'none', query(`sps_indexer_worker_warnings{${n}}`)).thresholds(steps([null, 'green'], [1, 'orange'])), 12, 5))
+    .withRow(new dashboard.RowBuilder('Web certificate'))
+    .withPanel(
+      layout(
+        statPanel(
+          'Web certificate: days to expiry',
+          'd',
+          query(`(sps_server_certificate_expiry_timestamp_seconds{${n}} - time()) / 86400`, 'certificate', 'A'),
+          query(`(sps_server_certificate_chain_expiry_timestamp_seconds{${n}} - time()) / 86400`, 'earliest in chain', 'B'),
+        )
+          .decimals(1)
+          .thresholds(CERT_THRESHOLDS()),
+        24,
+        5,
+      ),
+    )
     .build();
 }
 

@@ -11,7 +11,14 @@ import { writeExporterFiles } from './simulator/exporter-files.js';
  * exporter is given the Central Management node only and finds the other nodes as its members.
  */
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
-const fleet = await Fleet.start({ nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario })), basePort: 0, flapPeriodMs: 60_000, cluster: true });
+// The node whose indexer certificates expire also has a web certificate with 20 days left, so the
+// demo shows SPSServerCertificateExpiringSoon's data too.
+const fleet = await Fleet.start({
+  nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario, ...(scenario === 'cert_expiring' ? { certificateDays: 20 } : {}) })),
+  basePort: 0,
+  flapPeriodMs: 60_000,
+  cluster: true,
+});
 const config = writeExporterFiles(fleet, '.demo', '10s');
 const exporter = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url)), `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'inherit' });
 const stop = () => {

@@ -81,6 +81,10 @@ export const METRICS = {
   clusterMemberSyncStatus: gauge('sps_cluster_member_sync_status', '1 for the member\'s current sync status, 0 for the other known statuses.'),
   clusterMemberConfigSyncWarnings: gauge('sps_cluster_member_config_sync_warnings', 'Configuration synchronization warnings of the member.'),
 
+  serverCertificateExpiry: gauge('sps_server_certificate_expiry_timestamp_seconds', 'When the certificate the node\'s web interface and REST API present expires (Unix time).'),
+  serverCertificateChainExpiry: gauge('sps_server_certificate_chain_expiry_timestamp_seconds', 'When the first certificate of the chain the node presents expires (Unix time).'),
+  serverCertificateInfo: gauge('sps_server_certificate_info', 'The certificate the node presents: subject, issuer, serial number, SHA-256 fingerprint; always 1.'),
+
   info: gauge('sps_info', 'Host and firmware of the node; always 1.'),
   nodeRole: gauge('sps_node_role', 'A role the node has, such as central-management; always 1.'),
 } as const satisfies Record<string, Family>;

@@ -2,6 +2,9 @@ import type { TargetConfig } from '../config/load.js';
 import { CLUSTER_NODES, ENDPOINTS, type Endpoint } from '../collect/endpoints.js';
 import { METRICS, type Sample } from '../collect/families.js';
 import { applyLimits, type Dropped } from '../collect/limits.js';
+import type { Collected } from '../collect/samples.js';
+import { collectServerCertificate } from '../collect/server-certificate.js';
+import type { ServerCertificate } from '../sps/server-certificate.js';
 import type { Exposition, NodeSeries, NodeView } from '../exposition/exposition.js';
 import type { Logger } from '../log.js';
 import { readClusterMembers, type ClusterMember } from '../sps/cluster.js';
@@ -19,6 +22,8 @@ const MAX_WARNINGS = 200;
 export const LOGIN_RATE_WINDOW = 5;
 /** The source of the node's own poll metrics (sps_up, counters) among its series. */
 const STATUS = 'status';
+/** The source of the certificate the node presented on its connection. */
+const SERVER_CERTIFICATE = 'server_certificate';
 /** The endpoint whose data says the node is up, and whose freshness is the node's. */
 const UP_SIGNAL = ENDPOINTS.find((endpoint) => endpoint.upSignal)!;
 
@@ -77,6 +82,8 @@ export class NodePoller {
   readonly #loginHistory: number[] = [];
   #loginRateWarned = false;
   #view: NodeView | undefined;
+  /** The server certificate whose samples the series holds. */
+  #certificateSet: ServerCertificate | undefined;
   /** When the view must be made again: a part went stale, or a read replaced one. */
   #viewUntil = -Infinity;
   #discoveryTriedAt = -Infinity;
@@ -183,11 +190,7 @@ export class NodePoller {
   async #read(endpoint: Endpoint): Promise<void> {
     const json = await this.client.getJson(endpoint.path);
     const at = this.#now();
-    const collected = endpoint.collect(parseResponse(endpoint.schema, json, endpoint.path), at);
-    for (const warning of collected.warnings) this.#warnOnce(endpoint.name, warning);
-    const { samples, dropped } = applyLimits(collected.samples, this.target.limits);
-    for (const drop of dropped) this.#droppedSamples(endpoint.name, drop);
-    this.#series.set(endpoint.name, samples);
+    this.#setSamples(endpoint.name, endpoint.collect(parseResponse(endpoint.schema, json, endpoint.path), at));
     const state = this.#stateOf(endpoint);
     state.readAt = at;
     state.loginsAtRead = this.client.logins;
@@ -199,6 +202,14 @@ export class NodePoller {
     // The part's memory may have been rewritten in place: the view is made again at the end of
     // this poll, or by a scrape that comes first.
     this.#viewUntil = -Infinity;
+  }
+
+  /** Renders what a collector returned as the part of `source`, through the node's limits. */
+  #setSamples(source: string, collected: Collected): void {
+    for (const warning of collected.warnings) this.#warnOnce(source, warning);
+    const { samples, dropped } = applyLimits(collected.samples, this.target.limits);
+    for (const drop of dropped) this.#droppedSamples(source, drop);
+    this.#series.set(source, samples);
   }
 
   /**
@@ -262,6 +273,13 @@ export class NodePoller {
     this.#series.set(STATUS, this.#statusSamples(fresh(nodeReadAt)));
     const sources = [STATUS];
     let until = Infinity;
+    // Read from the connection, so it is as fresh as the node's data, and cut with it.
+    const certificate = this.client.serverCertificate;
+    if (certificate && fresh(nodeReadAt)) {
+      if (certificate !== this.#certificateSet) this.#setSamples(SERVER_CERTIFICATE, collectServerCertificate(certificate));
+      this.#certificateSet = certificate;
+      sources.push(SERVER_CERTIFICATE);
+    }
     for (const [endpoint, { readAt }] of this.#state) {
       if (readAt === -Infinity) continue; // never read
       const servedSince = endpoint.servedWhile === 'node fresh' ? nodeReadAt : readAt;

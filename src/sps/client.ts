@@ -1,6 +1,8 @@
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher } from 'undici';
+import { buildConnector, Client, type Dispatcher } from 'undici';
+import { TLSSocket } from 'node:tls';
+import { readServerCertificate, type ServerCertificate } from './server-certificate.js';
 import type { TargetConfig } from '../config/load.js';
 import { classifyTransportError, SpsError } from './errors.js';
 import { loginBackoffMs } from './backoff.js';
@@ -76,19 +78,28 @@ export class SpsClient {
   loginFailures = 0;
   /** Connections opened, handshake done; more than one says the node or the network closes idle ones. */
   connections = 0;
+  /** What the node presented on the last connection (read once per connection, not per request). */
+  serverCertificate: ServerCertificate | undefined;
 
   constructor({ target, now = Date.now, secureContexts = new SecureContexts() }: SpsClientOptions) {
     this.#target = target;
     this.#now = now;
     const keepAlive = idleTimeoutMs(target.intervalMs);
+    const connector = buildConnector({
+      // Built once: passing `ca` instead would parse the PEM again on every reconnect.
+      secureContext: secureContexts.for(target.tls.ca),
+      rejectUnauthorized: !target.tls.insecureSkipVerify,
+      servername: target.tls.serverName,
+      timeout: target.timeoutMs,
+    });
     this.#http = new Client(target.origin, {
-      connect: {
-        // Built once: passing `ca` instead would parse the PEM again on every reconnect.
-        secureContext: secureContexts.for(target.tls.ca),
-        rejectUnauthorized: !target.tls.insecureSkipVerify,
-        servername: target.tls.serverName,
-        timeout: target.timeoutMs,
-      },
+      // Each new connection's peer certificate is read as it is made (also with insecure_skip_verify,
+      // when an expired one most needs reporting): the exporter reports it with no extra request.
+      connect: (options, callback) =>
+        connector(options, (error, socket) => {
+          if (socket instanceof TLSSocket) this.serverCertificate = readServerCertificate(socket.getPeerCertificate(true)) ?? this.serverCertificate;
+          (callback as (...args: unknown[]) => void)(error, socket);
+        }),
       headersTimeout: target.timeoutMs,
       bodyTimeout: target.timeoutMs,
       keepAliveTimeout: keepAlive,

@@ -1,3 +1,4 @@
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'undici';
 import { Fleet, SESSION_IDLE_MS } from '../../tools/simulator/fleet.js';
@@ -97,6 +98,28 @@ describe('Fleet', () => {
 
   it('knows every scenario the issue names', () => {
     expect(SCENARIOS).toEqual(expect.arrayContaining(['healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json']));
+  });
+});
+
+describe('Fleet web certificates', () => {
+  it('serves a node a web certificate with the lifetime asked for, signed by the fleet\'s CA, and the others the fleet\'s', async () => {
+    const fleet = await Fleet.start({ nodes: [{ name: 'short', certificateDays: 20 }, { name: 'plain' }] });
+    try {
+      const notAfter = (url: string) =>
+        new Promise<number>((resolve, reject) => {
+          const { hostname, port } = new URL(url);
+          const socket = tlsConnect({ host: hostname, port: Number(port), ca: fleet.caPem, servername: 'localhost' }, () => {
+            resolve(Date.parse(socket.getPeerCertificate().valid_to));
+            socket.end();
+          });
+          socket.on('error', reject);
+        });
+      const days = (ms: number) => (ms - Date.now()) / 86_400_000;
+      expect(days(await notAfter(fleet.node('short')!.url))).toBeCloseTo(20, 0);
+      expect(days(await notAfter(fleet.node('plain')!.url))).toBeGreaterThan(300);
+    } finally {
+      await fleet.close();
+    }
   });
 });
 

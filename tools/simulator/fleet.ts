@@ -10,6 +10,8 @@ export const SESSION_IDLE_MS = 20 * 60_000;
 export interface SimNodeSpec {
   name?: string;
   scenario?: Scenario;
+  /** Days the node's own web certificate has left (negative: expired); by default it shares the fleet's, valid a year. */
+  certificateDays?: number;
 }
 
 export interface FleetOptions {
@@ -86,6 +88,8 @@ export class Fleet {
   readonly password: string;
   readonly #listeners: Listener[] = [];
   #https: Server | undefined;
+  /** The HTTPS servers of nodes with a web certificate of their own (certificateDays). */
+  readonly #ownServers: Server[] = [];
   readonly #options: Required<Pick<FleetOptions, 'idleTimeoutMs' | 'slowMs' | 'flapPeriodMs' | 'now'>>;
   readonly #byPort = new Map<number, SimNode>();
   readonly #byAddress = new Map<string, SimNode>();
@@ -123,13 +127,13 @@ export class Fleet {
       throw new Error(`a simulated cluster has at most ${MAX_CLUSTER_NODES} nodes on loopback addresses (no advertise host, host 127.0.0.1)`);
     }
     let tls = options.tls;
-    if (!tls) {
-      const ca = new TestCa('sps-exporter simulator CA');
-      const hosts = [...LOOPBACK_HOSTS, `*${FQDN_SUFFIX}`];
-      if (options.advertiseHost) hosts.push(options.advertiseHost);
-      if (options.cluster) hosts.push(...options.nodes.map((_, index) => loopbackAddress(index)));
-      tls = { ...ca.issue({ commonName: 'sps-simulator', hosts }), caPem: ca.certPem };
-    }
+    const ca = tls ? undefined : new TestCa('sps-exporter simulator CA');
+    const hosts = [...LOOPBACK_HOSTS, `*${FQDN_SUFFIX}`];
+    if (options.advertiseHost) hosts.push(options.advertiseHost);
+    if (options.cluster) hosts.push(...options.nodes.map((_, index) => loopbackAddress(index)));
+    if (ca) tls = { ...ca.issue({ commonName: 'sps-simulator', hosts }), caPem: ca.certPem };
+    if (!tls) throw new Error('unreachable: a fleet has a certificate');
+    if (!ca && options.nodes.some((spec) => spec.certificateDays !== undefined)) throw new Error('certificateDays needs the fleet\'s own CA (no tls option)');
     const fleet = new Fleet(options, tls.caPem);
     // One HTTPS server for the whole fleet; each node's port is a plain listener that hands it the connection.
     const https = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => fleet.#handle(req, res));
@@ -138,11 +142,22 @@ export class Fleet {
     const host = options.host ?? '127.0.0.1';
     try {
       for (const node of fleet.nodes) {
+        // A node with a web certificate of its own has an HTTPS server of its own for it.
+        const days = options.nodes[node.index]?.certificateDays;
+        let server = https;
+        if (days !== undefined && ca) {
+          const DAY = 86_400_000;
+          const notAfter = new Date(Date.now() + days * DAY);
+          const own = ca.issue({ commonName: `${node.name}${FQDN_SUFFIX}`, hosts, notBefore: new Date(Math.min(Date.now(), notAfter.getTime()) - 365 * DAY), notAfter });
+          server = createServer({ cert: own.certPem, key: own.keyPem }, (req, res) => fleet.#handle(req, res));
+          server.keepAliveTimeout = https.keepAliveTimeout;
+          fleet.#ownServers.push(server);
+        }
         const listener = createListener((socket) => {
           node.connections++;
           fleet.openConnections++;
           socket.once('close', () => fleet.openConnections--);
-          https.emit('connection', socket);
+          server.emit('connection', socket);
         });
         fleet.#listeners.push(listener);
         const port = options.cluster ? (node.index === 0 ? options.basePort ?? 0 : fleet.nodes[0]!.port) : options.basePort ? options.basePort + node.index : 0;
@@ -187,6 +202,7 @@ export class Fleet {
   async close(): Promise<void> {
     for (const listener of this.#listeners) listener.close();
     this.#https?.closeAllConnections();
+    for (const server of this.#ownServers) server.closeAllConnections();
     await Promise.all(this.#listeners.map((listener) => new Promise((resolve) => (listener.listening ? listener.once('close', resolve) : resolve(undefined)))));
   }
 

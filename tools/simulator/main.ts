@@ -19,7 +19,7 @@ const USAGE = `usage: npm run simulator -- [flags]
   --cluster              one SPS cluster: node i on 127.0.0.(i+1) at one shared port, the first
                          node its Central Management node listing the others as members
                          (the written exporter.yaml lists only that node: the rest are discovered)
-  --config FILE          YAML with host, port, username, password and nodes: [{name, scenario}]
+  --config FILE          YAML with host, port, username, password and nodes: [{name, scenario, certificate_days}]
   --write-config DIR     write DIR/exporter.yaml, DIR/ca.pem and DIR/password for the exporter
   --interval DURATION    poll interval written into exporter.yaml (default 10s)
   --slow-ms MS           response delay of "slow" nodes (default 3000)
@@ -34,7 +34,7 @@ const FileSchema = z.strictObject({
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   cluster: z.boolean().optional(),
-  nodes: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(), scenario: scenario.optional() })).min(1),
+  nodes: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(), scenario: scenario.optional(), certificate_days: z.number().optional() })).min(1),
 });
 
 function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; interval: string } {
@@ -78,7 +78,7 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
     if (!parsed.success) throw new Error(`${values.config}: ${z.prettifyError(parsed.error)}`);
     const file = parsed.data;
     return {
-      fleet: { ...common, cluster: file.cluster ?? common.cluster, host: file.host, basePort: file.port, username: file.username, password: file.password ?? common.password, nodes: file.nodes },
+      fleet: { ...common, cluster: file.cluster ?? common.cluster, host: file.host, basePort: file.port, username: file.username, password: file.password ?? common.password, nodes: file.nodes.map(({ certificate_days, ...node }) => ({ ...node, certificateDays: certificate_days })) },
       writeConfig: values['write-config'],
       interval: values.interval,
     };
