@@ -7,7 +7,7 @@ export const RESERVED_LABELS = new Set([
   'node', 'endpoint', 'reason', 'mode', 'protocol', 'queue', 'status', 'disk', 'partition',
   'capabilities', 'ip', 'task', 'certificate', 'service', 'hostname', 'firmware_version',
   'version', 'role', 'period', 'member', 'family', 'subject', 'issuer', 'serial_number',
-  'sha256_fingerprint',
+  'sha256_fingerprint', 'exporter',
 ]);
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

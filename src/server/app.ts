@@ -88,7 +88,8 @@ export function createApp({ scheduler, selfRegistry, version, reload, users, max
     res.json(
       scheduler.nodes.map((node) => ({
         targets: [address],
-        labels: { __scheme__: scheme, __metrics_path__: probePath, __param_target: node.name, instance: node.name, node: node.name, ...node.target.labels },
+        // `exporter`: which exporter a target goes through, so SPSExporterDown fires once per exporter.
+        labels: { __scheme__: scheme, __metrics_path__: probePath, __param_target: node.name, instance: node.name, node: node.name, exporter: address, ...node.target.labels },
       })),
     );
   });

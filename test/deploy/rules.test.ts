@@ -49,7 +49,7 @@ describe('Prometheus rules', () => {
     for (const rule of alerts) {
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels?.severity);
       const { summary = '', description = '', runbook_url = '' } = rule.annotations ?? {};
-      const subject = rule.alert === 'SPSExporterDown' ? '$labels.instance' : rule.alert === 'SPSClusterFirmwareMismatch' ? '$labels.cluster' : '$labels.node';
+      const subject = rule.alert === 'SPSExporterDown' || rule.alert === 'SPSExporterConfigReloadFailed' ? '$labels.instance' : rule.alert === 'SPSClusterFirmwareMismatch' ? '$labels.cluster' : '$labels.node';
       expect(summary, rule.alert).toContain(subject);
       expect(description, rule.alert).toContain(subject);
       expect(`${summary} ${description}`, `${rule.alert} shows its value`).toContain('$value');
@@ -81,7 +81,7 @@ describe('Prometheus rules', () => {
   });
 
   it('uses only metrics the exporter exports', () => {
-    const known = new Set<string>([...Object.values(METRICS).map((f) => f.name), 'up']);
+    const known = new Set<string>([...Object.values(METRICS).map((f) => f.name), 'up', 'sps_exporter_config_last_reload_successful']);
     const used = new Set<string>();
     for (const rule of rules) for (const [name] of rule.expr.matchAll(/\b(sps_[a-z0-9_]+|up)\b(?=\s*[{[)>=<!]|\s*$|\s+(and|or|unless|>|<|==))/g)) used.add(name);
     expect(used.size).toBeGreaterThan(15);
@@ -96,9 +96,10 @@ describe('Alertmanager config', () => {
     expect(result.status).toBe(0);
   });
 
-  it('groups by node and inhibits a down node\'s other alerts', () => {
-    const config = parse(read('deploy/alertmanager/alertmanager.yml')) as { route: { group_by: string[] }; inhibit_rules: { source_matchers: string[]; equal: string[] }[] };
+  it('groups by node, one notification for a node whatever the severities, and inhibits a down node\'s data alerts', () => {
+    const config = parse(read('deploy/alertmanager/alertmanager.yml')) as { route: { group_by: string[]; routes?: unknown[] }; inhibit_rules: { source_matchers: string[]; equal: string[] }[] };
     expect(config.route.group_by).toContain('node');
+    expect(config.route.routes ?? []).toEqual([]); // no split of one node's alerts by severity
     expect(config.inhibit_rules).toContainEqual(expect.objectContaining({ source_matchers: ['alertname="SPSNodeDown"'], equal: ['node'] }));
   });
 });

@@ -106,12 +106,13 @@ const firing = () => {
 describe('alerts end to end: simulator -> exporter -> Prometheus rules -> Alertmanager -> webhook', () => {
   it('delivers exactly the expected alerts, with node labels, and nothing for the healthy node', async () => {
     const expected = [
-      'SPSCertificateExpiringCritical cert service.pem -> sps-critical',
-      'SPSCertificateExpiringCritical cert worker.pem -> sps-critical',
-      'SPSIndexerServiceDown indexer indexer-service.service -> sps-warning',
-      'SPSNodeDown locked  -> sps-critical',
-      'SPSRaidDegraded raid  -> sps-critical',
-      'SPSRaidDiskFaulty raid 252:1 -> sps-critical',
+      'SPSCertificateExpiringCritical cert service.pem -> sps',
+      'SPSCertificateExpiringCritical cert worker.pem -> sps',
+      'SPSIndexerServiceDown indexer indexer-service.service -> sps',
+      'SPSLoginFailures locked  -> sps',
+      'SPSNodeDown locked  -> sps',
+      'SPSRaidDegraded raid  -> sps',
+      'SPSRaidDiskFaulty raid 252:1 -> sps',
     ];
     await eventually(async () => (firing().length >= expected.length ? true : undefined), 90_000, `alerts ${expected.join(', ')}; got ${firing().join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 5_000)); // room for anything unexpected to arrive
@@ -122,7 +123,9 @@ describe('alerts end to end: simulator -> exporter -> Prometheus rules -> Alertm
     expect(raid.annotations.summary).toBe('RAID on SPS node raid is DEGRADED');
     expect(raid.annotations.runbook_url).toBe('docs/runbooks.md#spsraiddegraded');
     expect(raid.labels).toMatchObject({ severity: 'critical', job: 'sps', environment: 'simulated', scenario: 'raid_degraded' });
-  });
+    const down = all.find((a) => a.labels.alertname === 'SPSNodeDown')!;
+    expect(down.labels.reason).toBe('auth'); // what failed, not just "not answering"
+  }, 120_000); // SPSLoginFailures needs the second failed login: the backoff's first wait is 30 s
 
   it('every dashboard panel query, its variables substituted, runs and returns data', async () => {
     const empty: string[] = [];
@@ -135,4 +138,15 @@ describe('alerts end to end: simulator -> exporter -> Prometheus rules -> Alertm
     }
     expect(empty).toEqual([]);
   });
+
+  // Last: it stops the exporter.
+  it('when the exporter goes away mid-incident, SPSExporterDown pages and no node alert is sent as resolved', async () => {
+    const before = received.length;
+    await exporter.stop();
+    const exporterDown = () => received.slice(before).flatMap((m) => m.alerts).filter((a) => a.labels.alertname === 'SPSExporterDown' && a.status === 'firing');
+    await eventually(async () => (exporterDown().length > 0 ? true : undefined), 60_000, 'SPSExporterDown firing');
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // several evaluations after the series vanished
+    const resolved = received.slice(before).flatMap((m) => m.alerts).filter((a) => a.status === 'resolved').map((a) => `${a.labels.alertname} ${a.labels.node}`);
+    expect(resolved).toEqual([]);
+  }, 90_000);
 });

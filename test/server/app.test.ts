@@ -191,6 +191,7 @@ describe('other routes', () => {
       expect(address).toBe('exporter.example:9684');
       expect(labels.__metrics_path__).toBe('/probe');
       expect(labels.__scheme__).toBe('http');
+      expect(labels.exporter).toBe('exporter.example:9684'); // SPSExporterDown fires once per exporter
     }
   });
 
