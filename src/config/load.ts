@@ -4,6 +4,7 @@ import { ConfigSchema, DefaultsSchema, duplicateNames, TargetSchema, type RawDef
 import { Secret } from './secret.js';
 import { FileReadError, readTextFile } from './file.js';
 import { readYaml } from './yaml.js';
+import { excludedByNoProxy, type ProxySettings } from './proxy.js';
 import { inShard, type Shard } from './shard.js';
 
 export const DEFAULT_INTERVAL_MS = 30_000;
@@ -50,6 +51,8 @@ export interface TargetConfig {
   maxResponseBytes: number;
   session: SessionRules;
   limits: SeriesLimits;
+  /** The HTTP proxy the node is reached through, if any (no_proxy already applied). */
+  proxy: ProxySettings | undefined;
   /** Set on a Central Management node whose view of the cluster is read and whose members are polled. */
   discover: 'cluster' | undefined;
   discoveryIntervalMs: number;
@@ -155,9 +158,11 @@ function certificateProblem(pem: string): string | undefined {
   return undefined;
 }
 
-/** Changes whenever a setting or the password changes, without revealing the password. */
+/** Changes whenever a setting or a secret (the password, a proxy header) changes, without revealing them. */
 export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerprint'>, password: string): string {
-  return createHash('sha256').update(JSON.stringify(settings)).update('\0').update(password).digest('hex');
+  const hash = createHash('sha256').update(JSON.stringify(settings)).update('\0').update(password);
+  for (const [name, value] of Object.entries(settings.proxy?.connectHeaders ?? {})) hash.update(`\0${name}:${value.reveal()}`);
+  return hash.digest('hex');
 }
 
 function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): TargetConfig {
@@ -208,12 +213,48 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     },
     discover: raw.discover,
     discoveryIntervalMs: raw.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
+    proxy: resolveProxy(raw, defaults, index, env, problems, files),
   };
   if (raw.discover) {
     if (target.labels.cluster !== undefined) problems.push(`${at('labels.cluster')}: cannot be set on a target with discover: cluster (its series and its members' carry cluster="${raw.name}")`);
     target.labels.cluster = raw.name;
   } else if (raw.discovery_interval !== undefined) problems.push(`${at('discovery_interval')}: only applies to a target with discover: cluster`);
   return { ...target, password: new Secret(password), fingerprint: fingerprintOf(target, password) };
+}
+
+/**
+ * The proxy a target uses: its own proxy settings or the defaults' (taken as a whole, like tls
+ * files), from proxy_url or from the environment (HTTPS_PROXY, NO_PROXY), unless no_proxy
+ * excludes the target's host.
+ */
+function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): ProxySettings | undefined {
+  const own = raw.proxy_url !== undefined || raw.proxy_from_environment !== undefined || raw.no_proxy !== undefined || raw.proxy_connect_header !== undefined;
+  const from = own ? raw : defaults;
+  const at = own ? `targets[${index}]` : 'defaults';
+  if (from.proxy_url !== undefined && from.proxy_from_environment) problems.push(`${at}.proxy_url: set proxy_url or proxy_from_environment, not both`);
+  if ((from.no_proxy !== undefined || from.proxy_connect_header !== undefined) && from.proxy_url === undefined && !from.proxy_from_environment) {
+    problems.push(`${at}: no_proxy and proxy_connect_header need proxy_url or proxy_from_environment`);
+  }
+  let url = from.proxy_url;
+  let noProxy = from.no_proxy ?? '';
+  if (from.proxy_from_environment) {
+    const fromEnv = env.HTTPS_PROXY ?? env.https_proxy;
+    if (fromEnv) {
+      try {
+        url = new URL(fromEnv).origin;
+      } catch {
+        problems.push(`${at}.proxy_from_environment: HTTPS_PROXY is not a URL`);
+      }
+    }
+    noProxy = [noProxy, env.NO_PROXY ?? env.no_proxy ?? ''].filter(Boolean).join(',');
+  }
+  if (url === undefined || excludedByNoProxy(new URL(raw.url).hostname, noProxy)) return undefined;
+  const connectHeaders: Record<string, Secret> = {};
+  for (const [name, value] of Object.entries(from.proxy_connect_header ?? {})) {
+    const path = `${at}.proxy_connect_header.${name}`;
+    connectHeaders[name] = new Secret(typeof value === 'string' ? interpolate(value, path, env, problems) : readFileAt(value.file, path, env, problems, files));
+  }
+  return { url, connectHeaders };
 }
 
 /** Validates config text; throws ConfigError listing every problem. */

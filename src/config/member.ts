@@ -36,6 +36,8 @@ export function memberTarget(parent: TargetConfig, member: MemberAddress): Targe
     discover: undefined,
     discoveryIntervalMs: parent.discoveryIntervalMs,
     discoveredBy: parent.name,
+    // Through the parent's proxy, as configured (no_proxy was applied to the parent's host).
+    proxy: parent.proxy,
   };
   return { ...settings, password: parent.password, fingerprint: fingerprintOf(settings, parent.password.reveal()) };
 }

@@ -56,6 +56,27 @@ const tls = z.strictObject({
   server_name: z.string().min(1).optional(),
 });
 
+const proxyUrl = z.string().transform((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'http:' || url.pathname !== '/' || url.search || url.hash) {
+    ctx.addIssue({ code: 'custom', message: 'must be an http:// proxy URL such as http://proxy.example.com:3128 (HTTPS to the nodes is tunnelled through it)' });
+    return z.NEVER;
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain credentials: send them with proxy_connect_header: { Proxy-Authorization: ... }' });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+/** A CONNECT header's value: text that may hold ${VAR}, or { file: PATH } (for a secret such as Proxy-Authorization). */
+const headerValue = z.union([z.string().min(1), z.strictObject({ file: z.string().min(1) })], { error: 'must be a string or { file: PATH }' });
+
 /** Settings a target may inherit from `defaults` or set itself. */
 const targetSettings = {
   interval: duration(1_000, 3_600_000).optional(),
@@ -70,6 +91,11 @@ const targetSettings = {
   session_min_age: duration(1_000, 86_400_000).optional(),
   series_limit_per_family: z.number().int().min(1).max(1_000_000).optional(),
   label_value_length_limit: z.number().int().min(16).max(65_536).optional(),
+  /** As Prometheus' http_config: an HTTP proxy for the HTTPS connections to the nodes. */
+  proxy_url: proxyUrl.optional(),
+  no_proxy: z.string().optional(),
+  proxy_from_environment: z.boolean().optional(),
+  proxy_connect_header: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), headerValue).optional(),
 };
 
 export const DefaultsSchema = z.strictObject(targetSettings);

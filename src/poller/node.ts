@@ -15,7 +15,7 @@ import { parseResponse } from '../sps/schemas.js';
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
 export const STALE_AFTER_INTERVALS = 3;
 /** Failures that would hit every other endpoint of the node too, so the rest of the poll is skipped. */
-const NODE_WIDE: ReadonlySet<FailureReason> = new Set(['auth', 'timeout', 'connect', 'tls']);
+const NODE_WIDE: ReadonlySet<FailureReason> = new Set(['auth', 'timeout', 'connect', 'tls', 'proxy']);
 /** Distinct warnings logged per node at most: a node cannot flood the log with new ones. */
 const MAX_WARNINGS = 200;
 /** Polls over which a node logging in more often than once a poll is warned of. */

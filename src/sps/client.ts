@@ -1,6 +1,8 @@
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { buildConnector, Client, type Dispatcher } from 'undici';
+import { isIP } from 'node:net';
+import { connectThroughProxy } from './proxy-tunnel.js';
 import { TLSSocket } from 'node:tls';
 import { readServerCertificate, type ServerCertificate } from './server-certificate.js';
 import type { TargetConfig } from '../config/load.js';
@@ -9,7 +11,7 @@ import { loginBackoffMs } from './backoff.js';
 import { cookieFrom, cookieNames, SESSION_COOKIE } from './cookies.js';
 
 export interface SpsClientOptions {
-  target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs' | 'session'>;
+  target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs' | 'session' | 'proxy'>;
   now?: () => number;
   /** Shared by the clients of one scheduler (a new one for this client alone otherwise). */
   secureContexts?: SecureContexts;
@@ -42,6 +44,12 @@ interface Session {
  */
 export function idleTimeoutMs(intervalMs: number): number {
   return 2 * intervalMs + 15_000;
+}
+
+function sameProxy(a: TargetConfig['proxy'], b: TargetConfig['proxy']): boolean {
+  if (!a || !b) return a === b;
+  const headers = (p: NonNullable<TargetConfig['proxy']>) => Object.entries(p.connectHeaders).map(([name, value]) => `${name}:${value.reveal()}`).join('\0');
+  return a.url === b.url && headers(a) === headers(b);
 }
 
 interface RawResponse {
@@ -85,13 +93,21 @@ export class SpsClient {
     this.#target = target;
     this.#now = now;
     const keepAlive = idleTimeoutMs(target.intervalMs);
-    const connector = buildConnector({
+    const tls = {
       // Built once: passing `ca` instead would parse the PEM again on every reconnect.
       secureContext: secureContexts.for(target.tls.ca),
       rejectUnauthorized: !target.tls.insecureSkipVerify,
       servername: target.tls.serverName,
-      timeout: target.timeoutMs,
-    });
+    };
+    const { proxy } = target;
+    const connector: buildConnector.connector = proxy
+      ? (options, callback) => {
+          const servername = tls.servername ?? (isIP(options.hostname) ? undefined : options.hostname);
+          connectThroughProxy({ proxy, hostname: options.hostname, port: Number(options.port || 443), tls: { ...tls, servername }, timeoutMs: target.timeoutMs }, (error, socket) =>
+            (callback as (...args: unknown[]) => void)(error, socket),
+          );
+        }
+      : buildConnector({ ...tls, timeout: target.timeoutMs });
     this.#http = new Client(target.origin, {
       // Each new connection's peer certificate is read as it is made (also with insecure_skip_verify,
       // when an expired one most needs reporting): the exporter reports it with no extra request.
@@ -132,7 +148,8 @@ export class SpsClient {
       a.maxResponseBytes === target.maxResponseBytes &&
       a.intervalMs === target.intervalMs &&
       a.session.minRequests === target.session.minRequests &&
-      a.session.minAgeMs === target.session.minAgeMs
+      a.session.minAgeMs === target.session.minAgeMs &&
+      sameProxy(a.proxy, target.proxy)
     );
   }
 

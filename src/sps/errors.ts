@@ -1,7 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import * as dns from 'node:dns';
 /** Why a request to an SPS node failed; used as the `reason` label, so the set is closed. */
-export const FAILURE_REASONS = ['auth', 'timeout', 'connect', 'tls', 'http', 'parse', 'too_large', 'no_data'] as const;
+export const FAILURE_REASONS = ['auth', 'timeout', 'connect', 'tls', 'proxy', 'http', 'parse', 'too_large', 'no_data'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export class SpsError extends Error {
@@ -46,6 +46,7 @@ export function classifyTransportError(error: unknown, path = '', limit = 0): Sp
   const codes = codesOf(error);
   if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return new SpsError('too_large', `response to ${path} exceeds the ${limit} byte limit`);
   const code = codes[0] ?? 'unknown';
+  if (codes.includes('ERR_SPS_PROXY')) return new SpsError('proxy', (error as Error).message);
   const tls = codes.find(isTlsCode);
   if (tls) return new SpsError('tls', `TLS handshake failed (${tls})`);
   if (codes.some((c) => TIMEOUT_CODES.has(c))) return new SpsError('timeout', `timed out (${code})`);

@@ -47,6 +47,7 @@ function client(server: { url: string }, overrides: Partial<ConstructorParameter
       maxResponseBytes: 64 * 1024,
       intervalMs: 30_000,
       session: { minRequests: 10, minAgeMs: 600_000 },
+      proxy: undefined,
       ...overrides,
     },
     now,

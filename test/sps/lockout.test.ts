@@ -59,7 +59,7 @@ afterAll(async () => {
 async function pollForADay(server: LocalServer): Promise<{ attempts: number; client: SpsClient }> {
   let now = 0;
   const client = new SpsClient({
-    target: { origin: server.url, username: 'monitor', password: new Secret('pw'), tls: { ca: testTls().ca.certPem, insecureSkipVerify: false }, timeoutMs: 2_000, maxResponseBytes: 65_536, intervalMs: POLL_MS, session: SESSION },
+    target: { origin: server.url, username: 'monitor', password: new Secret('pw'), tls: { ca: testTls().ca.certPem, insecureSkipVerify: false }, timeoutMs: 2_000, maxResponseBytes: 65_536, intervalMs: POLL_MS, session: SESSION, proxy: undefined },
     now: () => now,
   });
   try {
