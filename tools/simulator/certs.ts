@@ -49,7 +49,15 @@ export class TestCa {
   readonly #cert: forge.pki.Certificate;
   readonly #key: forge.pki.rsa.PrivateKey;
 
-  constructor(commonName = 'sps-exporter test CA') {
+  /** A new CA; or, with `saved`, the CA whose certificate and key were saved (see the simulator's --state-dir). */
+  constructor(commonName = 'sps-exporter test CA', saved?: KeyPair) {
+    if (saved) {
+      this.#cert = forge.pki.certificateFromPem(saved.certPem);
+      this.#key = forge.pki.privateKeyFromPem(saved.keyPem) as forge.pki.rsa.PrivateKey;
+      this.certPem = saved.certPem;
+      this.keyPem = saved.keyPem;
+      return;
+    }
     const { key, publicKey, keyPem } = newKey();
     this.keyPem = keyPem;
     this.#cert = build({ commonName }, publicKey, undefined, true);

@@ -35,8 +35,10 @@ export interface FleetOptions {
   idleTimeoutMs?: number;
   slowMs?: number;
   flapPeriodMs?: number;
-  /** The server certificate; by default a new CA issues one for the loopback names. */
+  /** The server certificate; by default the fleet's CA issues one for the loopback names. */
   tls?: KeyPair & { caPem: string };
+  /** The fleet's CA (one kept across restarts, say); a new one by default. */
+  ca?: TestCa;
   now?: () => number;
 }
 
@@ -127,7 +129,7 @@ export class Fleet {
       throw new Error(`a simulated cluster has at most ${MAX_CLUSTER_NODES} nodes on loopback addresses (no advertise host, host 127.0.0.1)`);
     }
     let tls = options.tls;
-    const ca = tls ? undefined : new TestCa('sps-exporter simulator CA');
+    const ca = tls ? undefined : (options.ca ?? new TestCa('sps-exporter simulator CA'));
     const hosts = [...LOOPBACK_HOSTS, `*${FQDN_SUFFIX}`];
     if (options.advertiseHost) hosts.push(options.advertiseHost);
     if (options.cluster) hosts.push(...options.nodes.map((_, index) => loopbackAddress(index)));
@@ -177,6 +179,14 @@ export class Fleet {
       throw error;
     }
     return fleet;
+  }
+
+  /** Switches a node to another scenario while the fleet runs (the simulator's control port); false for an unknown node. */
+  setScenario(name: string, scenario: Scenario): boolean {
+    const node = this.node(name);
+    if (!node) return false;
+    node.scenario = scenario;
+    return true;
   }
 
   /** True in cluster mode: the first node's members are the whole fleet. */

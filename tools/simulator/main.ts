@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Fleet, type FleetOptions } from './fleet.js';
 import { SCENARIOS, type Scenario } from './responses.js';
 import { writeExporterFiles } from './exporter-files.js';
+import { controlUrl, persistentCa, startControl } from './control.js';
 
 const USAGE = `usage: npm run simulator -- [flags]
 
@@ -24,6 +25,10 @@ const USAGE = `usage: npm run simulator -- [flags]
   --interval DURATION    poll interval written into exporter.yaml (default 10s)
   --slow-ms MS           response delay of "slow" nodes (default 3000)
   --flap-period-ms MS    up/down period of "flapping" nodes (default 60000)
+  --state-dir DIR        keep the CA in DIR across restarts, so the exporter keeps trusting it
+  --control-port P       serve GET/POST /scenario on 127.0.0.1:P (0 = any free port) to switch a
+                         node's scenario while running:
+                         curl -X POST '127.0.0.1:P/scenario?node=sps-1&scenario=raid_degraded'
   The password is SPS_SIMULATOR_PASSWORD from the environment, or a built-in default.
 `;
 
@@ -37,7 +42,15 @@ const FileSchema = z.strictObject({
   nodes: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(), scenario: scenario.optional(), certificate_days: z.number().optional() })).min(1),
 });
 
-function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; interval: string } {
+interface SimulatorOptions {
+  fleet: FleetOptions;
+  writeConfig?: string;
+  interval: string;
+  stateDir?: string;
+  controlPort?: number;
+}
+
+function options(argv: string[]): SimulatorOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -53,6 +66,8 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
       interval: { type: 'string', default: '10s' },
       'slow-ms': { type: 'string', default: '3000' },
       'flap-period-ms': { type: 'string', default: '60000' },
+      'state-dir': { type: 'string' },
+      'control-port': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,6 +88,10 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
     namePrefix: values['name-prefix'],
     cluster: values.cluster,
   };
+  const rehearsal = {
+    stateDir: values['state-dir'],
+    controlPort: values['control-port'] === undefined ? undefined : int('control-port', values['control-port'], 0, 65535),
+  };
   if (values.config) {
     const parsed = FileSchema.safeParse(parse(readFileSync(values.config, 'utf8')));
     if (!parsed.success) throw new Error(`${values.config}: ${z.prettifyError(parsed.error)}`);
@@ -81,6 +100,7 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
       fleet: { ...common, cluster: file.cluster ?? common.cluster, host: file.host, basePort: file.port, username: file.username, password: file.password ?? common.password, nodes: file.nodes.map(({ certificate_days, ...node }) => ({ ...node, certificateDays: certificate_days })) },
       writeConfig: values['write-config'],
       interval: values.interval,
+      ...rehearsal,
     };
   }
   const cycle = values.scenarios.split(',').map((name) => {
@@ -90,19 +110,20 @@ function options(argv: string[]): { fleet: FleetOptions; writeConfig?: string; i
   });
   const count = int('nodes', values.nodes, 1, 20_000);
   const nodes = Array.from({ length: count }, (_, i): { scenario: Scenario } => ({ scenario: cycle[i % cycle.length]! }));
-  return { fleet: { ...common, host: values.host, basePort: int('port', values.port, 0, 65535), nodes }, writeConfig: values['write-config'], interval: values.interval };
+  return { fleet: { ...common, host: values.host, basePort: int('port', values.port, 0, 65535), nodes }, writeConfig: values['write-config'], interval: values.interval, ...rehearsal };
 }
 
 async function main(): Promise<void> {
-  const { fleet: fleetOptions, writeConfig, interval } = options(process.argv.slice(2));
-  const fleet = await Fleet.start(fleetOptions);
+  const { fleet: fleetOptions, writeConfig, interval, stateDir, controlPort } = options(process.argv.slice(2));
+  const fleet = await Fleet.start({ ...fleetOptions, ca: stateDir ? persistentCa(stateDir) : undefined });
   if (writeConfig) writeExporterFiles(fleet, writeConfig, interval);
+  const control = controlPort === undefined ? undefined : await startControl(fleet, controlPort);
   const first = fleet.nodes[0]!;
   const last = fleet.nodes[fleet.nodes.length - 1]!;
   const stop = () => void fleet.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  process.stdout.write(`${JSON.stringify({ msg: 'simulator listening', nodes: fleet.nodes.length, first: first.url, last: last.url, config: writeConfig ?? null })}\n`);
+  process.stdout.write(`${JSON.stringify({ msg: 'simulator listening', nodes: fleet.nodes.length, first: first.url, last: last.url, config: writeConfig ?? null, control: control ? controlUrl(control) : null })}\n`);
 }
 
 main().catch((error: unknown) => {
