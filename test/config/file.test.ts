@@ -30,6 +30,18 @@ function problems(text: string): string[] {
   return [];
 }
 
+/** The message loadWebConfig refuses a web config of this text with. */
+function webConfigError(name: string, text: string): string {
+  const web = join(dir, name);
+  writeFileSync(web, text);
+  try {
+    loadWebConfig(web);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`${name} was accepted`);
+}
+
 describe('readTextFile', () => {
   it('reads a regular file, a file reporting size 0 (/proc) and refuses devices, FIFOs, directories and large files without reading them', () => {
     const small = join(dir, 'small');
@@ -91,14 +103,7 @@ describe('--check-config names every problem in one run', () => {
   });
 
   it('the web config too: an unknown key, an unreadable certificate and a bad user hash together', () => {
-    const web = join(dir, 'web-all.yml');
-    writeFileSync(web, 'tls_server_config: { cert_file: /nonexistent/tls.crt, key_file: /nonexistent/tls.key }\nbasic_auth_users: { admin: plaintext }\nhttp_server_config: { http2: true }\n');
-    let message = '';
-    try {
-      loadWebConfig(web);
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = webConfigError('web-all.yml', 'tls_server_config: { cert_file: /nonexistent/tls.crt, key_file: /nonexistent/tls.key }\nbasic_auth_users: { admin: plaintext }\nhttp_server_config: { http2: true }\n');
     for (const expected of ['unsupported key(s) http_server_config', 'basic_auth_users.admin: must be a bcrypt hash', 'tls_server_config.cert_file: cannot read /nonexistent/tls.crt (ENOENT)', 'tls_server_config.key_file: cannot read /nonexistent/tls.key (ENOENT)']) {
       expect(message).toContain(expected);
     }
@@ -120,14 +125,7 @@ describe('YAML problems never repeat the text', () => {
   });
 
   it('the web config too', () => {
-    const web = join(dir, 'alias.yml');
-    writeFileSync(web, 'basic_auth_users:\n  admin: *S3cretHash\n');
-    let message = '';
-    try {
-      loadWebConfig(web);
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = webConfigError('alias.yml', 'basic_auth_users:\n  admin: *S3cretHash\n');
     expect(message).toContain('YAML line 2: an alias');
     expect(message).not.toContain('S3cretHash');
   });
