@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 
 /** The certificate a node presented on its last connection: what its web interface and REST API serve. */
@@ -13,28 +12,33 @@ export interface ServerCertificate {
   sha256Fingerprint: string;
 }
 
-/** `CN=a\nO=b` as `CN=a, O=b`. */
-const oneLine = (name: string) => name.split('\n').join(', ');
+/** A distinguished name as Node gives it ({ CN: 'a', O: 'b' }) as `CN=a, O=b`; repeated attributes come as arrays. */
+function distinguishedName(name: Record<string, string | string[]> | undefined): string {
+  return Object.entries(name ?? {})
+    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${key}=${v}`))
+    .join(', ');
+}
 
 /**
  * Reads a peer certificate as Node gives it with its chain (getPeerCertificate(true)): each entry
- * links to its issuer, and the last one to itself. Undefined when the peer sent none.
+ * links to its issuer, and the root to itself. Only its parsed fields are read, no certificate is
+ * parsed again. Undefined when the peer sent none.
  */
 export function readServerCertificate(peer: DetailedPeerCertificate | PeerCertificate | Record<string, never>): ServerCertificate | undefined {
-  if (!('raw' in peer) || !peer.raw) return undefined;
-  const leaf = new X509Certificate(peer.raw);
-  let chainNotAfterMs = Date.parse(leaf.validTo);
-  const seen = new Set<Buffer>([peer.raw]);
-  for (let cert = (peer as DetailedPeerCertificate).issuerCertificate; cert?.raw && !seen.has(cert.raw); cert = cert.issuerCertificate) {
-    seen.add(cert.raw);
-    chainNotAfterMs = Math.min(chainNotAfterMs, Date.parse(new X509Certificate(cert.raw).validTo));
+  if (!('valid_to' in peer) || !peer.valid_to) return undefined;
+  const notAfterMs = Date.parse(peer.valid_to);
+  let chainNotAfterMs = notAfterMs;
+  const seen = new Set<object>([peer]);
+  for (let cert = (peer as DetailedPeerCertificate).issuerCertificate; cert?.valid_to && !seen.has(cert); cert = cert.issuerCertificate) {
+    seen.add(cert);
+    chainNotAfterMs = Math.min(chainNotAfterMs, Date.parse(cert.valid_to));
   }
   return {
-    notAfterMs: Date.parse(leaf.validTo),
+    notAfterMs,
     chainNotAfterMs,
-    subject: oneLine(leaf.subject),
-    issuer: oneLine(leaf.issuer),
-    serialNumber: leaf.serialNumber,
-    sha256Fingerprint: leaf.fingerprint256,
+    subject: distinguishedName(peer.subject as unknown as Record<string, string | string[]>),
+    issuer: distinguishedName(peer.issuer as unknown as Record<string, string | string[]>),
+    serialNumber: peer.serialNumber,
+    sha256Fingerprint: peer.fingerprint256,
   };
 }
