@@ -103,18 +103,17 @@ export class SpsClient {
     const connector: buildConnector.connector = proxy
       ? (options, callback) => {
           const servername = tls.servername ?? (isIP(options.hostname) ? undefined : options.hostname);
-          connectThroughProxy({ proxy, hostname: options.hostname, port: Number(options.port || 443), tls: { ...tls, servername }, timeoutMs: target.timeoutMs }, (error, socket) =>
-            (callback as (...args: unknown[]) => void)(error, socket),
-          );
+          connectThroughProxy({ proxy, hostname: options.hostname, port: Number(options.port || 443), tls: { ...tls, servername }, timeoutMs: target.timeoutMs }, callback);
         }
       : buildConnector({ ...tls, timeout: target.timeoutMs });
     this.#http = new Client(target.origin, {
       // Each new connection's peer certificate is read as it is made (also with insecure_skip_verify,
       // when an expired one most needs reporting): the exporter reports it with no extra request.
       connect: (options, callback) =>
-        connector(options, (error, socket) => {
+        connector(options, (...result) => {
+          const [, socket] = result;
           if (socket instanceof TLSSocket) this.serverCertificate = readServerCertificate(socket.getPeerCertificate(true)) ?? this.serverCertificate;
-          (callback as (...args: unknown[]) => void)(error, socket);
+          callback(...result);
         }),
       headersTimeout: target.timeoutMs,
       bodyTimeout: target.timeoutMs,

@@ -29,18 +29,18 @@ export interface TunnelOptions {
  * direct one would be. Calls back once, with the TLS socket or the error: a ProxyError when the
  * proxy cannot be reached, refuses the CONNECT or does not answer in time.
  */
-export function connectThroughProxy(options: TunnelOptions, callback: (error: Error | null, socket: TLSSocket | null) => void): void {
+export function connectThroughProxy(options: TunnelOptions, callback: (...result: [null, TLSSocket] | [Error, null]) => void): void {
   const { proxy, hostname, port, tls, timeoutMs } = options;
   const proxyUrl = new URL(proxy.url);
   const target = `${isIP(hostname) === 6 ? `[${hostname}]` : hostname}:${port}`;
   let done = false;
   let tunnel: Socket | undefined;
-  const finish = (error: Error | null, socket: TLSSocket | null) => {
+  const finish = (...result: [null, TLSSocket] | [Error, null]) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
-    if (error) tunnel?.destroy();
-    callback(error, socket);
+    if (result[0]) tunnel?.destroy();
+    callback(...result);
   };
   const timer = setTimeout(() => finish(new ProxyError(`no connection through the proxy within ${timeoutMs} ms`), null), timeoutMs);
   tunnel = netConnect({ host: proxyUrl.hostname, port: Number(proxyUrl.port || 80) });
