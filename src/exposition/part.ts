@@ -94,12 +94,14 @@ export class PartRenderer {
     return this.#part;
   }
 
-  render(all: readonly Sample[]): RenderedPart {
-    const table = this.#context.table;
-    const samples = all.every((sample) => table.slot(sample.family) !== undefined) ? all : all.filter((sample) => table.slot(sample.family) !== undefined);
+  render(samples: readonly Sample[]): RenderedPart {
     const last = this.#part;
-    this.#part = last && this.#sameSeries(samples) ? this.#patch(last, samples) : this.#renderWhole(samples, last);
-    return this.#part;
+    // The same series as last time all have slots (slots are never given back), so only a whole
+    // render leaves out the samples of families the table has no room for.
+    if (last && this.#sameSeries(samples)) return (this.#part = this.#patch(last, samples));
+    const table = this.#context.table;
+    const slotted = samples.every((sample) => table.slot(sample.family) !== undefined) ? samples : samples.filter((sample) => table.slot(sample.family) !== undefined);
+    return (this.#part = this.#renderWhole(slotted, last));
   }
 
   #sameSeries(samples: readonly Sample[]): boolean {
