@@ -30,7 +30,7 @@ export const METRICS = {
   polls: counter('sps_exporter_polls_total', 'Polls of the node started by the exporter.'),
   pollErrors: counter('sps_exporter_poll_errors_total', 'Failed requests to the node by endpoint and reason.'),
   logins: counter('sps_exporter_logins_total', 'Logins to the node\'s REST API (each one is an SPS audit event).'),
-  loginFailures: counter('sps_exporter_login_failures_total', 'Logins the node rejected or answered without a session cookie, and sessions it ended before they proved themselves.'),
+  loginFailures: counter('sps_exporter_login_failures_total', 'Login attempts that reached the node and yielded no session (rejected, another status, no session cookie, a broken or late answer), and sessions it ended before they proved themselves, by reason.'),
   connections: counter('sps_exporter_connections_total', 'Connections opened to the node (TCP and TLS handshake); kept alive, one unless the node or the network closes them.'),
   samplesDropped: counter('sps_exporter_samples_dropped_total', 'Samples of the node not exported because they exceeded a limit (series per family, label value length), by family and reason.'),
 

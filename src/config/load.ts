@@ -4,7 +4,7 @@ import { ConfigSchema, DefaultsSchema, duplicateNames, TargetSchema, type RawDef
 import { Secret } from './secret.js';
 import { FileReadError, readTextFile } from './file.js';
 import { readYaml } from './yaml.js';
-import { excludedByNoProxy, type ProxySettings } from './proxy.js';
+import { parseNoProxy, proxyFor, readEnvironmentProxy, UNSAFE_HEADER_VALUE, type ProxyRule, type ProxySettings } from './proxy.js';
 import { inShard, type Shard } from './shard.js';
 
 export const DEFAULT_INTERVAL_MS = 30_000;
@@ -53,6 +53,8 @@ export interface TargetConfig {
   limits: SeriesLimits;
   /** The HTTP proxy the node is reached through, if any (no_proxy already applied). */
   proxy: ProxySettings | undefined;
+  /** The proxy settings as configured, for the members a `discover: cluster` target finds: each is matched against no_proxy itself. */
+  proxyRule: ProxyRule | undefined;
   /** Set on a Central Management node whose view of the cluster is read and whose members are polled. */
   discover: 'cluster' | undefined;
   discoveryIntervalMs: number;
@@ -213,8 +215,10 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     },
     discover: raw.discover,
     discoveryIntervalMs: raw.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
-    proxy: resolveProxy(raw, defaults, index, env, problems, files),
+    proxy: undefined as ProxySettings | undefined,
+    proxyRule: resolveProxy(raw, defaults, index, env, problems, files),
   };
+  target.proxy = proxyFor(target.proxyRule, raw.url);
   if (raw.discover) {
     if (target.labels.cluster !== undefined) problems.push(`${at('labels.cluster')}: cannot be set on a target with discover: cluster (its series and its members' carry cluster="${raw.name}")`);
     target.labels.cluster = raw.name;
@@ -223,11 +227,11 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
 }
 
 /**
- * The proxy a target uses: its own proxy settings or the defaults' (taken as a whole, like tls
- * files), from proxy_url or from the environment (HTTPS_PROXY, NO_PROXY), unless no_proxy
- * excludes the target's host.
+ * The proxy rule a target uses: its own proxy settings or the defaults' (taken as a whole, like tls
+ * files), from proxy_url or from the environment (HTTPS_PROXY, NO_PROXY). Which hosts it excludes
+ * is decided per origin (proxyFor), so a discovered member is matched against no_proxy itself.
  */
-function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): ProxySettings | undefined {
+function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): ProxyRule | undefined {
   const own = raw.proxy_url !== undefined || raw.proxy_from_environment !== undefined || raw.no_proxy !== undefined || raw.proxy_connect_header !== undefined;
   const from = own ? raw : defaults;
   const at = own ? `targets[${index}]` : 'defaults';
@@ -235,26 +239,35 @@ function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, env:
   if ((from.no_proxy !== undefined || from.proxy_connect_header !== undefined) && from.proxy_url === undefined && !from.proxy_from_environment) {
     problems.push(`${at}: no_proxy and proxy_connect_header need proxy_url or proxy_from_environment`);
   }
-  let url = from.proxy_url;
-  let noProxy = from.no_proxy ?? '';
-  if (from.proxy_from_environment) {
-    const fromEnv = env.HTTPS_PROXY ?? env.https_proxy;
-    if (fromEnv) {
-      try {
-        url = new URL(fromEnv).origin;
-      } catch {
-        problems.push(`${at}.proxy_from_environment: HTTPS_PROXY is not a URL`);
-      }
-    }
-    noProxy = [noProxy, env.NO_PROXY ?? env.no_proxy ?? ''].filter(Boolean).join(',');
-  }
-  if (url === undefined || excludedByNoProxy(new URL(raw.url).hostname, noProxy)) return undefined;
   const connectHeaders: Record<string, Secret> = {};
   for (const [name, value] of Object.entries(from.proxy_connect_header ?? {})) {
     const path = `${at}.proxy_connect_header.${name}`;
-    connectHeaders[name] = new Secret(typeof value === 'string' ? interpolate(value, path, env, problems) : readFileAt(value.file, path, env, problems, files));
+    const text = typeof value === 'string' ? interpolate(value, path, env, problems) : readFileAt(value.file, path, env, problems, files);
+    // The message names the header, never its value: it may be a credential.
+    if (UNSAFE_HEADER_VALUE.test(text)) problems.push(`${path}: the value holds a line break or NUL, which would end the header (check the variable or file it comes from)`);
+    connectHeaders[name] = new Secret(text);
   }
-  return { url, connectHeaders };
+  const noProxy = parseNoProxy(from.no_proxy ?? '');
+  for (const problem of noProxy.problems) problems.push(`${at}.no_proxy: ${problem}`);
+  let url = from.proxy_url;
+  if (from.proxy_from_environment) {
+    const [name, value] = env.HTTPS_PROXY !== undefined ? ['HTTPS_PROXY', env.HTTPS_PROXY] : ['https_proxy', env.https_proxy];
+    if (value) {
+      const proxy = readEnvironmentProxy(value);
+      if (typeof proxy === 'string') problems.push(`${at}.proxy_from_environment: ${name} ${proxy}`);
+      else {
+        url = proxy.url;
+        const named = Object.keys(connectHeaders).find((header) => header.toLowerCase() === 'proxy-authorization');
+        if (proxy.authorization && named) problems.push(`${at}.proxy_from_environment: ${name} has credentials and proxy_connect_header sets ${named}: keep one`);
+        else if (proxy.authorization) connectHeaders['Proxy-Authorization'] = proxy.authorization;
+      }
+    }
+    const [noName, noValue] = env.NO_PROXY !== undefined ? ['NO_PROXY', env.NO_PROXY] : ['no_proxy', env.no_proxy ?? ''];
+    const fromEnv = parseNoProxy(noValue);
+    for (const problem of fromEnv.problems) problems.push(`${at}.proxy_from_environment: ${noName}: ${problem}`);
+    noProxy.entries.push(...fromEnv.entries);
+  }
+  return url === undefined ? undefined : { settings: { url, connectHeaders }, noProxy: noProxy.entries };
 }
 
 /** Validates config text; throws ConfigError listing every problem. */

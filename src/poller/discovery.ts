@@ -28,7 +28,7 @@ export function planTargets(configured: readonly TargetConfig[], members: Readon
       const label = `member ${JSON.stringify(member.key.slice(0, 64))} of ${parent.name}`;
       const target = memberTarget(parent, member);
       if (!target) {
-        skipped.push(`${label}: address ${JSON.stringify(member.address.slice(0, 64))} is not a usable host`);
+        skipped.push(`${label}: address ${JSON.stringify(member.address.slice(0, 64))} is not a usable host (more than a host, or a loopback or unspecified address while the Central Management node is not on loopback)`);
         continue;
       }
       const polledAs = byOrigin.get(target.origin);

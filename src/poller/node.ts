@@ -9,7 +9,7 @@ import type { Exposition, NodeSeries, NodeView } from '../exposition/exposition.
 import type { Logger } from '../log.js';
 import { readClusterMembers, type ClusterMember } from '../sps/cluster.js';
 import { SpsClient, type SecureContexts } from '../sps/client.js';
-import { SpsError, type FailureReason } from '../sps/errors.js';
+import { LoginError, SpsError, type FailureReason } from '../sps/errors.js';
 import { parseResponse } from '../sps/schemas.js';
 
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
@@ -75,6 +75,8 @@ export class NodePoller {
   readonly #state = new Map<Endpoint, EndpointState>();
   readonly #errors = new Map<string, number>();
   readonly #endpointUp = new Map<string, boolean>();
+  /** The reason each failing endpoint last failed with: a warning when it starts or changes, info when it recovers. */
+  readonly #failing = new Map<string, FailureReason>();
   /** Samples dropped by the node's limits, by family and reason. */
   readonly #dropped = new Map<string, number>();
   readonly #warned = new Set<string>();
@@ -122,7 +124,7 @@ export class NodePoller {
         const failure = error instanceof SpsError ? error : new SpsError('parse', `could not map the ${endpoint.name} response`);
         if (!(error instanceof SpsError)) this.log.error({ endpoint: endpoint.name, err: String(error) }, 'collector failed');
         this.#failed(endpoint.name, failure, false, endpoint);
-        if (NODE_WIDE.has(failure.reason) && !endpoint.optional) nodeWide = failure;
+        if ((failure instanceof LoginError || NODE_WIDE.has(failure.reason)) && !endpoint.optional) nodeWide = failure;
       }
     }
     if (!nodeWide && this.#discoveryDue(started)) {
@@ -195,6 +197,11 @@ export class NodePoller {
     state.readAt = at;
     state.loginsAtRead = this.client.logins;
     this.#endpointUp.set(endpoint.name, true);
+    const failedWith = this.#failing.get(endpoint.name);
+    if (failedWith !== undefined) {
+      this.#failing.delete(endpoint.name);
+      this.log.info({ endpoint: endpoint.name, was: failedWith }, 'endpoint recovered');
+    }
     if (endpoint.upSignal) {
       this.healthOk = true;
       this.lastSuccessAt = at;
@@ -227,13 +234,13 @@ export class NodePoller {
       this.#warnOnce(name, `${name} unavailable (${error.reason}: ${error.message}); its metrics are not exported`);
       return;
     }
-    const previous = this.lastError;
     this.lastError = { endpoint: name, reason: error.reason, message: error.message, at: this.#now() };
     if (endpoint.upSignal) {
       if (this.healthOk) this.log.warn({ endpoint: name, reason: error.reason, err: error.message }, 'node is down');
       this.healthOk = false;
     }
-    const repeated = previous?.endpoint === name && previous.reason === error.reason;
+    const repeated = this.#failing.get(name) === error.reason;
+    this.#failing.set(name, error.reason);
     this.log[repeated ? 'debug' : 'warn']({ endpoint: name, reason: error.reason, err: error.message }, 'poll failed');
   }
 
@@ -306,7 +313,8 @@ export class NodePoller {
       const [family, reason] = key.split('\0') as [string, string];
       samples.push({ family: METRICS.samplesDropped, labels: { family, reason }, value: count });
     }
-    samples.push({ family: METRICS.logins, value: this.client.logins }, { family: METRICS.loginFailures, value: this.client.loginFailures }, { family: METRICS.connections, value: this.client.connections });
+    samples.push({ family: METRICS.logins, value: this.client.logins }, { family: METRICS.connections, value: this.client.connections });
+    for (const [reason, count] of this.client.loginFailures) samples.push({ family: METRICS.loginFailures, labels: { reason }, value: count });
     return samples;
   }
 }

@@ -10,3 +10,16 @@ export function loginBackoffMs(failures: number): number {
   if (failures <= 0) return 0;
   return Math.min(LOGIN_BACKOFF_MAX_MS, LOGIN_BACKOFF_BASE_MS * 2 ** Math.min(failures - 1, 20));
 }
+
+/**
+ * The wait a Retry-After header asks for (RFC 9110 10.2.3: seconds, or an HTTP date), in
+ * milliseconds from `nowMs`; undefined when absent or unreadable. Capped at the backoff maximum:
+ * a node may ask for a pause, not for the exporter to stop trying for good.
+ */
+export function retryAfterMs(header: string | string[] | undefined, nowMs: number): number | undefined {
+  const text = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!text) return undefined;
+  const ms = /^\d{1,10}$/.test(text) ? Number(text) * 1000 : Date.parse(text) - nowMs;
+  if (Number.isNaN(ms)) return undefined;
+  return Math.min(LOGIN_BACKOFF_MAX_MS, Math.max(0, ms));
+}

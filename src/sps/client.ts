@@ -6,8 +6,8 @@ import { connectThroughProxy } from './proxy-tunnel.js';
 import { TLSSocket } from 'node:tls';
 import { readServerCertificate, type ServerCertificate } from './server-certificate.js';
 import type { TargetConfig } from '../config/load.js';
-import { classifyTransportError, SpsError } from './errors.js';
-import { loginBackoffMs } from './backoff.js';
+import { classifyTransportError, LoginError, SpsError, type FailureReason } from './errors.js';
+import { loginBackoffMs, retryAfterMs } from './backoff.js';
 import { cookieFrom, cookieNames, SESSION_COOKIE } from './cookies.js';
 
 export interface SpsClientOptions {
@@ -64,12 +64,15 @@ interface RawResponse {
  * REST client for one SPS node: one keep-alive connection, one session cookie reused for every
  * request until SPS drops it, and a login backoff so a wrong password never locks the account.
  *
- * Logins are bounded whatever the node does. A login that is rejected, or answered without a
- * session cookie, is a failed login. So is a session SPS refuses before it has proven itself, that
- * is before it served `session.minRequests` requests or lived `session.minAgeMs` (a node that
- * honours each session for a request or two, or a load balancer without sticky sessions). Each
- * failed login lengthens the wait before the next one (see loginBackoffMs), and only a session
- * that has proven itself resets that wait.
+ * Logins are bounded whatever the node does. A login attempt that reached the node (a connection
+ * was open when it was sent) and did not yield a session is a failed login, whatever the answer:
+ * a rejection, another status (5xx, 429, a redirect to a login page), no usable session cookie,
+ * an answer that is not valid HTTP or has oversized headers, or none in time. So is a session SPS
+ * refuses before it has proven itself, that is before it served `session.minRequests` requests or
+ * lived `session.minAgeMs` (a node that honours each session for a request or two, or a load
+ * balancer without sticky sessions). Each failed login lengthens the wait before the next one (see
+ * loginBackoffMs; a Retry-After on the answer is a floor for it), and only a session that has
+ * proven itself resets that wait. One login at a time: every request waiting for a session shares it.
  */
 export class SpsClient {
   readonly #target: SpsClientOptions['target'];
@@ -79,11 +82,14 @@ export class SpsClient {
   #login: Promise<void> | undefined;
   #failedLogins = 0;
   #nextLoginAt = 0;
+  /** Why the last login failed: a login not tried during the backoff fails for the same reason. */
+  #lastLoginFailure: SpsError | undefined;
+  /** Starts with `auth` at 0, so the series exists (and increase() sees a first failure) before anything failed. */
+  readonly #loginFailures = new Map<FailureReason, number>([['auth', 0]]);
   #connected = false;
   /** Counters the poller exports; they only grow. */
   /** Logins sent to the node (each one an SPS audit event); a login that never reached it is not counted. */
   logins = 0;
-  loginFailures = 0;
   /** Connections opened, handshake done; more than one says the node or the network closes idle ones. */
   connections = 0;
   /** What the node presented on the last connection (read once per connection, not per request). */
@@ -152,6 +158,11 @@ export class SpsClient {
     );
   }
 
+  /** Failed logins by reason (see the class comment); they only grow. */
+  get loginFailures(): ReadonlyMap<FailureReason, number> {
+    return this.#loginFailures;
+  }
+
   get hasSession(): boolean {
     return this.#session !== undefined;
   }
@@ -170,7 +181,7 @@ export class SpsClient {
       if (failed) throw failed;
       await this.#ensureSession();
       response = await this.#request(path);
-      if (response.status === 401) throw this.#sessionEnded() ?? new SpsError('auth', 'SPS refused a fresh session', 401);
+      if (response.status === 401) throw this.#sessionEnded() ?? new LoginError('auth', 'SPS refused a fresh session', 401);
     }
     this.#accepted(response);
     if (response.status === 403) throw new SpsError('auth', `HTTP 403 on ${path}: the user lacks a privilege (REST server access is needed)`, 403);
@@ -209,19 +220,23 @@ export class SpsClient {
     const session = this.#session;
     this.#session = undefined;
     if (!session || this.#proven(session)) return undefined;
-    this.#loginFailed();
     const seconds = Math.round((this.#now() - session.issuedAt) / 1000);
-    return new SpsError(
-      'auth',
-      `SPS ended a session after ${session.served} request(s) and ${seconds}s, counted as a failed login (a load balancer without sticky sessions, or sessions expiring early?)`,
-      401,
+    return this.#loginFailed(
+      new LoginError(
+        'auth',
+        `SPS ended a session after ${session.served} request(s) and ${seconds}s, counted as a failed login (a load balancer without sticky sessions, or sessions expiring early?)`,
+        401,
+      ),
     );
   }
 
-  #loginFailed(): void {
-    this.loginFailures++;
+  /** Counts a failed login, schedules the next attempt (no sooner than `retryAfter`, when the node asked for a pause) and returns `failure`. */
+  #loginFailed(failure: LoginError, retryAfter?: number): LoginError {
+    this.#loginFailures.set(failure.reason, (this.#loginFailures.get(failure.reason) ?? 0) + 1);
     this.#failedLogins++;
-    this.#nextLoginAt = this.#now() + loginBackoffMs(this.#failedLogins);
+    this.#lastLoginFailure = failure;
+    this.#nextLoginAt = this.#now() + Math.max(loginBackoffMs(this.#failedLogins), retryAfter ?? 0);
+    return failure;
   }
 
   async #ensureSession(): Promise<void> {
@@ -235,8 +250,12 @@ export class SpsClient {
   async #doLogin(): Promise<void> {
     const wait = this.loginBlockedForMs;
     // No countdown in the message: it is stored as the node's last error and would go stale (the
-    // status page shows the wait as of when it is served, from loginBlockedForMs).
-    if (wait > 0) throw new SpsError('auth', `login backing off after ${this.#failedLogins} failed attempt(s)`);
+    // status page shows the wait as of when it is served, from loginBlockedForMs). The reason is the
+    // last failure's, so a node that keeps failing one way keeps one reason while it backs off.
+    if (wait > 0) {
+      const last = this.#lastLoginFailure;
+      throw new LoginError(last?.reason ?? 'auth', `login backing off after ${this.#failedLogins} failed attempt(s); the last: ${last?.message ?? 'unknown'}`, last?.status);
+    }
     const basic = Buffer.from(`${this.#target.username}:${this.#target.password.reveal()}`).toString('base64');
     const connectionsBefore = this.connections;
     const connectedBefore = this.#connected;
@@ -244,26 +263,16 @@ export class SpsClient {
     try {
       response = await this.#send('/api/authentication', { authorization: `Basic ${basic}` });
     } catch (error) {
-      // Counted only if it may have reached SPS: not when no connection could be made (refused, no such host, TLS).
-      if (connectedBefore || this.connections > connectionsBefore) this.logins++;
-      throw classifyTransportError(error, '/api/authentication', this.#target.maxResponseBytes); // not a credential problem: no backoff
+      const failure = classifyTransportError(error, '/api/authentication', this.#target.maxResponseBytes);
+      // No connection could be made (refused, no such host, TLS, proxy): nothing reached SPS, no backoff.
+      if (!connectedBefore && this.connections === connectionsBefore) throw failure;
+      this.logins++;
+      throw this.#loginFailed(new LoginError(failure.reason, `login failed: ${failure.message}`));
     }
     this.logins++;
-    if (response.status === 401 || response.status === 403) {
-      this.#loginFailed();
-      throw new SpsError('auth', `login rejected (HTTP ${response.status}): check username, password and the user's REST server privilege`, response.status);
-    }
-    if (response.status < 200 || response.status > 299) throw new SpsError('http', `HTTP ${response.status} on /api/authentication`, response.status);
-    const setCookie = response.headers['set-cookie'];
-    const id = cookieFrom(setCookie, SESSION_COOKIE, this.#now());
-    if (!id) {
-      // Without the cookie every later request would log in again: a failed login, backed off like one.
-      this.#loginFailed();
-      const names = cookieNames(setCookie);
-      const got = names.length > 0 ? `cookies set: ${names.join(', ')}` : 'no cookie set';
-      throw new SpsError('auth', `login answered HTTP ${response.status} without a usable ${SESSION_COOKIE} cookie (${got})`);
-    }
-    this.#session = { id, issuedAt: this.#now(), served: 0 };
+    const failure = loginFailure(response, this.#now());
+    if (failure) throw this.#loginFailed(failure, retryAfterMs(response.headers['retry-after'], this.#now()));
+    this.#session = { id: cookieFrom(response.headers['set-cookie'], SESSION_COOKIE, this.#now())!, issuedAt: this.#now(), served: 0 };
   }
 
   /** A GET on the current session. A Set-Cookie on the answer updates or ends the session, as in a browser. */
@@ -326,6 +335,27 @@ export class SpsClient {
       );
     });
   }
+}
+
+/** Why a login answer yields no session (undefined when it carries a usable session cookie). */
+function loginFailure(response: RawResponse, nowMs: number): LoginError | undefined {
+  const { status, headers } = response;
+  if (status === 401 || status === 403) {
+    return new LoginError('auth', `login rejected (HTTP ${status}): check username, password and the user's REST server privilege`, status);
+  }
+  if (status >= 300 && status <= 399) {
+    return new LoginError('http', `login answered with a redirect (HTTP ${status}), not a session: is the url the appliance itself, not a portal or a single sign-on page?`, status);
+  }
+  if (status < 200 || status > 299) {
+    const pause = headers['retry-after'] === undefined ? '' : ', asking for a pause (Retry-After)';
+    return new LoginError('http', `login answered HTTP ${status}${pause}`, status);
+  }
+  const setCookie = headers['set-cookie'];
+  if (cookieFrom(setCookie, SESSION_COOKIE, nowMs)) return undefined;
+  const names = cookieNames(setCookie);
+  const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
+  const got = names.length > 0 ? `cookies set: ${names.slice(0, 5).join(', ')}${more}` : 'no cookie set';
+  return new LoginError('auth', `login answered HTTP ${status} without a usable ${SESSION_COOKIE} cookie (${got})`, status);
 }
 
 function parseJson(body: string, path: string): unknown {

@@ -15,6 +15,20 @@ export class SpsError extends Error {
   }
 }
 
+/**
+ * A login that did not yield a session, or one not tried because the node is backing off. It ends
+ * the poll whatever its reason: every other endpoint would need the same session.
+ */
+export class LoginError extends SpsError {
+  constructor(reason: FailureReason, message: string, status?: number) {
+    super(reason, message, status);
+    this.name = 'LoginError';
+  }
+}
+
+/** Answers that reached the exporter but are not HTTP it can read: the connection worked, the answer did not. */
+const BAD_HTTP_CODES = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
+
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR']);
 /**
  * What fails below TLS: the system's errno names, the resolver's codes and undici's socket codes.
@@ -36,6 +50,8 @@ function codesOf(error: unknown): string[] {
     const { code, name } = e as { code?: unknown; name?: unknown };
     if (typeof code === 'string') codes.push(code);
     if (name === 'TimeoutError' || name === 'AbortError') codes.push('ABORT_ERR');
+    // undici's HTTP parser errors carry no code: bare LF, an invalid header character, a status line that is not HTTP.
+    if (name === 'HTTPParserError') codes.push('HTTP_PARSER');
   }
   return codes;
 }
@@ -47,6 +63,9 @@ export function classifyTransportError(error: unknown, path = '', limit = 0): Sp
   if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return new SpsError('too_large', `response to ${path} exceeds the ${limit} byte limit`);
   const code = codes[0] ?? 'unknown';
   if (codes.includes('ERR_SPS_PROXY')) return new SpsError('proxy', (error as Error).message);
+  if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) return new SpsError('http', `the answer to ${path} has more header bytes than the 16 KiB an HTTP client accepts`);
+  const badHttp = codes.find((c) => c === 'HTTP_PARSER' || BAD_HTTP_CODES.has(c));
+  if (badHttp) return new SpsError('http', `the answer to ${path} is not valid HTTP/1.1 (${badHttp === 'HTTP_PARSER' ? 'malformed status line or headers' : badHttp}): is something other than SPS answering on this port?`);
   const tls = codes.find(isTlsCode);
   if (tls) return new SpsError('tls', `TLS handshake failed (${tls})`);
   if (codes.some((c) => TIMEOUT_CODES.has(c))) return new SpsError('timeout', `timed out (${code})`);

@@ -58,4 +58,27 @@ describe('memberTarget', () => {
     expect(memberTarget(otherPassword, { address: '10.0.0.2' })!.fingerprint).not.toBe(a.fingerprint);
     expect(memberTarget(parent(), { address: '10.0.0.2', fqdn: 'sps2.example.com' })!.fingerprint).not.toBe(a.fingerprint);
   });
+
+  it('refuses loopback and unspecified addresses unless the Central Management node is on loopback itself', () => {
+    const cm = parent();
+    for (const address of ['0.0.0.0', '::', 'localhost', 'LOCALHOST', 'sps.localhost', '127.0.0.1', '127.8.9.10', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:0.0.0.0', '0']) {
+      expect(memberTarget(cm, { address, fqdn: 'x.example.com' }), address).toBeUndefined();
+    }
+    expect(memberTarget(cm, { address: '10.0.0.1', fqdn: 'x.example.com' })).toBeDefined();
+    expect(memberTarget(cm, { address: '::ffff:10.0.0.1', fqdn: 'x.example.com' })).toBeDefined();
+    const simulated = parent('https://127.0.0.1:61443');
+    expect(memberTarget(simulated, { address: '127.0.0.2' })).toMatchObject({ origin: 'https://127.0.0.2:61443' });
+  });
+
+  it('decides its own proxy: no_proxy is matched against the member\'s host, not the parent\'s', () => {
+    const proxied = (noProxy: string) =>
+      parseConfig(`targets: [{ name: cm, url: "https://cm.example.com:8443", username: mon, password: s3cret, discover: cluster, proxy_url: "http://proxy.example:3128", no_proxy: "${noProxy}" }]`, 't', {}).targets[0]!;
+    const cmDirect = proxied('cm.example.com,10.9.0.0/16');
+    expect(cmDirect.proxy).toBeUndefined();
+    expect(memberTarget(cmDirect, { address: '10.0.0.2' })!.proxy?.url).toBe('http://proxy.example:3128');
+    expect(memberTarget(cmDirect, { address: '10.9.0.2' })!.proxy).toBeUndefined();
+    const cmProxied = proxied('10.0.0.0/8');
+    expect(cmProxied.proxy?.url).toBe('http://proxy.example:3128');
+    expect(memberTarget(cmProxied, { address: '10.0.0.2' })!.proxy).toBeUndefined();
+  });
 });

@@ -4,7 +4,7 @@ import { NodePoller } from '../../src/poller/node.js';
 import { SLOW_REFRESH_MS } from '../../src/collect/endpoints.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -35,13 +35,17 @@ function poller(name: string): NodePoller {
 }
 
 /** A poller for node "good" pointed at a local HTTPS server with this handler instead of the fleet. */
-async function pollerAgainst(handler: Handler, targetExtra: Record<string, unknown> = {}, onMembers?: (members: ClusterMember[]) => void): Promise<{ server: LocalServer; p: NodePoller }> {
+async function pollerAgainst(
+  handler: Handler,
+  targetExtra: Record<string, unknown> = {},
+  { onMembers, log = silentLog }: { onMembers?: (members: ClusterMember[]) => void; log?: Logger } = {},
+): Promise<{ server: LocalServer; p: NodePoller }> {
   const server = await startHttps(handler);
   servers.push(server);
   const doc = { targets: [{ name: 'good', url: server.url, username: fleet.username, password: fleet.password, timeout: '5s', ...targetExtra }] };
   const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;
-  const p = new NodePoller({ target, log: silentLog, exposition, now: clock, onMembers });
+  const p = new NodePoller({ target, log, exposition, now: clock, onMembers });
   pollers.push(p);
   return { server, p };
 }
@@ -118,7 +122,7 @@ describe('NodePoller', () => {
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="locked"} 0']);
     expect(out).toContain('sps_exporter_poll_errors_total{node="locked",endpoint="health_status",reason="auth"} 2');
     expect(out).toContain('sps_exporter_poll_errors_total{node="locked",endpoint="indexer_dashboard",reason="auth"} 2');
-    expect(lines(out, 'sps_exporter_login_failures_total')).toEqual(['sps_exporter_login_failures_total{node="locked"} 1']);
+    expect(lines(out, 'sps_exporter_login_failures_total')).toEqual(['sps_exporter_login_failures_total{node="locked",reason="auth"} 1']);
     expect(p.lastError).toMatchObject({ reason: 'auth' });
     expect(lines(out, 'sps_load1')).toEqual([]);
   });
@@ -140,6 +144,52 @@ describe('NodePoller', () => {
     await p.poll(); // the same failure again (backing off now): at debug only
     expect(warned()).toEqual(['health_status']);
     expect(logged.filter((l) => l.msg === 'poll failed' && l.level === 'debug').map((l) => l.endpoint)).toEqual(['health_status']);
+  });
+
+  it('two endpoints failing on every poll for a minute: one warning each when the failure starts or changes, info when it recovers', async () => {
+    const logged: { endpoint?: string; msg?: string; level?: string; reason?: string }[] = [];
+    const log = createLogger('debug', { write: (line: string) => void logged.push(JSON.parse(line)) });
+    let status = 500;
+    const { p } = await pollerAgainst(
+      (req, res) => {
+        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=s1' });
+        if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
+        sendJson(res, status, status === 200 ? '{"truncated' : { error: 'broken' }); // indexer_dashboard and info, whose failed read is tried at every poll
+      },
+      {},
+      { log },
+    );
+    const warnings = () => logged.filter((l) => l.msg === 'poll failed' && l.level === 'warn').map((l) => `${l.endpoint}:${l.reason}`);
+    for (let i = 0; i < 20; i++, now += 3_000) await p.poll(); // a minute of 3-second polls
+    expect(warnings()).toEqual(['indexer_dashboard:http', 'info:http']);
+    status = 200; // now answered, but with broken JSON: the failure changed
+    await p.poll();
+    expect(warnings()).toEqual(['indexer_dashboard:http', 'info:http', 'indexer_dashboard:parse', 'info:parse']);
+    for (let i = 0; i < 5; i++, now += 3_000) await p.poll();
+    expect(warnings()).toHaveLength(4);
+    expect(logged.filter((l) => l.msg === 'endpoint recovered')).toEqual([]);
+  });
+
+  it('an endpoint that recovers is logged at info, once', async () => {
+    const logged: { endpoint?: string; msg?: string; level?: string }[] = [];
+    const log = createLogger('debug', { write: (line: string) => void logged.push(JSON.parse(line)) });
+    let broken = true;
+    const { p } = await pollerAgainst(
+      (req, res) => {
+        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=s1' });
+        if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
+        if (req.url === '/api/indexer/dashboard' && broken) return sendJson(res, 503, 'busy');
+        if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
+        sendJson(res, 200, fixture('info_authenticated.json'));
+      },
+      {},
+      { log },
+    );
+    await p.poll();
+    broken = false;
+    await p.poll();
+    await p.poll();
+    expect(logged.filter((l) => l.level === 'info' && l.msg === 'endpoint recovered').map((l) => l.endpoint)).toEqual(['indexer_dashboard']);
   });
 
   it('malformed JSON on health_status is a parse error; the dashboard still exports', async () => {
@@ -269,7 +319,7 @@ describe('NodePoller', () => {
       if (req.url === '/api/cluster/nodes/k1') return sendJson(res, 200, { body: { address: '10.0.0.1', roles: [] } });
       if (req.url === '/api/cluster/nodes/k2') return sendJson(res, 200, { body: { roles: [] } }); // no address: the whole list is unusable
       return sendJson(res, 404, {});
-    }, { discover: 'cluster' }, (members) => found.push(members));
+    }, { discover: 'cluster' }, { onMembers: (members) => found.push(members) });
     await p.poll();
     const out = text(p);
     expect(found).toEqual([]);

@@ -7,6 +7,7 @@ import { SpsError, type FailureReason } from '../../src/sps/errors.js';
 import { loginBackoffMs } from '../../src/sps/backoff.js';
 import { TestCa } from '../../tools/simulator/certs.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
+import { failedLogins } from '../helpers/logins.js';
 
 const PASSWORD = 'correct horse';
 const servers: LocalServer[] = [];
@@ -117,7 +118,7 @@ describe('SpsClient sessions', () => {
     sps.live.clear(); // the 20-minute idle expiry, or a restart of SPS
     expect(await c.getJson('/api/health_status')).toEqual({ health_status: { load1: 1, session: 's2' } });
     expect(c.logins).toBe(2);
-    expect(c.loginFailures).toBe(0);
+    expect(failedLogins(c)).toBe(0);
     expect(server.requests.map((r) => r.path)).toEqual(['/api/authentication', '/api/health_status', '/api/health_status', '/api/authentication', '/api/health_status']);
   });
 
@@ -132,7 +133,7 @@ describe('SpsClient sessions', () => {
     sps.live.clear();
     const error = await expectReason(c.getJson('/api/health_status'), 'auth');
     expect(error.message).toMatch(/ended a session after 2 request\(s\).*failed login/);
-    expect(c.loginFailures).toBe(1);
+    expect(failedLogins(c)).toBe(1);
     expect(c.loginBlockedForMs).toBe(loginBackoffMs(1));
     expect((await expectReason(c.getJson('/api/health_status'), 'auth')).message).toMatch(/backing off/);
     expect(sps.issued()).toBe(1);
@@ -141,7 +142,7 @@ describe('SpsClient sessions', () => {
     for (let i = 0; i < 3; i++) await c.getJson('/api/health_status');
     sps.live.clear();
     await c.getJson('/api/health_status');
-    expect(c.loginFailures).toBe(1);
+    expect(failedLogins(c)).toBe(1);
     expect(c.loginBlockedForMs).toBe(0);
     expect(sps.issued()).toBe(3);
   });
@@ -161,7 +162,7 @@ describe('SpsClient sessions', () => {
     await c.getJson('/b');
     expect(cookies).toEqual([undefined, 'session_id=second', 'session_id=second', 'session_id=third']);
     expect(c.logins).toBe(1);
-    expect(c.loginFailures).toBe(0);
+    expect(failedLogins(c)).toBe(0);
   });
 
   it('counts only the logins that reached the node: none for a closed port, an unknown host or a TLS failure', async () => {
@@ -191,7 +192,7 @@ describe('SpsClient sessions', () => {
     const c = client(server, {}, () => now);
     await expectReason(c.getJson('/api/health_status'), 'auth');
     expect(sps.issued()).toBe(1);
-    expect(c.loginFailures).toBe(1);
+    expect(failedLogins(c)).toBe(1);
     const blocked = await expectReason(c.getJson('/api/health_status'), 'auth');
     expect(blocked.message).toMatch(/backing off/);
     expect(sps.issued()).toBe(1);
@@ -218,7 +219,7 @@ describe('SpsClient sessions', () => {
       await expectReason(c.getJson('/api/health_status'), 'auth');
       expect(attempts()).toBe(failures + 1);
     }
-    expect(c.loginFailures).toBe(8);
+    expect(failedLogins(c)).toBe(8);
     expect(c.logins).toBe(8);
     expect(loginBackoffMs(7)).toBe(600_000);
   });
@@ -231,7 +232,7 @@ describe('SpsClient sessions', () => {
     const error = await expectReason(c.getJson('/api/health_status'), 'auth');
     expect(error.message).toMatch(/without a usable session_id cookie \(cookies set: sessid\)/);
     expect(error.message).not.toMatch(/abc123/);
-    expect(c.loginFailures).toBe(1);
+    expect(failedLogins(c)).toBe(1);
     await expectReason(c.getJson('/api/health_status'), 'auth');
     expect(server.requests).toHaveLength(1); // backing off
   });
@@ -253,6 +254,24 @@ describe('SpsClient failure reasons', () => {
   it('does not follow a redirect (credentials stay with the configured node)', async () => {
     const error = await expectReason(data((_q, r) => { r.writeHead(302, { location: 'https://elsewhere.example.com/api/health_status' }); r.end(); }), 'http');
     expect(error.status).toBe(302);
+  });
+
+  it('http, not connect, for an answer that is not valid HTTP: the connection worked, the answer did not', async () => {
+    const raw = (text: string): Handler => (_q, r) => {
+      r.socket!.write(text);
+      r.socket!.destroy();
+    };
+    const answers = {
+      'an invalid header character': 'HTTP/1.1 200 OK\r\nX-A\x01b: c\r\nContent-Length: 2\r\n\r\n{}',
+      'a bare-LF status line': 'HTTP/1.1 200 OK\nContent-Length: 2\n\n{}',
+      'two Content-Lengths': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+      'Content-Length and Transfer-Encoding': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      'headers over 16 KiB': `HTTP/1.1 200 OK\r\nX-Big: ${'x'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`,
+    };
+    for (const [what, text] of Object.entries(answers)) {
+      const error = await expectReason(data(raw(text)), 'http');
+      expect(error.message, what).toMatch(/\/api\/health_status/);
+    }
   });
 
   it('reads JSON behind a UTF-8 byte order mark', async () => {
