@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseListenAddress } from '../src/cli.js';
@@ -205,6 +206,28 @@ describe('running exporter', () => {
       expect(run.code).toBe(0);
       expect(run.ms).toBeLessThan(6_000);
       expect(run.output).toContain('"msg":"shutting down"');
+    }
+  });
+
+  it('exits 0 and says so on a SIGTERM while its modules are still loading', async () => {
+    // A module hook holds the daemon's import for 10 s, as a cold, busy host can; it says when the
+    // entry point asked for it, which is after its signal handlers went in.
+    const dir = mkdtempSync(join(tmpdir(), 'sps-slow-load-'));
+    writeFileSync(join(dir, 'hooks.mjs'), `import { writeSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  if (specifier === './daemon.js') { writeSync(2, 'loading the daemon\\n'); await new Promise((r) => setTimeout(r, 10000)); }
+  return next(specifier, context);
+}`);
+    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register('./hooks.mjs', import.meta.url);`);
+    const exporter = run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0']);
+    try {
+      await exporter.waitFor(/loading the daemon/);
+      const started = Date.now();
+      expect(await exporter.stop('SIGTERM')).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(exporter.output()).toContain('sps-exporter: SIGTERM while starting, before anything was polled or served; exiting');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { SeriesLimits } from '../config/load.js';
-import type { Sample } from './families.js';
+import { RATIO_MAX, type Sample } from './families.js';
 
-export type DropReason = 'series_limit' | 'label_value_length';
+export type DropReason = 'series_limit' | 'label_value_length' | 'out_of_range';
 
 /** Samples one endpoint's response lost to the node's limits, by the family (or family group) they were for. */
 export interface Dropped {
@@ -19,8 +19,10 @@ export interface Limited {
  * The one place every collector's output passes through before it is rendered, so that no node's
  * data, however hostile, can grow the exposition without bound: a sample with a label value longer
  * than `labelValueLength` is dropped, and so is every series of a family (or of a family group,
- * see Family.group) beyond the first `seriesPerFamily`. What was dropped is returned, so it can be
- * counted and logged. Returns `samples` itself when nothing was dropped.
+ * see Family.group) beyond the first `seriesPerFamily`, and so is a value outside its family's
+ * domain (a negative count or size, a ratio far outside 0..1: a broken answer, not a reading).
+ * What was dropped is returned, so it can be counted and logged. Returns `samples` itself when
+ * nothing was dropped.
  */
 export function applyLimits(samples: readonly Sample[], limits: SeriesLimits): Limited {
   const counts = new Map<string, number>();
@@ -31,12 +33,12 @@ export function applyLimits(samples: readonly Sample[], limits: SeriesLimits): L
     const family = sample.family.group ?? sample.family.name;
     const count = (counts.get(family) ?? 0) + 1;
     counts.set(family, count);
-    const reason = count > limits.seriesPerFamily ? 'series_limit' : tooLong(sample, limits.labelValueLength) ? 'label_value_length' : undefined;
+    const reason = count > limits.seriesPerFamily ? 'series_limit' : tooLong(sample, limits.labelValueLength) ? 'label_value_length' : outOfRange(sample) ? 'out_of_range' : undefined;
     if (reason === undefined) {
       kept?.push(sample);
       continue;
     }
-    if (reason === 'label_value_length') counts.set(family, count - 1);
+    if (reason !== 'series_limit') counts.set(family, count - 1);
     kept ??= samples.slice(0, i);
     dropped ??= new Map();
     const key = `${family}\0${reason}`;
@@ -49,5 +51,11 @@ export function applyLimits(samples: readonly Sample[], limits: SeriesLimits): L
 
 function tooLong({ labels }: Sample, limit: number): boolean {
   for (const name in labels) if (labels[name]!.length > limit) return true;
+  return false;
+}
+
+function outOfRange({ family, value }: Sample): boolean {
+  if (family.domain === 'count') return !(value >= 0) || value === Infinity;
+  if (family.domain === 'ratio') return !(value >= 0 && value <= RATIO_MAX);
   return false;
 }

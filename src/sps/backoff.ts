@@ -4,7 +4,7 @@ export const LOGIN_BACKOFF_MAX_MS = 10 * 60_000;
 /**
  * How long to wait before the next login after `failures` consecutive failed ones:
  * 30s, 1m, 2m, 4m, 8m, then 10m for good. Over 24 hours a wrong password thus costs
- * at most ~150 failed logins, spread out enough that SPS's brute-force lockout is not tripped.
+ * at most 148 failed logins, spread out enough that SPS's brute-force lockout is not tripped.
  */
 export function loginBackoffMs(failures: number): number {
   if (failures <= 0) return 0;

@@ -111,6 +111,15 @@ targets:
     );
   });
 
+  it('says a name that YAML read as a number must be quoted, and refuses the labels Prometheus and its Operator set on targets', () => {
+    expect(problems('targets: [{ name: 4071, url: "https://a.example", username: u, password: p }]')).toEqual(['targets[0].name: must be a string (quote it: name: "4071")']);
+    const target = problems('targets: [{ name: a, url: "https://a.example", username: u, password: p, labels: { instance: v, job: j, namespace: n, pod: p, container: c, endpoint: e, service: s, site: ok } }]');
+    expect(target).toHaveLength(7);
+    for (const name of ['instance', 'job', 'namespace', 'pod', 'container', 'endpoint', 'service']) {
+      expect(target).toContain(`targets[0].labels.${name}: is a label Prometheus or the Prometheus Operator sets on the scrape target; pick another name (such as site or environment)`);
+    }
+  });
+
   it('reports duplicate names', () => {
     expect(problems(`targets: [{ name: a, url: "https://a", username: u, password: p }, { name: a, url: "https://b", username: u, password: p }]`)).toEqual([
       'targets[1].name: duplicate name "a" (also targets[0])',

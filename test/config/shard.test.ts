@@ -15,6 +15,11 @@ describe('sharding', () => {
     expect(autoShard('0/3', 'sps-exporter-2')).toBeUndefined();
     expect(() => autoShard('auto/3', 'sps-exporter')).toThrow('the hostname "sps-exporter" does not end in -ORDINAL');
     expect(() => autoShard('auto/3', 'sps-exporter-3')).toThrow('ordinal 3 is not below the count 3');
+    // A minus sign is no ordinal's: "--1" is not ordinal 1.
+    expect(() => autoShard('auto/3', 'sps-exporter--1')).toThrow('the hostname "sps-exporter--1" does not end in -ORDINAL');
+    // An ordinal out of range is named as such, however long.
+    expect(() => autoShard('auto/3', 'a-99999')).toThrow('ordinal 99999 is not below the count 3');
+    expect(() => autoShard('auto/3', 'a-01')).toThrow('leading zero');
     expect(parseCli(['--shard=auto/3'], { HOSTNAME: 'sps-exporter-1' }).shard).toEqual({ index: 1, count: 3 });
     expect(parseCli(['--shard=1/3'], { HOSTNAME: 'no-ordinal' }).shard).toEqual({ index: 1, count: 3 });
     expect(() => parseCli(['--shard=auto/3'], { HOSTNAME: 'laptop' })).toThrow('does not end in -ORDINAL');

@@ -39,6 +39,33 @@ const text = (p: NodePoller) => exposition.render(p.view(now)).toString('utf8');
 const health = () => fixture('health_status.json');
 
 describe('series limits per node', () => {
+  it('a value outside its metric\'s range is a broken answer: dropped, counted by family with reason out_of_range, noted once', async () => {
+    const logged: { msg?: string; level?: string }[] = [];
+    const log = createLogger('info', { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const body = health();
+    body.health_status.sessions.ssh = -3;
+    body.health_status.system_details.memory.total = -8;
+    body.health_status.system_details.disk.free = -100;
+    body.health_status.swap = 1e306;
+    body.health_status.cpu = 120; // 1.2: kept, within rounding and a queue over its nominal size
+    const p = await nodeServing('broken-values', { '/api/health_status': body }, {}, log);
+    await p.poll();
+    await p.poll();
+    const out = text(p);
+    expect(lines(out, 'sps_active_sessions').filter((l) => l.includes('"ssh"'))).toEqual([]);
+    expect(lines(out, 'sps_active_sessions').length).toBeGreaterThan(0); // the other protocols stay
+    expect(lines(out, 'sps_memory_total_bytes')).toEqual([]);
+    expect(lines(out, 'sps_disk_free_bytes')).toEqual([]);
+    expect(lines(out, 'sps_swap_usage_ratio')).toEqual([]);
+    expect(lines(out, 'sps_cpu_usage_ratio')).toEqual(['sps_cpu_usage_ratio{node="broken-values"} 1.2']);
+    expect(lines(out, 'sps_disk_total_bytes')).toHaveLength(1);
+    for (const family of ['sps_active_sessions', 'sps_memory_total_bytes', 'sps_disk_free_bytes', 'sps_swap_usage_ratio']) {
+      expect(out).toContain(`sps_exporter_samples_dropped_total{node="broken-values",family="${family}",reason="out_of_range"} 2`);
+    }
+    const notes = logged.filter((l) => l.level === 'warn' && /outside the metric's range/.test(l.msg ?? ''));
+    expect(notes).toHaveLength(4); // once per family, not per poll
+  });
+
   it('200,000 roles in /api/info export at most series_limit_per_family series; the rest are counted and noted once', async () => {
     const logged: { msg?: string; level?: string }[] = [];
     const log = createLogger('info', { write: (line: string) => void logged.push(JSON.parse(line)) });
