@@ -10,7 +10,13 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
-const NODE = 'node=~"$node"';
+/**
+ * The labels operators give their targets to tell an estate apart (config `labels`): each is a
+ * dashboard variable (All matches series without it too), and every query is filtered by all of them.
+ */
+export const ESTATE_LABELS = ['environment', 'cluster', 'site'] as const;
+const ESTATE = ESTATE_LABELS.map((label) => `${label}=~"$${label}"`).join(', ');
+const NODE = `node=~"$node", ${ESTATE}`;
 
 type PanelBuilder = stat.PanelBuilder | table.PanelBuilder | timeseries.PanelBuilder;
 
@@ -64,14 +70,28 @@ function tablePanel(title: string, unit: string, ...targets: DataqueryBuilder[])
 }
 
 function variables(builder: dashboard.DashboardBuilder, node: { multi: boolean }): dashboard.DashboardBuilder {
+  builder.withVariable(new dashboard.DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'));
+  for (const label of ESTATE_LABELS) {
+    builder.withVariable(
+      new dashboard.QueryVariableBuilder(label)
+        .label(label[0]!.toUpperCase() + label.slice(1))
+        .datasource(DATASOURCE)
+        .query(`label_values(sps_up, ${label})`)
+        .definition(`label_values(sps_up, ${label})`)
+        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+        .sort(dashboard.VariableSort.AlphabeticalAsc)
+        .multi(true)
+        .includeAll(true)
+        .allValue('.*'),
+    );
+  }
   return builder
-    .withVariable(new dashboard.DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'))
     .withVariable(
       new dashboard.QueryVariableBuilder('node')
         .label('Node')
         .datasource(DATASOURCE)
-        .query('label_values(sps_up, node)')
-        .definition('label_values(sps_up, node)')
+        .query(`label_values(sps_up{${ESTATE}}, node)`)
+        .definition(`label_values(sps_up{${ESTATE}}, node)`)
         .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
         .sort(dashboard.VariableSort.AlphabeticalAsc)
         .multi(node.multi)
@@ -92,6 +112,9 @@ function base(uid: string, title: string, description: string): dashboard.Dashbo
 }
 
 const layout = (panel: PanelBuilder, w: number, h: number) => panel.span(w).height(h);
+
+/** A cluster-member metric for the selected nodes, whether they are the Central Management node or the member. */
+const members = (metric: string) => `(${metric}{${NODE}} or ${metric}{member=~"$node", ${ESTATE}})`;
 
 export function fleetOverview(): dashboard.Dashboard {
   const perNode = (expr: string, refId: string) => query(expr, '', refId, true);
@@ -128,17 +151,18 @@ export function fleetOverview(): dashboard.Dashboard {
     .withPanel(layout(statPanel('Worst RAID state', 'none', query(`max(sps_raid_status_code{${NODE}})`)).mappings(RAID_MAPPING).thresholds(RAID_THRESHOLDS()), 4, 4))
     .withPanel(layout(statPanel('Earliest certificate expiry', 'd', query(`min(sps_certificate_expiry_days{${NODE}})`)).decimals(1).thresholds(CERT_THRESHOLDS()), 4, 4))
     .withPanel(layout(statPanel('Indexer services down', 'none', query(`count(sps_indexer_service_active{${NODE}} == 0) or vector(0)`)).thresholds(steps([null, 'green'], [1, 'red'])), 4, 4))
-    .withPanel(layout(statPanel('Firing SPS alerts', 'none', query('count(ALERTS{alertname=~"SPS.+", alertstate="firing"}) or vector(0)')).thresholds(steps([null, 'green'], [1, 'red'])), 4, 4))
+    .withPanel(layout(statPanel('Firing SPS alerts', 'none', query(`count(ALERTS{alertname=~"SPS.+", alertstate="firing", ${ESTATE}}) or vector(0)`)).thresholds(steps([null, 'green'], [1, 'red'])), 4, 4))
     .withPanel(layout(nodes, 24, 10))
     .withPanel(
       layout(
         tablePanel(
           'Cluster members (as each Central Management node sees them)',
           'none',
-          perNode('max by (cluster, member) (sps_cluster_member_up)', 'up'),
-          perNode('max by (cluster, member) (time() - sps_cluster_member_last_seen_timestamp_seconds)', 'seen'),
-          perNode('max by (cluster, member, status) (sps_cluster_member_sync_status == 1)', 'sync'),
-          perNode('max by (cluster, member) (sps_cluster_member_config_sync_warnings)', 'warnings'),
+          // A selected node shows the members it sees as a Central Management node, and its own row as a member.
+          perNode(`max by (cluster, member) (${members('sps_cluster_member_up')})`, 'up'),
+          perNode(`max by (cluster, member) (time() - ${members('sps_cluster_member_last_seen_timestamp_seconds')})`, 'seen'),
+          perNode(`max by (cluster, member, status) (${members('sps_cluster_member_sync_status')} == 1)`, 'sync'),
+          perNode(`max by (cluster, member) (${members('sps_cluster_member_config_sync_warnings')})`, 'warnings'),
         )
           .withTransformation({ id: 'merge', options: {} })
           .withTransformation({
@@ -166,7 +190,7 @@ export function fleetOverview(): dashboard.Dashboard {
     )
     .withPanel(
       layout(
-        tablePanel('Firing alerts', 'none', query('ALERTS{alertname=~"SPS.+", alertstate="firing"}', '', 'A', true)).withTransformation({
+        tablePanel('Firing alerts', 'none', query(`ALERTS{alertname=~"SPS.+", alertstate="firing", ${ESTATE}}`, '', 'A', true)).withTransformation({
           id: 'organize',
           options: { excludeByName: { Time: true, Value: true, __name__: true, alertstate: true, job: true, instance: true } },
         }),
@@ -178,7 +202,7 @@ export function fleetOverview(): dashboard.Dashboard {
 }
 
 export function nodeDetail(): dashboard.Dashboard {
-  const n = 'node="$node"';
+  const n = `node="$node", ${ESTATE}`;
   return variables(base('sps-node-detail', 'SPS / Node detail', 'One SPS node in depth (sps-exporter).'), { multi: false })
     .withRow(new dashboard.RowBuilder('State'))
     .withPanel(layout(statPanel('Polled', 'none', query(`sps_up{${n}}`)).mappings(UP_MAPPING).thresholds(steps([null, 'red'], [1, 'green'])), 4, 4))
@@ -224,7 +248,7 @@ export function nodeDetail(): dashboard.Dashboard {
     .withRow(new dashboard.RowBuilder('Indexer'))
     .withPanel(layout(graph('Indexer workers', 'none', query(`sps_indexer_workers{${n}}`, 'workers {{capabilities}} {{ip}}', 'A'), query(`sps_indexer_idle_workers{${n}}`, 'idle {{capabilities}} {{ip}}', 'B')), 8, 8))
     .withPanel(layout(graph('Indexer jobs', 'none', query(`sum by (task) (sps_indexer_jobs{${n}})`, '{{task}}', 'A'), query(`sps_indexer_remaining_tasks{${n}}`, 'queued', 'B'), query(`sps_indexer_processing_tasks{${n}}`, 'processing', 'C')), 8, 8))
-    .withPanel(layout(statPanel('Indexer services', 'none', query(`sps_indexer_service_active{${n}}`, '{{service}}')).mappings(UP_MAPPING).thresholds(steps([null, 'red'], [1, 'green'])), 8, 8))
+    .withPanel(layout(statPanel('Indexer services', 'none', query(`sps_indexer_service_active{${n}}`, '{{indexer_service}}')).mappings(UP_MAPPING).thresholds(steps([null, 'red'], [1, 'green'])), 8, 8))
     .withPanel(layout(statPanel('Certificates: days to expiry', 'd', query(`sps_certificate_expiry_days{${n}}`, '{{certificate}}')).decimals(1).thresholds(CERT_THRESHOLDS()), 12, 5))
     .withPanel(layout(statPanel('Worker warnings', 'none', query(`sps_indexer_worker_warnings{${n}}`)).thresholds(steps([null, 'green'], [1, 'orange'])), 12, 5))
     .withRow(new dashboard.RowBuilder('Web certificate'))
@@ -250,7 +274,7 @@ export function exporterHealth(): dashboard.Dashboard {
     .withRow(new dashboard.RowBuilder('Polls'))
     .withPanel(layout(graph('Poll duration', 's', query(`sps_poll_duration_seconds{${NODE}}`, '{{node}}')), 12, 8))
     .withPanel(layout(graph('Data age', 's', query(`time() - sps_last_success_timestamp_seconds{${NODE}}`, '{{node}}')), 12, 8))
-    .withPanel(layout(graph('Poll errors by reason', 'reqps', query(`sum by (node, endpoint, reason) (rate(sps_exporter_poll_errors_total{${NODE}}[$__rate_interval]))`, '{{node}} {{endpoint}} {{reason}}')), 12, 8))
+    .withPanel(layout(graph('Poll errors by reason', 'reqps', query(`sum by (node, api_endpoint, reason) (rate(sps_exporter_poll_errors_total{${NODE}}[$__rate_interval]))`, '{{node}} {{api_endpoint}} {{reason}}')), 12, 8))
     .withPanel(layout(graph('Polls', 'reqps', query(`sum(rate(sps_exporter_polls_total{${NODE}}[$__rate_interval]))`, 'polls/s')), 12, 8))
     // Kept alive, a node's connection is opened once, so these stay at 0; a node above 0 pays a TLS handshake per reconnect.
     .withPanel(layout(graph('Connections opened (top 10 nodes)', 'reqps', query(`topk(10, sum by (node) (rate(sps_exporter_connections_total{${NODE}}[$__rate_interval])))`, '{{node}}')), 24, 6))

@@ -7,7 +7,10 @@ export function panelQueries(dashboard: { panels?: unknown[] }): { panel: string
   return out;
 }
 
-/** An expression as Grafana would send it for one node and a one-minute rate window. */
-export function substitute(expr: string, node: string): string {
-  return expr.replaceAll('$__rate_interval', '1m').replaceAll('"$node"', `"${node}"`);
+/**
+ * An expression as Grafana would send it for a one-minute rate window, with each `"$variable"`
+ * replaced by its value in `values` (a regular expression or a name), `.*` (All) for the rest.
+ */
+export function substitute(expr: string, values: Record<string, string>): string {
+  return expr.replaceAll('$__rate_interval', '1m').replace(/"\$([a-z_]+)"/g, (_match, name: string) => `"${values[name] ?? '.*'}"`);
 }

@@ -20,7 +20,7 @@ export const SLOW_REFRESH_MS = 10 * 60_000;
 
 /** An SPS endpoint the exporter reads, and what its reading means. */
 export interface Endpoint<T = unknown> {
-  /** The `endpoint` label. */
+  /** The `api_endpoint` label. */
   readonly name: string;
   readonly path: string;
   /** A response of another shape is a `parse` failure. */

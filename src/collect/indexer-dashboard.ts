@@ -19,7 +19,7 @@ export function collectIndexerDashboard(dashboard: IndexerDashboard, nowMs: numb
     out.add(METRICS.certificateExpiryDays, (expiresAt - nowMs) / DAY_MS, { certificate });
   }
   for (const [service, state] of definedEntries(dashboard.required_service_statuses)) {
-    out.add(METRICS.indexerServiceActive, state === true || state === 'active' ? 1 : 0, { service });
+    out.add(METRICS.indexerServiceActive, state === true || state === 'active' ? 1 : 0, { indexer_service: service });
   }
   return out;
 }

@@ -4,11 +4,17 @@ import { parseShard } from './shard.js';
 
 /** Labels the exporter's own series use; a configured label must not shadow one of them. */
 export const RESERVED_LABELS = new Set([
-  'node', 'endpoint', 'reason', 'mode', 'protocol', 'queue', 'status', 'disk', 'partition',
-  'capabilities', 'ip', 'task', 'certificate', 'service', 'hostname', 'firmware_version',
+  'node', 'api_endpoint', 'reason', 'mode', 'protocol', 'queue', 'status', 'disk', 'partition',
+  'capabilities', 'ip', 'task', 'certificate', 'indexer_service', 'hostname', 'firmware_version',
   'version', 'role', 'period', 'member', 'family', 'subject', 'issuer', 'serial_number',
   'sha256_fingerprint', 'exporter',
 ]);
+/**
+ * Labels Prometheus (job, instance) or the Prometheus Operator (endpoint, service, namespace, pod,
+ * container) put on a scrape target: a configured label of that name would be renamed exported_*
+ * or would override the target's own.
+ */
+export const TARGET_LABELS: ReadonlySet<string> = new Set(['job', 'instance', 'endpoint', 'service', 'namespace', 'pod', 'container']);
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -46,6 +52,7 @@ const spsUrl = z.string({ error: 'must be an https URL' }).transform((text, ctx)
 const labels = z.record(z.string(), z.string({ error: 'label values must be strings' })).superRefine((map, ctx) => {
   for (const name of Object.keys(map)) {
     if (!LABEL_NAME.test(name) || name.startsWith('__')) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid Prometheus label name' });
+    else if (TARGET_LABELS.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is a label Prometheus or the Prometheus Operator sets on the scrape target; pick another name (such as site or environment)' });
     else if (RESERVED_LABELS.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is used by the exporter\'s own series and cannot be set here' });
   }
 });
@@ -101,7 +108,7 @@ const targetSettings = {
 export const DefaultsSchema = z.strictObject(targetSettings);
 
 export const TargetSchema = z.strictObject({
-  name: z.string({ error: 'is required' }).regex(TARGET_NAME, 'must be 1-128 letters, digits, ".", "_", ":" or "-"'),
+  name: z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be a string (quote it: name: "${String(issue.input).slice(0, 64)}")`) }).regex(TARGET_NAME, 'must be 1-128 letters, digits, ".", "_", ":" or "-"'),
   url: spsUrl,
   /** `cluster`: the target is a Central Management node; its view of the cluster is exported. */
   discover: z.enum(['cluster'], { error: 'must be "cluster"' }).optional(),

@@ -247,8 +247,12 @@ export class NodePoller {
   #droppedSamples(endpoint: string, { family, reason, count }: Dropped): void {
     const key = `${family}\0${reason}`;
     this.#dropped.set(key, (this.#dropped.get(key) ?? 0) + count);
-    const limit = reason === 'series_limit' ? `more than ${this.target.limits.seriesPerFamily} series (series_limit_per_family)` : `a label value longer than ${this.target.limits.labelValueLength} characters (label_value_length_limit)`;
-    this.#warnOnce(endpoint, `${family}: samples with ${limit} are dropped and counted in sps_exporter_samples_dropped_total`);
+    const why = {
+      series_limit: `more than ${this.target.limits.seriesPerFamily} series (series_limit_per_family)`,
+      label_value_length: `a label value longer than ${this.target.limits.labelValueLength} characters (label_value_length_limit)`,
+      out_of_range: 'a value outside the metric\'s range (a negative count or size, or a ratio far outside 0..1: a broken answer)',
+    }[reason];
+    this.#warnOnce(endpoint, `${family}: samples with ${why} are dropped and counted in sps_exporter_samples_dropped_total`);
   }
 
   #warnOnce(endpoint: string, warning: string): void {
@@ -300,14 +304,14 @@ export class NodePoller {
 
   #statusSamples(nodeFresh: boolean): Sample[] {
     const samples: Sample[] = [{ family: METRICS.up, value: this.healthOk && nodeFresh ? 1 : 0 }];
-    for (const [endpoint, up] of this.#endpointUp) samples.push({ family: METRICS.endpointUp, labels: { endpoint }, value: up ? 1 : 0 });
+    for (const [endpoint, up] of this.#endpointUp) samples.push({ family: METRICS.endpointUp, labels: { api_endpoint: endpoint }, value: up ? 1 : 0 });
     if (this.lastPollAt !== undefined) samples.push({ family: METRICS.lastPoll, value: this.lastPollAt / 1000 });
     if (this.lastSuccessAt !== undefined) samples.push({ family: METRICS.lastSuccess, value: this.lastSuccessAt / 1000 });
     if (this.lastDurationSeconds !== undefined) samples.push({ family: METRICS.pollDuration, value: this.lastDurationSeconds });
     samples.push({ family: METRICS.polls, value: this.polls });
     for (const [key, count] of this.#errors) {
       const [endpoint, reason] = key.split('\0') as [string, string];
-      samples.push({ family: METRICS.pollErrors, labels: { endpoint, reason }, value: count });
+      samples.push({ family: METRICS.pollErrors, labels: { api_endpoint: endpoint, reason }, value: count });
     }
     for (const [key, count] of this.#dropped) {
       const [family, reason] = key.split('\0') as [string, string];

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { GENERATED } from '../../deploy/kubernetes/generate.js';
 import { ConfigSchema } from '../../src/config/schema.js';
@@ -21,6 +22,7 @@ const MODELS: Record<string, (object: any) => { validate(): void }> = {
   'v1/Service': (o) => new Service(o),
   'v1/ConfigMap': (o) => new ConfigMap(o),
   'v1/Secret': (o) => new Secret(o),
+  'networking.k8s.io/v1/NetworkPolicy': (o) => new NetworkPolicy(o),
   'monitoring.coreos.com/v1/ServiceMonitor': (o) => new ServiceMonitor(o),
   'monitoring.coreos.com/v1/PrometheusRule': (o) => new PrometheusRule(o),
 };
@@ -71,7 +73,7 @@ describe('deploy/kubernetes', () => {
 
   it('renders with kubectl kustomize, and every object passes its schema', () => {
     const objects = all();
-    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'NetworkPolicy', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor']);
     validate(objects);
   });
 
@@ -117,6 +119,12 @@ describe('deploy/kubernetes', () => {
     expect(sts.spec.replicas).toBe(count);
     expect(sts.spec.template.spec.volumes.find((v: any) => v.name === 'secrets').secret.secretName).toMatch(/^sps-exporter-credentials-/);
     expect(objects.filter((o) => o.kind === 'ServiceMonitor')).toHaveLength(1); // scrapes every replica's pod
+    // The StatefulSet's serviceName is a headless Service selecting its pods; scrapes go through the ordinary one.
+    const governing = objects.find((o) => o.kind === 'Service' && o.metadata.name === sts.spec.serviceName)!;
+    expect(governing.spec.clusterIP).toBe('None');
+    expect(governing.spec.selector).toEqual(sts.spec.template.metadata.labels);
+    const monitor = objects.find((o) => o.kind === 'ServiceMonitor')!;
+    expect(objects.filter((o) => o.kind === 'Service' && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v))).toHaveLength(1);
   });
 
   it('the schema check would catch a broken object', () => {
@@ -151,5 +159,29 @@ describe('deploy/kubernetes', () => {
       expect(map.metadata.labels?.grafana_dashboard).toBe('1');
       expect(map.data![file]).toBe(readFileSync(repo(`grafana/dashboards/${file}`), 'utf8'));
     }
+  });
+
+  it('a NetworkPolicy admits Prometheus on the metrics port only, and lets the pod reach HTTPS and DNS only', () => {
+    const policy = find('NetworkPolicy');
+    expect(policy.spec.podSelector.matchLabels).toEqual(find('Deployment').spec.template.metadata.labels);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    const egressPorts = policy.spec.egress.flatMap((rule: { ports: { port: number; protocol: string }[] }) => rule.ports.map((p) => `${p.port}/${p.protocol}`)).sort();
+    expect(egressPorts).toEqual(['443/TCP', '53/TCP', '53/UDP']);
+  });
+
+  it('every alert\'s runbook_url is absolute and follows the one runbook-url setting of the common Component', () => {
+    const rule = find('PrometheusRule');
+    const urls = rule.spec.groups.flatMap((g: { rules: { alert?: string; annotations?: { runbook_url?: string } }[] }) => g.rules.filter((r) => r.alert).map((r) => r.annotations!.runbook_url!));
+    expect(urls.length).toBeGreaterThan(20);
+    for (const url of urls) expect(url).toMatch(/^https:\/\/runbooks\.example\.com\/sps-exporter\/runbooks\.md#sps[a-z0-9]+$/);
+    const dir = copyOfKubernetes();
+    const kustomization = join(dir, 'common/kustomization.yaml');
+    writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace('value: https://runbooks.example.com/sps-exporter/runbooks.md', 'value: https://wiki.corp.example/ops/sps-runbooks'));
+    const result = kustomize(dir);
+    expect(result.status).toBe(0);
+    const moved = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject).find((o) => o.kind === 'PrometheusRule')!;
+    const movedUrls = moved.spec.groups.flatMap((g: { rules: { alert?: string; annotations?: { runbook_url?: string } }[] }) => g.rules.filter((r) => r.alert).map((r) => r.annotations!.runbook_url!));
+    expect(movedUrls).toEqual(urls.map((url: string) => url.replace('https://runbooks.example.com/sps-exporter/runbooks.md', 'https://wiki.corp.example/ops/sps-runbooks')));
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DASHBOARDS, render } from '../../grafana/dashboards.js';
+import { DASHBOARDS, ESTATE_LABELS, render } from '../../grafana/dashboards.js';
 import { panelQueries } from '../../grafana/queries.js';
 import { METRICS } from '../../src/collect/families.js';
 
@@ -26,11 +26,18 @@ describe.each(Object.keys(DASHBOARDS))('%s', (name) => {
     expect(readFileSync(file(name), 'utf8')).toBe(built);
   });
 
-  it('has datasource and node variables, and no hard-coded data source', () => {
-    expect(json.templating.list.map((v) => `${v.name}:${v.type}`)).toEqual(['datasource:datasource', 'node:query']);
+  it('has datasource, estate and node variables, and no hard-coded data source', () => {
+    expect(json.templating.list.map((v) => `${v.name}:${v.type}`)).toEqual(['datasource:datasource', 'environment:query', 'cluster:query', 'site:query', 'node:query']);
     for (const panel of panels) {
       expect(panel.datasource?.uid, panel.title).toBe('${datasource}');
       for (const target of panel.targets ?? []) expect(target.datasource?.uid, panel.title).toBe('${datasource}');
+    }
+  });
+
+  it('filters every query about nodes by every estate variable (the exporter\'s own process panels aside)', () => {
+    for (const { panel, expr } of panelQueries(json)) {
+      if (/process_|sps_exporter_config_last_reload_successful/.test(expr)) continue;
+      for (const label of ESTATE_LABELS) expect(expr, `${panel}: ${label}`).toContain(`${label}=~"$${label}"`);
     }
   });
 
