@@ -205,9 +205,11 @@ describe('alerts end to end: simulator -> exporter -> Prometheus rules (plain, a
   // Last: it stops the exporter.
   it('while the exporter is away, no node alert resolves however long; back with the RAID fixed, only that alert resolves', async () => {
     const before = received.length;
+    const stoppedAt = Date.now();
     await exporter.stop();
     const exporterDown = () => alerts(before).filter((a) => a.labels.alertname === 'SPSExporterDown' && a.status === 'firing');
     await eventually(async () => (exporterDown().length > 0 ? true : undefined), 60_000, 'SPSExporterDown firing');
+    console.log(`fault to notification: SPSExporterDown ${Math.round((exporterDown()[0]!.at - stoppedAt) / 1000)} s after the exporter stopped`);
     await eventually(async () => (new Set(exporterDown().map((a) => a.labels.run)).size === 2 ? true : undefined), 30_000, 'SPSExporterDown in both setups');
     // Blind for 30 evaluations (with `for: 2s`, far past every `for` and past the Alertmanager's resolve timeouts in this setup).
     await new Promise((resolve) => setTimeout(resolve, 30_000));
