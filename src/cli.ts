@@ -6,6 +6,9 @@ import { autoShard, parseShard, type Shard } from './config/shard.js';
 export const DEFAULT_PORT = 9684;
 export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
 export const DEFAULT_MAX_REQUESTS = 40;
+export const DEFAULT_TELEMETRY_PATH = '/metrics';
+/** The exporter's other routes: the telemetry path must not take one of them. */
+const OTHER_ROUTES = ['/', '/probe', '/sd', '/-/healthy', '/-/ready', '/-/reload'];
 
 export interface CliOptions {
   configFile: string;
@@ -16,8 +19,12 @@ export interface CliOptions {
   /** Where Prometheus reaches this exporter (for /sd); undefined: the listen address. */
   externalUrl: URL | undefined;
   maxRequests: number;
+  /** Where the whole fleet's metrics are served (--web.telemetry-path). */
+  telemetryPath: string;
   shard: Shard | undefined;
   checkConfig: boolean;
+  /** With --check-config: warnings fail the check too. */
+  strict: boolean;
   version: boolean;
   help: boolean;
 }
@@ -32,9 +39,11 @@ export const USAGE = `usage: sps-exporter [flags]
   --web.external-url=URL        where Prometheus reaches this exporter, as /sd gives it (default: the
                                 listen address, with this host's name for a wildcard address)
   --web.max-requests=N          scrapes served at once at most; more get 503 (default ${DEFAULT_MAX_REQUESTS})
+  --web.telemetry-path=PATH     where to serve the whole fleet's metrics (default ${DEFAULT_TELEMETRY_PATH})
   --shard=INDEX/COUNT           poll only this replica's share of the targets (overrides the config's shard);
                                 auto/COUNT takes INDEX from the hostname's -ORDINAL (StatefulSet pods)
-  --check-config                validate the config file and exit
+  --check-config                validate the config file (and --web.config.file) and exit: 0 when it can
+                                run, also with warnings (risky settings); --strict makes warnings fail it
   --version                     print the version and exit
   --help                        print this help and exit
 `;
@@ -75,8 +84,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'web.config.file': { type: 'string' },
       'web.external-url': { type: 'string' },
       'web.max-requests': { type: 'string', default: String(DEFAULT_MAX_REQUESTS) },
+      'web.telemetry-path': { type: 'string', default: DEFAULT_TELEMETRY_PATH },
       shard: { type: 'string' },
       'check-config': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       version: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -89,8 +100,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT, or auto/COUNT`);
   const maxRequests = Number(values['web.max-requests']);
   if (!/^\d+$/.test(values['web.max-requests']) || maxRequests < 1) throw new Error('--web.max-requests: must be a whole number of at least 1');
+  if (values.strict && !values['check-config']) throw new Error('--strict: only applies with --check-config');
+  const telemetryPath = values['web.telemetry-path'];
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(telemetryPath) || OTHER_ROUTES.includes(telemetryPath)) {
+    throw new Error(`--web.telemetry-path: "${telemetryPath.slice(0, 64)}" must be a path starting with / (letters, digits, . _ ~ - /) and not one of ${OTHER_ROUTES.join(' ')}`);
+  }
   return {
     configFile: values['config.file'],
+    telemetryPath,
     webConfigFile: values['web.config.file'],
     externalUrl: values['web.external-url'] === undefined ? undefined : parseExternalUrl(values['web.external-url']),
     maxRequests,
@@ -99,6 +116,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     logLevel: logLevel as LogLevel,
     logFormat: logFormat as LogFormat,
     checkConfig: values['check-config'],
+    strict: values.strict,
     version: values.version,
     help: values.help,
   };

@@ -40,17 +40,19 @@ async function main(options: CliOptions): Promise<void> {
   if (options.version) return void process.stdout.write(`sps-exporter ${VERSION} (node ${process.version})\n`);
 
   let config;
-  let web: WebConfig = {};
+  let web: WebConfig = { warnings: [] };
   try {
     config = loadConfig(options.configFile, { shard: options.shard });
     if (options.webConfigFile) web = loadWebConfig(options.webConfigFile);
   } catch (error) {
     fail(configProblem(error));
   }
+  const warnings = [...config.warnings, ...web.warnings];
   if (options.checkConfig) {
     const share = config.shard ? ` in shard ${formatShard(config.shard)}` : '';
-    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
-    process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)${share}\n`);
+    for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
+    process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)${share}${warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''}\n`);
+    if (options.strict && warnings.length > 0) fail(`--strict: ${warnings.length} warning(s)`);
     return;
   }
 
@@ -60,7 +62,7 @@ async function main(options: CliOptions): Promise<void> {
   scheduler.apply(config);
   self.reloaded(true);
 
-  for (const warning of config.warnings) log.warn(warning);
+  for (const warning of warnings) log.warn(warning);
 
   let server: Server | undefined;
   /** Re-reads the web config; undefined when it was applied, else why it was refused (the old one stays). */
@@ -75,6 +77,7 @@ async function main(options: CliOptions): Promise<void> {
     if (Boolean(next.tls) !== Boolean(web.tls)) return `${options.webConfigFile}: turning TLS on or off needs a restart`;
     if (next.tls && server instanceof HttpsServer) server.setSecureContext({ cert: next.tls.cert, key: next.tls.key });
     web = next;
+    for (const warning of web.warnings) log.warn(warning);
     log.info({ tls: Boolean(web.tls), basic_auth: Boolean(web.users) }, 'web config reloaded');
     return undefined;
   };
@@ -103,7 +106,7 @@ async function main(options: CliOptions): Promise<void> {
 
   let listening: AddressInfo | undefined;
   const externalUrl = () => options.externalUrl ?? listenUrl(listening, options.listen.host, Boolean(web.tls));
-  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: () => web.users, maxRequests: options.maxRequests, externalUrl });
+  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: () => web.users, maxRequests: options.maxRequests, externalUrl, telemetryPath: options.telemetryPath });
   server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
 

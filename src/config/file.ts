@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /** The largest file the exporter reads: config, password, CA, web config, certificate and key files are all far smaller. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -51,4 +51,23 @@ export function readTextFile(file: string, maxBytes = MAX_FILE_BYTES): string {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Why a file that holds a secret is open to more readers than the exporter, or undefined: it is
+ * readable by others, or by a group the exporter's process is not in. (Group-readable for the
+ * process's own group is how a service account, a systemd unit or a Kubernetes fsGroup shares it.)
+ */
+export function exposedSecret(file: string): string | undefined {
+  let mode: number;
+  let gid: number;
+  try {
+    ({ mode, gid } = statSync(file));
+  } catch {
+    return undefined; // reported where it is read
+  }
+  const ownGroup = process.getgid?.() === gid || (process.getgroups?.() ?? []).includes(gid);
+  if ((mode & 0o004) === 0 && ((mode & 0o040) === 0 || ownGroup)) return undefined;
+  const octal = (mode & 0o777).toString(8).padStart(3, '0');
+  return `${file} is readable by ${mode & 0o004 ? 'every user' : 'a group the exporter is not in'} (mode ${octal}): chmod 600 (or 640 with the exporter's group)`;
 }

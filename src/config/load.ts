@@ -1,8 +1,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigSchema, DefaultsSchema, duplicateNames, TargetSchema, type RawDefaults, type RawTarget } from './schema.js';
 import { Secret } from './secret.js';
-import { FileReadError, readTextFile } from './file.js';
+import { exposedSecret, FileReadError, readTextFile } from './file.js';
 import { readYaml } from './yaml.js';
 import { parseNoProxy, proxyFor, readEnvironmentProxy, UNSAFE_HEADER_VALUE, type ProxyRule, type ProxySettings } from './proxy.js';
 import { inShard, type Shard } from './shard.js';
@@ -78,6 +79,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** From --shard; overrides the config's `shard`. */
   shard?: Shard;
+  /** What a relative path in the config is relative to: the config file's directory (loadConfig), else the working directory. */
+  baseDir?: string;
 }
 
 /** Every problem found in a config, each one naming its path. */
@@ -102,24 +105,37 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
 
 const ENV_REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** What resolving one config needs besides the document: the environment, where relative paths start, the files read so far, and the problems found. */
+interface Resolution {
+  env: NodeJS.ProcessEnv;
+  baseDir: string;
+  /** Files read during one load, by path: a thousand targets sharing a CA file hold one copy of it. */
+  files: Map<string, string | FileReadError>;
+  problems: string[];
+  /** What is allowed but risky, each said once. */
+  warnings: Set<string>;
+}
+
 /** Replaces ${VAR} with the environment's value ($$ is a literal $); names a missing variable as a problem. */
-function interpolate(text: string, path: string, env: NodeJS.ProcessEnv, problems: string[]): string {
+function interpolate(text: string, path: string, { env, problems }: Resolution): string {
   return text.replace(ENV_REF, (match, name: string | undefined) => {
     if (name === undefined) return '$';
     const value = env[name];
     if (value === undefined) {
-      problems.push(`${path}: environment variable ${name} is not set`);
+      problems.push(`${path}: environment variable ${name} is not set${name === 'CREDENTIALS_DIRECTORY' ? CREDENTIALS_HINT : ''}`);
       return '';
     }
     return value;
   });
 }
 
-/** Files read during one load, by path: a thousand targets sharing a CA file hold one copy of it. */
-type FileCache = Map<string, string | FileReadError>;
+/** systemd sets CREDENTIALS_DIRECTORY for a unit with LoadCredential=; a check by hand must run the way the unit does. */
+const CREDENTIALS_HINT =
+  ' (systemd sets it for the unit\'s LoadCredential=; check the unit\'s config as the unit runs it: systemd-run --pipe --wait -p LoadCredential=sps-password:/etc/sps-exporter/sps-password node dist/main.js --config.file=... --check-config, see docs/security.md)';
 
-function readSecretFile(file: string, path: string, problems: string[], cache: FileCache): string {
-  let content = cache.get(file);
+function readSecretFile(file: string, path: string, resolution: Resolution): string {
+  const { files, problems } = resolution;
+  let content = files.get(file);
   if (content === undefined) {
     try {
       content = readTextFile(file).replace(/\r?\n$/, '');
@@ -127,7 +143,7 @@ function readSecretFile(file: string, path: string, problems: string[], cache: F
       if (!(error instanceof FileReadError)) throw error;
       content = error;
     }
-    cache.set(file, content);
+    files.set(file, content);
   }
   if (typeof content === 'string') return content;
   problems.push(`${path}: cannot read ${file} (${content.reason})`);
@@ -135,13 +151,19 @@ function readSecretFile(file: string, path: string, problems: string[], cache: F
 }
 
 /**
- * The content of the file a config path names. The path takes ${VAR} (systemd hands credentials
- * over in $CREDENTIALS_DIRECTORY); with a variable unset, that is the problem, and no file is read.
+ * The content of the file a config path names, relative to the config file's directory as in
+ * Prometheus and Alertmanager. The path takes ${VAR} (systemd hands credentials over in
+ * $CREDENTIALS_DIRECTORY); with a variable unset, that is the problem, and no file is read.
  */
-function readFileAt(file: string, path: string, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): string {
-  const before = problems.length;
-  const resolved = interpolate(file, path, env, problems);
-  return problems.length > before ? '' : readSecretFile(resolved, path, problems, files);
+function readFileAt(file: string, path: string, resolution: Resolution, { secret }: { secret: boolean }): string {
+  const before = resolution.problems.length;
+  const interpolated = interpolate(file, path, resolution);
+  if (resolution.problems.length > before) return '';
+  const absolute = resolve(resolution.baseDir, interpolated);
+  const content = readSecretFile(absolute, path, resolution);
+  const exposed = secret && resolution.problems.length === before ? exposedSecret(absolute) : undefined;
+  if (exposed) resolution.warnings.add(`${path}: ${exposed}`);
+  return content;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
@@ -167,7 +189,8 @@ export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerp
   return hash.digest('hex');
 }
 
-function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): TargetConfig {
+function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, resolution: Resolution): TargetConfig {
+  const { problems } = resolution;
   const at = (key: string) => `targets[${index}].${key}`;
   const own = raw.password !== undefined || raw.password_file !== undefined;
   const secretFrom = own ? raw : defaults;
@@ -176,25 +199,35 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     problems.push(`${secretPath}: set password or password_file, not both`);
   }
   let password = '';
-  if (secretFrom.password_file !== undefined) password = readFileAt(secretFrom.password_file, `${secretPath}_file`, env, problems, files);
-  else if (secretFrom.password !== undefined) password = interpolate(secretFrom.password, secretPath, env, problems);
+  if (secretFrom.password_file !== undefined) password = readFileAt(secretFrom.password_file, `${secretPath}_file`, resolution, { secret: true });
+  else if (secretFrom.password !== undefined) {
+    password = interpolate(secretFrom.password, secretPath, resolution);
+    // ${VAR} alone is how a secret comes from the environment; anything else sits in the config file.
+    if (!/^(\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/.test(secretFrom.password)) {
+      resolution.warnings.add(`${secretPath}: the password is written in the config file, which is rarely kept as a secret: use password_file (or \${VAR})`);
+    }
+  }
   else problems.push(`${at('password')}: is required (set password_file or password here or in defaults)`);
 
   const rawUser = raw.username ?? defaults.username;
-  const username = rawUser === undefined ? '' : interpolate(rawUser, at('username'), env, problems);
+  const username = rawUser === undefined ? '' : interpolate(rawUser, at('username'), resolution);
   if (rawUser === undefined) problems.push(`${at('username')}: is required (here or in defaults)`);
 
   const tlsRaw = { ...defaults.tls, ...raw.tls };
   let ca: string | undefined;
   if (tlsRaw.ca_file !== undefined) {
     const caPath = raw.tls?.ca_file === undefined ? 'defaults.tls.ca_file' : at('tls.ca_file');
-    ca = readFileAt(tlsRaw.ca_file, caPath, env, problems, files);
+    ca = readFileAt(tlsRaw.ca_file, caPath, resolution, { secret: false });
     const problem = ca ? certificateProblem(ca) : undefined;
     if (problem) problems.push(`${caPath}: ${tlsRaw.ca_file} ${problem}`);
   }
   const intervalMs = raw.interval ?? defaults.interval ?? DEFAULT_INTERVAL_MS;
   const timeoutMs = raw.timeout ?? defaults.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
   if (timeoutMs > intervalMs) problems.push(`${at('timeout')}: must not be longer than the interval`);
+  if (tlsRaw.insecure_skip_verify) {
+    const path = raw.tls?.insecure_skip_verify === undefined ? 'defaults.tls.insecure_skip_verify' : at('tls.insecure_skip_verify');
+    resolution.warnings.add(`${path}: the nodes' certificates are not verified, so whoever can intercept the connection gets the monitoring password: set tls.ca_file (and server_name) instead`);
+  }
 
   const target = {
     name: raw.name,
@@ -216,7 +249,7 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
     discover: raw.discover,
     discoveryIntervalMs: raw.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
     proxy: undefined as ProxySettings | undefined,
-    proxyRule: resolveProxy(raw, defaults, index, env, problems, files),
+    proxyRule: resolveProxy(raw, defaults, index, resolution),
   };
   target.proxy = proxyFor(target.proxyRule, raw.url);
   if (raw.discover) {
@@ -231,7 +264,8 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, env
  * files), from proxy_url or from the environment (HTTPS_PROXY, NO_PROXY). Which hosts it excludes
  * is decided per origin (proxyFor), so a discovered member is matched against no_proxy itself.
  */
-function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, env: NodeJS.ProcessEnv, problems: string[], files: FileCache): ProxyRule | undefined {
+function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, resolution: Resolution): ProxyRule | undefined {
+  const { env, problems } = resolution;
   const own = raw.proxy_url !== undefined || raw.proxy_from_environment !== undefined || raw.no_proxy !== undefined || raw.proxy_connect_header !== undefined;
   const from = own ? raw : defaults;
   const at = own ? `targets[${index}]` : 'defaults';
@@ -242,7 +276,7 @@ function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, env:
   const connectHeaders: Record<string, Secret> = {};
   for (const [name, value] of Object.entries(from.proxy_connect_header ?? {})) {
     const path = `${at}.proxy_connect_header.${name}`;
-    const text = typeof value === 'string' ? interpolate(value, path, env, problems) : readFileAt(value.file, path, env, problems, files);
+    const text = typeof value === 'string' ? interpolate(value, path, resolution) : readFileAt(value.file, path, resolution, { secret: true });
     // The message names the header, never its value: it may be a credential.
     if (UNSAFE_HEADER_VALUE.test(text)) problems.push(`${path}: the value holds a line break or NUL, which would end the header (check the variable or file it comes from)`);
     connectHeaders[name] = new Secret(text);
@@ -271,7 +305,7 @@ function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, env:
 }
 
 /** Validates config text; throws ConfigError listing every problem. */
-export function parseConfig(text: string, source: string, { env = process.env, shard: shardFlag }: LoadOptions = {}): ExporterConfig {
+export function parseConfig(text: string, source: string, { env = process.env, shard: shardFlag, baseDir = process.cwd() }: LoadOptions = {}): ExporterConfig {
   const yaml = readYaml(text);
   if (yaml.problems.length > 0) throw new ConfigError(yaml.problems, source);
   const input = yaml.value;
@@ -282,15 +316,15 @@ export function parseConfig(text: string, source: string, { env = process.env, s
   // file and unset variable too. Without readable defaults, every target would seem to lack them.
   const parsed = result.success ? result.data : parsedParts(input);
   // Secrets of other shards' targets are read too: every replica validates the whole config alike.
-  const files: FileCache = new Map();
+  const resolution: Resolution = { env, baseDir, files: new Map(), problems, warnings: new Set() };
   const targets: TargetConfig[] = [];
   for (const [index, raw] of parsed?.targets.entries() ?? []) {
-    if (raw) targets.push(resolveTarget(raw, parsed?.defaults ?? {}, index, env, problems, files));
+    if (raw) targets.push(resolveTarget(raw, parsed?.defaults ?? {}, index, resolution));
   }
   // A problem in the defaults is found once per target that inherits it, and named once.
   if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)], source);
   const shard = shardFlag ?? result.data.shard;
-  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)), warnings: sameOrigins(targets) };
+  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)), warnings: [...resolution.warnings, ...sameOrigins(targets)] };
 }
 
 /** Targets that name one appliance twice: each polls it with a session of its own, two logins and twice the load. */
@@ -322,5 +356,5 @@ export function loadConfig(file: string, options: LoadOptions = {}): ExporterCon
     if (!(error instanceof FileReadError)) throw error;
     throw new ConfigError([`cannot read config file (${error.reason})`], file);
   }
-  return parseConfig(text, file, options);
+  return parseConfig(text, file, { baseDir: dirname(resolve(file)), ...options });
 }

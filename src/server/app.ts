@@ -21,26 +21,30 @@ export interface AppOptions {
   writeTimeoutMs?: number;
   /** Where Prometheus reaches this exporter, for /sd: scheme, host and port, and any path prefix. */
   externalUrl(): URL;
+  /** Where the whole fleet's metrics are served (--web.telemetry-path; default /metrics). */
+  telemetryPath?: string;
 }
 
 export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
 const MAX_TARGET_LENGTH = 256;
 
 /** Every route and the methods it answers; any other method gets 405 with Allow. */
-const ROUTES: Readonly<Record<string, string>> = {
+const routes = (telemetryPath: string): Readonly<Record<string, string>> => ({
   '/': 'GET, HEAD',
-  '/metrics': 'GET, HEAD',
+  [telemetryPath]: 'GET, HEAD',
   '/probe': 'GET, HEAD',
   '/sd': 'GET, HEAD',
   '/-/healthy': 'GET, HEAD',
   '/-/ready': 'GET, HEAD',
   '/-/reload': 'POST',
-};
+});
 
 /** Prometheus asks for gzip (Accept-Encoding: gzip) unless its scrape config turns compression off. */
 const acceptsGzip = (req: Request) => req.acceptsEncodings('gzip', 'identity') === 'gzip';
 
-export function createApp({ scheduler, selfRegistry, version, reload, users, maxRequests, writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS, externalUrl }: AppOptions): Express {
+export function createApp(options: AppOptions): Express {
+  const { scheduler, selfRegistry, version, reload, users, maxRequests, writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS, externalUrl, telemetryPath = '/metrics' } = options;
+  const ROUTES = routes(telemetryPath);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -61,7 +65,7 @@ export function createApp({ scheduler, selfRegistry, version, reload, users, max
   };
 
   const blocks = new BlockPool();
-  app.get('/metrics', boundScrapes, async (req: Request, res: Response) => {
+  app.get(telemetryPath, boundScrapes, async (req: Request, res: Response) => {
     // prom-client's event-loop lag probe waits a turn of the loop: the node exposition is set up meanwhile.
     const self = selfRegistry.metrics();
     await sendExposition(res, scheduler.exposition(), self.then((text) => Buffer.from(text)), { pool: blocks, gzip: acceptsGzip(req), writeTimeoutMs });
@@ -100,7 +104,7 @@ export function createApp({ scheduler, selfRegistry, version, reload, users, max
     const error = await reload();
     return error === undefined ? text(res, 200, 'config reloaded\n') : text(res, 500, `config rejected, previous config still in use:\n${error}\n`);
   });
-  app.get('/', (_req, res) => res.status(200).type('html').send(renderLanding(version, scheduler.nodes)));
+  app.get('/', (_req, res) => res.status(200).type('html').send(renderLanding({ version, nodes: scheduler.nodes, telemetryPath })));
   app.use((req: Request, res: Response) => {
     const allow = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path] : undefined;
     if (allow === undefined) return text(res, 404, 'not found\n');

@@ -10,8 +10,15 @@ function when(ms: number | undefined): string {
   return ms === undefined ? 'never' : new Date(ms).toISOString();
 }
 
+export interface LandingPage {
+  version: string;
+  nodes: readonly NodePoller[];
+  /** Where the whole fleet's metrics are served (--web.telemetry-path). */
+  telemetryPath: string;
+}
+
 /** The landing page: version, links, and one row per node. Every value from config or SPS is escaped. */
-export function renderLanding(version: string, nodes: readonly NodePoller[]): string {
+export function renderLanding({ version, nodes, telemetryPath }: LandingPage): string {
   const rows = nodes
     .map((node) => {
       const wait = node.client.loginBlockedForMs; // as of now, not as of the error
@@ -29,7 +36,7 @@ export function renderLanding(version: string, nodes: readonly NodePoller[]): st
 </head><body>
 <h1>SPS Exporter</h1>
 <p>Prometheus exporter for One Identity Safeguard for Privileged Sessions. Version ${escapeHtml(version)}.</p>
-<ul><li><a href="metrics">Metrics</a> (all nodes)</li><li>Per node: <code>probe?target=NAME</code></li><li><a href="-/healthy">Health</a></li><li><a href="-/ready">Readiness</a></li></ul>
+<ul><li><a href="${escapeHtml(telemetryPath.slice(1))}">Metrics</a> (all nodes, <code>${escapeHtml(telemetryPath)}</code>)</li><li>Per node: <code>probe?target=NAME</code></li><li><a href="-/healthy">Health</a></li><li><a href="-/ready">Readiness</a></li></ul>
 <h2>Nodes (${nodes.length})</h2>
 <table><thead><tr><th>Name</th><th>URL</th><th>From</th><th>Up</th><th>Last success</th><th>Last error</th></tr></thead>
 <tbody>

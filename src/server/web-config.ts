@@ -2,7 +2,8 @@ import { createSecureContext } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { ConfigError, formatPath } from '../config/load.js';
-import { FileReadError, readTextFile } from '../config/file.js';
+import { exposedSecret, FileReadError, readTextFile } from '../config/file.js';
+import { dirname, resolve } from 'node:path';
 import { readYaml } from '../config/yaml.js';
 import { PasswordCheck } from './password-check.js';
 
@@ -18,9 +19,14 @@ const WebConfigSchema = z.strictObject({
 export interface WebConfig {
   tls?: { cert: string; key: string };
   users?: Map<string, string>;
+  /** What is allowed but risky (a file others can read), worth a log line at start and reload. */
+  warnings: string[];
 }
 
-/** Reads --web.config.file; throws ConfigError naming every problem at once. */
+/**
+ * Reads --web.config.file; throws ConfigError naming every problem at once. Relative certificate
+ * and key paths are read from the web config file's directory, as the exporter-toolkit does.
+ */
 export function loadWebConfig(file: string): WebConfig {
   let text: string;
   try {
@@ -39,7 +45,7 @@ export function loadWebConfig(file: string): WebConfig {
     const path = tls?.[key];
     if (typeof path !== 'string' || path === '') return undefined;
     try {
-      return readTextFile(path);
+      return readTextFile(resolve(dirname(resolve(file)), path));
     } catch (error) {
       if (!(error instanceof FileReadError)) throw error;
       problems.push(`tls_server_config.${key}: cannot read ${path} (${error.reason})`);
@@ -56,7 +62,12 @@ export function loadWebConfig(file: string): WebConfig {
     }
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems, file);
-  const config: WebConfig = {};
+  const warnings: string[] = [];
+  const exposedConfig = parsed.data.basic_auth_users ? exposedSecret(file) : undefined;
+  if (exposedConfig) warnings.push(`--web.config.file: ${exposedConfig} (it holds the basic auth hashes)`);
+  const exposedKey = parsed.data.tls_server_config ? exposedSecret(resolve(dirname(resolve(file)), parsed.data.tls_server_config.key_file)) : undefined;
+  if (exposedKey) warnings.push(`--web.config.file: tls_server_config.key_file: ${exposedKey}`);
+  const config: WebConfig = { warnings };
   if (parsed.data.tls_server_config) config.tls = { cert: cert!, key: key! };
   if (parsed.data.basic_auth_users) config.users = new Map(Object.entries(parsed.data.basic_auth_users));
   return config;

@@ -15,4 +15,9 @@ describe('npm package', () => {
     expect(other).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'config.example.yaml', 'package.json']);
     expect(files.filter((file) => /simulator|bench|demo|tools\//.test(file))).toEqual([]);
   });
+
+  it('the files the README has an operator create in the repository root are git-ignored', () => {
+    const ignored = spawnSync('git', ['check-ignore', 'config.yaml', 'password'], { cwd: repo, encoding: 'utf8' });
+    expect(ignored.stdout.split('\n').filter(Boolean)).toEqual(['config.yaml', 'password']);
+  });
 });

@@ -201,15 +201,33 @@ describe('other routes', () => {
       name: 'locked', target: { origin: 'https://locked.example', discoveredBy: undefined }, healthOk: false, lastSuccessAt: undefined,
       lastError: { endpoint: 'health_status', reason: 'auth', message: 'login backing off after 1 failed attempt(s)', at: Date.now() },
       client: { get loginBlockedForMs() { return wait; } },
-    } as unknown as Parameters<typeof renderLanding>[1][number];
-    expect(renderLanding('1', [node])).toContain('login backing off after 1 failed attempt(s); next login attempt in 30s');
+    } as unknown as Parameters<typeof renderLanding>[0]['nodes'][number];
+    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).toContain('login backing off after 1 failed attempt(s); next login attempt in 30s');
     wait = 4_200;
-    expect(renderLanding('1', [node])).toContain('; next login attempt in 5s');
+    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).toContain('; next login attempt in 5s');
     wait = 0;
-    expect(renderLanding('1', [node])).not.toContain('next login attempt');
+    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).not.toContain('next login attempt');
   });
 
   it('404 elsewhere', async () => {
     expect((await get('/nothing')).status).toBe(404);
+  });
+});
+
+describe('--web.telemetry-path', () => {
+  it('serves the fleet\'s metrics at the path given, links it from the landing page, and answers 404 at /metrics then', async () => {
+    const moved = await serve(
+      createApp({ scheduler, selfRegistry: createSelfRegistry('t').registry, version: 't', maxRequests: 4, externalUrl: () => new URL('http://x:1/'), reload: async () => undefined, telemetryPath: '/sps/metrics' }),
+    );
+    try {
+      const res = await fetch(`${moved.url}/sps/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('sps_up{');
+      expect((await fetch(`${moved.url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${moved.url}/sps/metrics`, { method: 'POST' })).headers.get('allow')).toBe('GET, HEAD');
+      expect(await (await fetch(`${moved.url}/`)).text()).toContain('<a href="sps/metrics">Metrics</a> (all nodes, <code>/sps/metrics</code>)');
+    } finally {
+      await moved.close();
+    }
   });
 });
