@@ -1,7 +1,7 @@
 import { createSecureContext } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { ConfigError, formatPath } from '../config/load.js';
+import { ConfigError, formatIssue, formatPath } from '../config/load.js';
 import { exposedSecret, FileReadError, readTextFile } from '../config/file.js';
 import { dirname, resolve } from 'node:path';
 import { readYaml } from '../config/yaml.js';
@@ -37,8 +37,8 @@ export function loadWebConfig(file: string): WebConfig {
   }
   const yaml = readYaml(text);
   if (yaml.problems.length > 0) throw new ConfigError(['is not valid YAML', ...yaml.problems], file);
-  const parsed = WebConfigSchema.safeParse(yaml.value);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}` : `${formatPath(i.path)}: ${i.message}`));
+  const parsed = WebConfigSchema.safeParse(yaml.value, { reportInput: true });
+  const problems = parsed.success ? [] : parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? [`${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}`] : formatIssue(i)));
   // The certificate files are read whatever else is wrong, so one run names every problem.
   const tls = (yaml.value as { tls_server_config?: { cert_file?: unknown; key_file?: unknown } } | null)?.tls_server_config;
   const read = (key: 'cert_file' | 'key_file'): string | undefined => {

@@ -263,7 +263,7 @@ export class SpsClient {
     try {
       response = await this.#send('/api/authentication', { authorization: `Basic ${basic}` });
     } catch (error) {
-      const failure = classifyTransportError(error, '/api/authentication', this.#target.maxResponseBytes);
+      const failure = classifyTransportError(error, { origin: this.#target.origin, path: '/api/authentication', maxResponseBytes: this.#target.maxResponseBytes });
       // No connection could be made (refused, no such host, TLS, proxy): nothing reached SPS, no backoff.
       if (!connectedBefore && this.connections === connectionsBefore) throw failure;
       this.logins++;
@@ -282,7 +282,7 @@ export class SpsClient {
     try {
       response = await this.#send(path, session ? { cookie: `${SESSION_COOKIE}=${session.id}` } : {});
     } catch (error) {
-      throw classifyTransportError(error, path, this.#target.maxResponseBytes);
+      throw classifyTransportError(error, { origin: this.#target.origin, path, maxResponseBytes: this.#target.maxResponseBytes });
     }
     const id = cookieFrom(response.headers['set-cookie'], SESSION_COOKIE, this.#now());
     if (session && session === this.#session && id !== undefined) {

@@ -56,18 +56,47 @@ function codesOf(error: unknown): string[] {
   return codes;
 }
 
-/** Maps a transport error (undici, net, tls) to a failure reason and a message that carries no request data. */
-export function classifyTransportError(error: unknown, path = '', limit = 0): SpsError {
+/** What a request was: the node's origin, the path, and the response size cap. */
+export interface RequestContext {
+  origin: string;
+  path: string;
+  maxResponseBytes: number;
+}
+
+/** What to check for a TLS failure, by the code OpenSSL or Node gave. */
+function tlsHint(code: string): string {
+  if (/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED)$/.test(code)) {
+    return "the node's certificate is not signed by a CA in tls.ca_file: set tls.ca_file to the CA that signed the appliance's web certificate";
+  }
+  if (code === 'INVALID_PURPOSE') return 'the node presents a certificate not made for a TLS server (a CA certificate?): check the appliance\'s web certificate and tls.ca_file';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'the certificate does not name this host: use a name it holds in url, or set tls.server_name to one';
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return "the node's certificate is outside its validity period: renew it on the appliance, or check this machine's clock";
+  if (/^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST)$/.test(code)) return 'the port does not speak TLS (plain HTTP?): check the port in url';
+  return 'check tls.ca_file, tls.server_name and the port in url';
+}
+
+/** What to check for a connection that failed below TLS, by its errno or resolver code. */
+function connectHint(code: string): string {
+  if (code === 'ECONNREFUSED') return 'nothing listens there, or a firewall refuses: check the host and port in url';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL' || code === 'EAI_NODATA') return 'the host name does not resolve: check the host in url and this machine\'s DNS';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'no route to the host: check the network and the host in url';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED' || code === 'EPIPE') return 'the connection was closed: a firewall, a proxy or the appliance cut it';
+  return 'check the host and port in url, and the network between here and the node';
+}
+
+/** Maps a transport error (undici, net, tls) to a failure reason and a message that names what was tried and what to check, and carries no request data. */
+export function classifyTransportError(error: unknown, { origin, path, maxResponseBytes }: RequestContext): SpsError {
   if (error instanceof SpsError) return error;
   const codes = codesOf(error);
-  if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return new SpsError('too_large', `response to ${path} exceeds the ${limit} byte limit`);
+  if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return new SpsError('too_large', `response to ${path} exceeds the ${maxResponseBytes} byte limit (max_response_bytes)`);
   const code = codes[0] ?? 'unknown';
   if (codes.includes('ERR_SPS_PROXY')) return new SpsError('proxy', (error as Error).message);
   if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) return new SpsError('http', `the answer to ${path} has more header bytes than the 16 KiB an HTTP client accepts`);
   const badHttp = codes.find((c) => c === 'HTTP_PARSER' || BAD_HTTP_CODES.has(c));
   if (badHttp) return new SpsError('http', `the answer to ${path} is not valid HTTP/1.1 (${badHttp === 'HTTP_PARSER' ? 'malformed status line or headers' : badHttp}): is something other than SPS answering on this port?`);
+  const host = new URL(origin).host;
   const tls = codes.find(isTlsCode);
-  if (tls) return new SpsError('tls', `TLS handshake failed (${tls})`);
-  if (codes.some((c) => TIMEOUT_CODES.has(c))) return new SpsError('timeout', `timed out (${code})`);
-  return new SpsError('connect', `connection failed (${code})`);
+  if (tls) return new SpsError('tls', `TLS handshake with ${host} failed (${tls}): ${tlsHint(tls)}`);
+  if (codes.some((c) => TIMEOUT_CODES.has(c))) return new SpsError('timeout', `no answer from ${host} in time (${code})`);
+  return new SpsError('connect', `connection to ${host} failed (${code}): ${connectHint(code)}`);
 }

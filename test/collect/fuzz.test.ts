@@ -135,7 +135,7 @@ describe(`collectors on ${RUNS} mutations of each seed sample`, () => {
         if (services && typeof services === 'object' && !Array.isArray(services)) {
           for (const [service, raw] of Object.entries(services)) {
             const expected = raw === true || raw === 'active' ? 1 : raw === false || typeof raw === 'string' ? 0 : undefined;
-            expect(series.get(`sps_indexer_service_active{node="fuzz",service="${esc(service)}"}`), service).toBe(expected);
+            expect(series.get(`sps_indexer_service_active{node="fuzz",indexer_service="${esc(service)}"}`), service).toBe(expected);
           }
         }
         for (const key of series.keys()) if (key.startsWith('sps_certificate_expiry_timestamp_seconds')) expect(series.get(key)).toBe(Date.UTC(2024, 9, 9, 12, 9, 31) / 1000);

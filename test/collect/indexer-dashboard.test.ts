@@ -34,8 +34,8 @@ describe('collectIndexerDashboard', () => {
       expect(valueOf(samples, 'sps_certificate_expiry_timestamp_seconds', { certificate })).toBe(OCT_9_2024 / 1000);
       expect(valueOf(samples, 'sps_certificate_expiry_days', { certificate })).toBeCloseTo(-10);
     }
-    expect(valueOf(samples, 'sps_indexer_service_active', { service: 'indexer-service.service' })).toBe(1);
-    expect(valueOf(samples, 'sps_indexer_service_active', { service: 'indexer-metadb-service.service' })).toBe(0);
+    expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'indexer-service.service' })).toBe(1);
+    expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'indexer-metadb-service.service' })).toBe(0);
     expect(samples.filter((s) => s.family.name === 'sps_indexer_service_active')).toHaveLength(6);
     expect(warnings).toEqual([]);
   });
@@ -47,10 +47,10 @@ describe('collectIndexerDashboard', () => {
 
   it('reads boolean service states as the field table documents them', () => {
     const { samples } = collect({ required_service_statuses: { 'a.service': true, 'b.service': false, 'c.service': 'failed', 'd.service': 3 } }, 0);
-    expect(valueOf(samples, 'sps_indexer_service_active', { service: 'a.service' })).toBe(1);
-    expect(valueOf(samples, 'sps_indexer_service_active', { service: 'b.service' })).toBe(0);
-    expect(valueOf(samples, 'sps_indexer_service_active', { service: 'c.service' })).toBe(0);
-    expect(() => valueOf(samples, 'sps_indexer_service_active', { service: 'd.service' })).toThrow();
+    expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'a.service' })).toBe(1);
+    expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'b.service' })).toBe(0);
+    expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'c.service' })).toBe(0);
+    expect(() => valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'd.service' })).toThrow();
   });
 
   it('skips and reports a date it cannot read, never turning it into 0', () => {

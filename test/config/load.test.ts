@@ -120,6 +120,22 @@ targets:
     }
   });
 
+  it('says every problem in its own words, never the validator\'s', () => {
+    const found = problems(
+      'defaults: { username: "", timeout: 5, tls: { ca_file: "" } }\ntargets:\n  - { name: a, url: "https://a.example", max_response_bytes: 10, session_min_requests: "x", series_limit_per_family: 2000000 }\n  - "just a string"\n',
+    );
+    expect(found).toEqual([
+      'defaults.timeout: must be a duration such as 30s or 1m',
+      'defaults.username: must not be empty',
+      'defaults.tls.ca_file: must not be empty',
+      'targets[0].max_response_bytes: must be at least 1024',
+      'targets[0].session_min_requests: must be a number, not a string',
+      'targets[0].series_limit_per_family: must be at most 1000000',
+      'targets[1]: must be a mapping (key: value), not a string',
+    ]);
+    for (const problem of found) expect(problem).not.toMatch(/Invalid input|Too small|Too big|expected \w+, received/);
+  });
+
   it('reports duplicate names', () => {
     expect(problems(`targets: [{ name: a, url: "https://a", username: u, password: p }, { name: a, url: "https://b", username: u, password: p }]`)).toEqual([
       'targets[1].name: duplicate name "a" (also targets[0])',

@@ -44,6 +44,6 @@ describe('planTargets', () => {
     ]);
     const { targets, skipped } = planTargets(config.targets, members);
     expect(targets).toHaveLength(4);
-    expect(skipped).toEqual(['member "k1" of cm1: the name taken.example.com is taken by another target', 'member "k2" of cm1: address "evil.example/x" is not a usable host']);
+    expect(skipped).toEqual(['member "k1" of cm1: the name taken.example.com is taken by another target', 'member "k2" of cm1: address "evil.example/x" is not a usable host (more than a host, or a loopback or unspecified address while the Central Management node is not on loopback)']);
   });
 });

@@ -58,7 +58,7 @@ describe('NodePoller', () => {
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
-    for (const endpoint of ['health_status', 'indexer_dashboard', 'info']) expect(out).toContain(`sps_endpoint_up{node="good",endpoint="${endpoint}"} 1`);
+    for (const endpoint of ['health_status', 'indexer_dashboard', 'info']) expect(out).toContain(`sps_endpoint_up{node="good",api_endpoint="${endpoint}"} 1`);
     expect(lines(out, 'sps_info')).toHaveLength(1);
     expect(out).toContain('sps_node_role{node="good",role="central-management"} 1');
     expect(lines(out, 'sps_raid_status_code')).toEqual(['sps_raid_status_code{node="good"} 0']);
@@ -120,8 +120,8 @@ describe('NodePoller', () => {
     expect(node.failedLogins - before).toBe(1);
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="locked"} 0']);
-    expect(out).toContain('sps_exporter_poll_errors_total{node="locked",endpoint="health_status",reason="auth"} 2');
-    expect(out).toContain('sps_exporter_poll_errors_total{node="locked",endpoint="indexer_dashboard",reason="auth"} 2');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="locked",api_endpoint="health_status",reason="auth"} 2');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="locked",api_endpoint="indexer_dashboard",reason="auth"} 2');
     expect(lines(out, 'sps_exporter_login_failures_total')).toEqual(['sps_exporter_login_failures_total{node="locked",reason="auth"} 1']);
     expect(p.lastError).toMatchObject({ reason: 'auth' });
     expect(lines(out, 'sps_load1')).toEqual([]);
@@ -136,8 +136,8 @@ describe('NodePoller', () => {
     const out = text(p);
     expect(p.lastError).toMatchObject({ endpoint: 'health_status', reason: 'auth' });
     for (const endpoint of ['health_status', 'indexer_dashboard', 'info']) {
-      expect(out).toContain(`sps_exporter_poll_errors_total{node="locked",endpoint="${endpoint}",reason="auth"} 1`);
-      expect(out).toContain(`sps_endpoint_up{node="locked",endpoint="${endpoint}"} 0`);
+      expect(out).toContain(`sps_exporter_poll_errors_total{node="locked",api_endpoint="${endpoint}",reason="auth"} 1`);
+      expect(out).toContain(`sps_endpoint_up{node="locked",api_endpoint="${endpoint}"} 0`);
     }
     const warned = () => logged.filter((l) => l.msg === 'poll failed' && l.level === 'warn').map((l) => l.endpoint);
     expect(warned()).toEqual(['health_status']);
@@ -197,8 +197,8 @@ describe('NodePoller', () => {
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="broken"} 0']);
-    expect(out).toContain('sps_exporter_poll_errors_total{node="broken",endpoint="health_status",reason="parse"} 1');
-    expect(out).toContain('sps_endpoint_up{node="broken",endpoint="indexer_dashboard"} 1');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="broken",api_endpoint="health_status",reason="parse"} 1');
+    expect(out).toContain('sps_endpoint_up{node="broken",api_endpoint="indexer_dashboard"} 1');
     expect(lines(out, 'sps_certificate_expiry_days')).toHaveLength(3);
   });
 
@@ -212,14 +212,14 @@ describe('NodePoller', () => {
       return sendJson(res, 404, { error: { type: 'NotFound' } });
     });
     await p.poll();
-    expect(text(p)).toContain('sps_exporter_poll_errors_total{node="good",endpoint="health_status",reason="no_data"} 1');
+    expect(text(p)).toContain('sps_exporter_poll_errors_total{node="good",api_endpoint="health_status",reason="no_data"} 1');
     expect(lines(text(p), 'sps_up')).toEqual(['sps_up{node="good"} 0']);
     nullHealth = false;
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
-    expect(out).toContain('sps_endpoint_up{node="good",endpoint="indexer_dashboard"} 0');
-    expect(out).toContain('sps_exporter_poll_errors_total{node="good",endpoint="indexer_dashboard",reason="http"} 2');
+    expect(out).toContain('sps_endpoint_up{node="good",api_endpoint="indexer_dashboard"} 0');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="good",api_endpoint="indexer_dashboard",reason="http"} 2');
     expect(lines(out, 'sps_active_sessions_reported')).toEqual(['sps_active_sessions_reported{node="good"} 28']);
   });
 
@@ -253,8 +253,8 @@ describe('NodePoller', () => {
       expect(configRequests() - before).toBe(2);
       out = text(p);
       expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
-      expect(out).toContain('sps_endpoint_up{node="good",endpoint="health_monitoring"} 0');
-      expect(out).toContain(`sps_exporter_poll_errors_total{node="good",endpoint="disk_fillup_prevention",reason="${status === 403 ? 'auth' : 'http'}"} 1`);
+      expect(out).toContain('sps_endpoint_up{node="good",api_endpoint="health_monitoring"} 0');
+      expect(out).toContain(`sps_exporter_poll_errors_total{node="good",api_endpoint="disk_fillup_prevention",reason="${status === 403 ? 'auth' : 'http'}"} 1`);
       expect(lines(out, 'sps_load1')).toHaveLength(1);
     }
   });
@@ -280,8 +280,8 @@ describe('NodePoller', () => {
       ]);
       expect(lines(out, 'sps_cluster_member_last_seen_timestamp_seconds')).toHaveLength(3);
       expect(out).toContain('sps_cluster_member_sync_status{node="cm",cluster="cm",member="m1.sps.example",status="synced"} 1');
-      expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",endpoint="cluster_status"} 1');
-      expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",endpoint="cluster_nodes"} 1');
+      expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",api_endpoint="cluster_status"} 1');
+      expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",api_endpoint="cluster_nodes"} 1');
       expect(found).toEqual([
         [
           { key: '00000000-0000-4000-8000-000000000000', address: '127.0.0.1', roles: ['central-management'], fqdn: 'cm.sps.example' },
@@ -324,8 +324,8 @@ describe('NodePoller', () => {
     const out = text(p);
     expect(found).toEqual([]);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good",cluster="good"} 1']);
-    expect(out).toContain('sps_endpoint_up{node="good",cluster="good",endpoint="cluster_nodes"} 0');
-    expect(out).toContain('sps_exporter_poll_errors_total{node="good",cluster="good",endpoint="cluster_nodes",reason="parse"} 1');
+    expect(out).toContain('sps_endpoint_up{node="good",cluster="good",api_endpoint="cluster_nodes"} 0');
+    expect(out).toContain('sps_exporter_poll_errors_total{node="good",cluster="good",api_endpoint="cluster_nodes",reason="parse"} 1');
   });
 
   it('puts configured labels on every series of the node', async () => {

@@ -105,11 +105,11 @@ describe('/metrics', () => {
     const name = (scenario: string) => fleet.nodes.find((n) => n.scenario === scenario)!.name;
     expect(body).toContain(`sps_raid_status_code{node="${name('raid_degraded')}",site="lab"} 2`);
     expect(body).toContain(`sps_raid_disk_status{node="${name('raid_degraded')}",site="lab",disk="252:1",status="FAULTY"} 1`);
-    expect(body).toContain(`sps_indexer_service_active{node="${name('indexer_down')}",site="lab",service="indexer-service.service"} 0`);
-    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('wrong_password')}",site="lab",endpoint="health_status",reason="auth"} 1`);
-    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('malformed_json')}",site="lab",endpoint="health_status",reason="parse"} 1`);
+    expect(body).toContain(`sps_indexer_service_active{node="${name('indexer_down')}",site="lab",indexer_service="indexer-service.service"} 0`);
+    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('wrong_password')}",site="lab",api_endpoint="health_status",reason="auth"} 1`);
+    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('malformed_json')}",site="lab",api_endpoint="health_status",reason="parse"} 1`);
     expect(body).toContain(`sps_active_sessions_reported{node="${name('legacy_firmware')}",site="lab"}`);
-    expect(body).toContain(`sps_indexer_service_active{node="${name('legacy_firmware')}",site="lab",service="postgresql.service"} 1`);
+    expect(body).toContain(`sps_indexer_service_active{node="${name('legacy_firmware')}",site="lab",indexer_service="postgresql.service"} 1`);
     const days = lines(body, 'sps_certificate_expiry_days').find((l) => l.includes(name('cert_expiring')) && l.includes('service.pem'))!;
     expect(Number(days.split(' ')[1])).toBeCloseTo(3, 1);
   });

@@ -323,7 +323,8 @@ describe('SpsClient failure reasons', () => {
   it('connect when nothing listens', async () => {
     const server = await startHttps(() => {});
     await server.close();
-    await expectReason(client(server).getJson('/api/health_status'), 'connect');
+    const error = await expectReason(client(server).getJson('/api/health_status'), 'connect');
+    expect(error.message).toBe(`connection to 127.0.0.1:${server.port} failed (ECONNREFUSED): nothing listens there, or a firewall refuses: check the host and port in url`);
   });
 
   it('connect when the connection is reset mid-body', async () => {
@@ -351,7 +352,8 @@ describe('SpsClient TLS', () => {
     const server = await startHttps(fakeSps().handler, named);
     servers.push(server);
     const ca = testTls().ca.certPem;
-    await expectReason(client(server, { tls: { ca, insecureSkipVerify: false } }).getJson('/api/health_status'), 'tls');
+    const wrongName = await expectReason(client(server, { tls: { ca, insecureSkipVerify: false } }).getJson('/api/health_status'), 'tls');
+    expect(wrongName.message).toMatch(/\(ERR_TLS_CERT_ALTNAME_INVALID\): the certificate does not name this host: use a name it holds in url, or set tls.server_name to one$/);
     expect(await client(server, { tls: { ca, insecureSkipVerify: false, serverName: 'sps.example.com' } }).getJson('/api/health_status')).toBeTruthy();
   });
 
@@ -359,16 +361,19 @@ describe('SpsClient TLS', () => {
     const sameNameOtherKey = new TestCa(); // the name testTls's CA has: OpenSSL finds it, and its signature fails
     const changed = await startHttps(fakeSps().handler, sameNameOtherKey.issue({ commonName: 'localhost', hosts: ['127.0.0.1'] }));
     servers.push(changed);
-    expect((await expectReason(client(changed).getJson('/api/health_status'), 'tls')).message).toMatch(/CERT_SIGNATURE_FAILURE|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY/);
+    // Each message says what was tried and what to check, in the exporter's words beside OpenSSL's code.
+    expect((await expectReason(client(changed).getJson('/api/health_status'), 'tls')).message).toMatch(
+      new RegExp(`^TLS handshake with 127\\.0\\.0\\.1:${changed.port} failed \\((CERT_SIGNATURE_FAILURE|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\\): the node's certificate is not signed by a CA in tls.ca_file`),
+    );
     const selfSigned = new TestCa('localhost');
     const own = await startHttps(fakeSps().handler, { certPem: selfSigned.certPem, keyPem: selfSigned.keyPem });
     servers.push(own);
-    await expectReason(client(own).getJson('/api/health_status'), 'tls');
+    expect((await expectReason(client(own).getJson('/api/health_status'), 'tls')).message).toMatch(/not signed by a CA in tls\.ca_file|not made for a TLS server/);
     const plain = createHttpServer((_req, res) => res.end('{}'));
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
     try {
       const error = await expectReason(client({ url: `https://127.0.0.1:${(plain.address() as AddressInfo).port}` }).getJson('/api/health_status'), 'tls');
-      expect(error.message).toMatch(/ERR_SSL_/);
+      expect(error.message).toMatch(/\(ERR_SSL_[A-Z_]+\): the port does not speak TLS \(plain HTTP\?\): check the port in url$/);
     } finally {
       plain.close();
     }
