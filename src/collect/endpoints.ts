@@ -2,6 +2,7 @@ import { SpsError } from '../sps/errors.js';
 import {
   ClusterStatusSchema,
   DiskFillupPreventionSchema,
+  FirmwareSlotsSchema,
   HealthMonitoringSchema,
   HealthStatusResponseSchema,
   IndexerDashboardSchema,
@@ -10,6 +11,7 @@ import {
 } from '../sps/schemas.js';
 import { collectDiskFillupPrevention, collectHealthMonitoring } from './appliance-thresholds.js';
 import { collectClusterStatus } from './cluster-status.js';
+import { collectFirmwareSlots } from './firmware-slots.js';
 import { collectHealthStatus } from './health-status.js';
 import { collectIndexerDashboard } from './indexer-dashboard.js';
 import { collectInfo } from './info.js';
@@ -94,6 +96,17 @@ export const ENDPOINTS: readonly Endpoint[] = [
     optional: true,
     servedWhile: 'node fresh',
     collect: collectDiskFillupPrevention,
+  }),
+  // SPS 7.1 and later; older firmware answers 404 and the node simply has no firmware slot series.
+  endpoint({
+    name: 'firmware_slots',
+    path: '/api/firmware/slots',
+    schema: FirmwareSlotsSchema,
+    refreshMs: SLOW_REFRESH_MS,
+    rereadAfterLogin: true,
+    optional: true,
+    servedWhile: 'node fresh',
+    collect: collectFirmwareSlots,
   }),
 ];
 

@@ -56,6 +56,8 @@ export interface TargetConfig {
   proxy: ProxySettings | undefined;
   /** The proxy settings as configured, for the members a `discover: cluster` target finds: each is matched against no_proxy itself. */
   proxyRule: ProxyRule | undefined;
+  /** Endpoints this node's polls never request (config `endpoints`), sorted. */
+  disabledEndpoints: readonly string[];
   /** Set on a Central Management node whose view of the cluster is read and whose members are polled. */
   discover: 'cluster' | undefined;
   discoveryIntervalMs: number;
@@ -273,6 +275,10 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, res
       seriesPerFamily: raw.series_limit_per_family ?? defaults.series_limit_per_family ?? DEFAULT_SERIES_LIMIT_PER_FAMILY,
       labelValueLength: raw.label_value_length_limit ?? defaults.label_value_length_limit ?? DEFAULT_LABEL_VALUE_LENGTH_LIMIT,
     },
+    disabledEndpoints: Object.entries({ ...defaults.endpoints, ...raw.endpoints })
+      .filter(([, on]) => !on)
+      .map(([name]) => name)
+      .sort(),
     discover: raw.discover,
     discoveryIntervalMs: raw.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
     proxy: undefined as ProxySettings | undefined,

@@ -38,6 +38,7 @@ export function memberTarget(parent: TargetConfig, member: MemberAddress): Targe
     maxResponseBytes: parent.maxResponseBytes,
     session: parent.session,
     limits: parent.limits,
+    disabledEndpoints: parent.disabledEndpoints,
     discover: undefined,
     discoveryIntervalMs: parent.discoveryIntervalMs,
     discoveredBy: parent.name,

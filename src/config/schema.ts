@@ -81,6 +81,33 @@ const proxyUrl = z.string().transform((text, ctx) => {
   return url.origin;
 });
 
+/**
+ * The endpoints a target may turn off (`endpoints: { info: false }`), by the `api_endpoint` names
+ * docs/metrics.md lists; a test keeps this list equal to the endpoint registry's optional reads.
+ */
+export const SWITCHABLE_ENDPOINTS = ['indexer_dashboard', 'info', 'health_monitoring', 'disk_fillup_prevention', 'cluster_status', 'firmware_slots'] as const;
+const FIXED_ENDPOINTS: Readonly<Record<string, string>> = {
+  health_status: 'is what sps_up reports, and cannot be turned off',
+  cluster_nodes: 'is read for discover: cluster; leave discover out to stop it',
+};
+/** Why a name cannot be switched, or undefined when it can. */
+const switchProblem = (name: string) =>
+  FIXED_ENDPOINTS[name] ?? ((SWITCHABLE_ENDPOINTS as readonly string[]).includes(name) ? undefined : `is not an endpoint that can be turned off (one of ${SWITCHABLE_ENDPOINTS.join(', ')})`);
+// Each entry is checked on its own, so a bad name and a bad value are named in the same run.
+const endpointSwitches = z.record(
+  z.string(),
+  z.unknown().superRefine((value, ctx) => {
+    if (typeof value !== 'boolean') ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+  }),
+)
+  .superRefine((map, ctx) => {
+  for (const name of Object.keys(map)) {
+    const problem = switchProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+})
+  .transform((map): Record<string, boolean> => Object.fromEntries(Object.entries(map).map(([name, on]) => [name, on === true])));
+
 /** A CONNECT header's value: text that may hold ${VAR}, or { file: PATH } (for a secret such as Proxy-Authorization). */
 const headerValue = z.union([z.string().min(1), z.strictObject({ file: z.string().min(1) })], { error: 'must be a string or { file: PATH }' });
 
@@ -102,6 +129,8 @@ const targetSettings = {
   proxy_url: proxyUrl.optional(),
   no_proxy: z.string().optional(),
   proxy_from_environment: z.boolean().optional(),
+  /** Endpoints turned off (false) or back on (true, over the defaults'). */
+  endpoints: endpointSwitches.optional(),
   proxy_connect_header: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), headerValue).optional(),
 };
 

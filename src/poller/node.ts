@@ -164,6 +164,7 @@ export class NodePoller {
 
   #due(endpoint: Endpoint, now: number): boolean {
     if (endpoint.clusterOnly && this.target.discover !== 'cluster') return false;
+    if (this.target.disabledEndpoints.includes(endpoint.name)) return false;
     if (endpoint.refreshMs === undefined) return true;
     const state = this.#stateOf(endpoint);
     if (endpoint.rereadAfterLogin && state.loginsAtRead !== this.client.logins) return true;
@@ -230,8 +231,10 @@ export class NodePoller {
     this.#endpointUp.set(name, false);
     if (skipped) return;
     if (!endpoint || endpoint.optional) {
-      // Not offered to this user (older firmware, no privilege): counted, logged once, never the node's state.
-      this.#warnOnce(name, `${name} unavailable (${error.reason}: ${error.message}); its metrics are not exported`);
+      // Not offered to this user (older firmware, no privilege): counted, logged once, never the node's
+      // state. A 404 is firmware that does not have the endpoint: said once, quietly.
+      const notServed = error.status === 404;
+      this.#noteOnce(name, notServed ? `${name} is not served by this node's firmware (HTTP 404); its metrics are not exported` : `${name} unavailable (${error.reason}: ${error.message}); its metrics are not exported`, notServed ? 'info' : 'warn');
       return;
     }
     this.lastError = { endpoint: name, reason: error.reason, message: error.message, at: this.#now() };
@@ -256,9 +259,13 @@ export class NodePoller {
   }
 
   #warnOnce(endpoint: string, warning: string): void {
-    if (this.#warned.has(warning) || this.#warned.size >= MAX_WARNINGS) return;
-    this.#warned.add(warning);
-    this.log.warn({ endpoint }, warning);
+    this.#noteOnce(endpoint, warning, 'warn');
+  }
+
+  #noteOnce(endpoint: string, note: string, level: 'info' | 'warn'): void {
+    if (this.#warned.has(note) || this.#warned.size >= MAX_WARNINGS) return;
+    this.#warned.add(note);
+    this.log[level]({ endpoint }, note);
   }
 
   /** Warns once when the node needed more logins than polls over the last LOGIN_RATE_WINDOW polls: each is an SPS audit event. */

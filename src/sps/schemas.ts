@@ -137,7 +137,19 @@ export const ClusterNodesSchema = responseSchema(object({ items: array(lenient(o
 /** /api/cluster/nodes/<key>: where the member is and what it does. */
 export const ClusterNodeSchema = responseSchema(object({ body: object({ address: string, roles: lenient(array(str)) }) }));
 
+/**
+ * /api/firmware/slots (SPS 7.1 and later): one item per firmware slot, keyed by slot number, its
+ * body empty for an empty slot; meta names the running slot and the one that boots next (hrefs).
+ */
+export const FirmwareSlotsSchema = responseSchema(
+  object({
+    items: array(lenient(object({ key: lenient(union(string, number)), body: lenient(object({ after_reboot: lenient(boolean), current: lenient(boolean), version: str })) }))),
+    meta: lenient(object({ current_slot: str, slot_after_reboot: str, number_of_empty_slots: num })),
+  }),
+);
+
 type Data<S> = S extends ResponseSchema<infer T> ? T : never;
+export type FirmwareSlots = Data<typeof FirmwareSlotsSchema>;
 export type ClusterStatus = Data<typeof ClusterStatusSchema>;
 export type ClusterNodes = Data<typeof ClusterNodesSchema>;
 export type ClusterNode = Data<typeof ClusterNodeSchema>;

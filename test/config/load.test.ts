@@ -136,6 +136,17 @@ targets:
     for (const problem of found) expect(problem).not.toMatch(/Invalid input|Too small|Too big|expected \w+, received/);
   });
 
+  it('turns endpoints off in defaults and per target (a target may turn one back on), and names a switch it cannot take', () => {
+    const config = parseConfig('defaults: { username: u, password: "${P}", endpoints: { info: false, firmware_slots: false } }\ntargets:\n  - { name: a, url: "https://a.example" }\n  - { name: b, url: "https://b.example", endpoints: { info: true, cluster_status: false } }\n', 't', { env: { P: 'p' } });
+    expect(config.targets.map((t) => t.disabledEndpoints)).toEqual([['firmware_slots', 'info'], ['cluster_status', 'firmware_slots']]);
+    expect(problems('targets: [{ name: a, url: "https://a.example", username: u, password: p, endpoints: { health_status: false, cluster_nodes: false, cluster: false, info: "no" } }]')).toEqual([
+      'targets[0].endpoints.info: must be true or false',
+      'targets[0].endpoints.health_status: is what sps_up reports, and cannot be turned off',
+      'targets[0].endpoints.cluster_nodes: is read for discover: cluster; leave discover out to stop it',
+      'targets[0].endpoints.cluster: is not an endpoint that can be turned off (one of indexer_dashboard, info, health_monitoring, disk_fillup_prevention, cluster_status, firmware_slots)',
+    ]);
+  });
+
   it('reports duplicate names', () => {
     expect(problems(`targets: [{ name: a, url: "https://a", username: u, password: p }, { name: a, url: "https://b", username: u, password: p }]`)).toEqual([
       'targets[1].name: duplicate name "a" (also targets[0])',

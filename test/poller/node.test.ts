@@ -76,10 +76,10 @@ describe('NodePoller', () => {
     }
     expect(node.logins - before.logins).toBe(1);
     expect(lines(text(p), 'sps_exporter_connections_total')).toEqual(['sps_exporter_connections_total{node="good"} 1']);
-    expect(node.requests - before.requests).toBe(1 + 5 * 2 + 1 + 2); // login, 2 endpoints a poll, info and the 2 configuration endpoints once
+    expect(node.requests - before.requests).toBe(1 + 5 * 2 + 1 + 3); // login, 2 endpoints a poll, info, the 2 configuration endpoints and the firmware slots once
     now += SLOW_REFRESH_MS;
     await p.poll();
-    expect(node.requests - before.requests).toBe(1 + 6 * 2 + 2 + 4);
+    expect(node.requests - before.requests).toBe(1 + 6 * 2 + 2 + 6);
     expect(lines(text(p), 'sps_exporter_polls_total')).toEqual(['sps_exporter_polls_total{node="good"} 6']);
   });
 
@@ -190,6 +190,28 @@ describe('NodePoller', () => {
     await p.poll();
     await p.poll();
     expect(logged.filter((l) => l.level === 'info' && l.msg === 'endpoint recovered').map((l) => l.endpoint)).toEqual(['indexer_dashboard']);
+  });
+
+  it('an endpoint turned off in the config is never requested, and its series are absent, sps_endpoint_up included', async () => {
+    const health = fixture('health_status.json');
+    const { server, p } = await pollerAgainst(
+      (req, res) => {
+        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=s1' });
+        if (req.url === '/api/health_status') return sendJson(res, 200, health);
+        if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
+        if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
+        sendJson(res, 404, {});
+      },
+      { endpoints: { info: false, firmware_slots: false, health_monitoring: false, disk_fillup_prevention: true } },
+    );
+    for (let i = 0; i < 3; i++, now += 30_000) await p.poll();
+    const paths = new Set(server.requests.map((r) => r.path));
+    expect(paths).toEqual(new Set(['/api/authentication', '/api/health_status', '/api/indexer/dashboard', '/api/configuration/management/disk_fillup_prevention']));
+    const out = text(p);
+    expect(lines(out, 'sps_info')).toEqual([]);
+    expect(lines(out, 'sps_endpoint_up').map((l) => /api_endpoint="([a-z_]+)"/.exec(l)![1]).sort()).toEqual(['disk_fillup_prevention', 'health_status', 'indexer_dashboard']);
+    expect(out).not.toContain('api_endpoint="info"');
+    expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
   });
 
   it('malformed JSON on health_status is a parse error; the dashboard still exports', async () => {

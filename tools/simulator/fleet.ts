@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createListener, type AddressInfo, type Server as Listener } from 'node:net';
 import { LOOPBACK_HOSTS, TestCa, type KeyPair } from './certs.js';
-import { clusterKey, clusterNode, clusterNodes, clusterStatus, diskFillupPrevention, FQDN_SUFFIX, healthMonitoring, healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
+import { clusterKey, clusterNode, clusterNodes, clusterStatus, diskFillupPrevention, firmwareSlots, FQDN_SUFFIX, healthMonitoring, healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
 
 export const SESSION_IDLE_MS = 20 * 60_000;
 
@@ -249,6 +249,7 @@ export class Fleet {
     if (node.scenario !== 'legacy_firmware') {
       if (path === '/api/configuration/management/health_monitoring') return json(res, 200, healthMonitoring(node));
       if (path === '/api/configuration/management/disk_fillup_prevention') return json(res, 200, diskFillupPrevention(node));
+      if (path === '/api/firmware/slots') return json(res, 200, firmwareSlots(node));
     }
     return spsError(res, 404, 'NotFound', 'Resource was not found', path);
   }

@@ -1,9 +1,10 @@
 /**
  * Scenarios a simulated node can play; `legacy_firmware` sends the field-table shapes (total_sessions,
- * booleans); `hang` accepts the login and then never answers a data request.
+ * booleans) and has no firmware slots endpoint; `hang` accepts the login and then never answers a
+ * data request; `firmware_staged` has a newer firmware waiting for the next reboot.
  */
 export const SCENARIOS = [
-  'healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json', 'legacy_firmware', 'hang',
+  'healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json', 'legacy_firmware', 'hang', 'firmware_staged',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -163,6 +164,28 @@ export function healthMonitoring(node: SimNodeModel): object {
     body: { maximum_disk_utilization_ratio: 80, maximum_load1: null, maximum_load15: 8 + (node.index % 4), maximum_load5: null, maximum_swap_utilization_ratio: 70 },
     key: 'health_monitoring',
     meta: { href: '/api/configuration/management/health_monitoring', parent: '/api/configuration/management' },
+  };
+}
+
+/**
+ * /api/firmware/slots (SPS 7.1+): slot 1 runs 7.5.1; `firmware_staged` has 7.6.0 in slot 2, set to
+ * boot next (an upgrade uploaded but not yet rebooted into); otherwise slot 2 is empty.
+ */
+export function firmwareSlots(node: SimNodeModel): object {
+  const staged = node.scenario === 'firmware_staged';
+  const slot = (key: number, body: object) => ({ key: String(key), body, meta: { href: `/api/firmware/slots/${key}`, parent: '/api/firmware/slots' } });
+  return {
+    items: [
+      slot(1, { after_reboot: !staged, current: true, version: '7.5.1', upgrade_notes: null, upgrade_news: null }),
+      slot(2, staged ? { after_reboot: true, current: false, version: '7.6.0', upgrade_notes: 'Reboot to finish the upgrade.', upgrade_news: null } : {}),
+    ],
+    meta: {
+      href: '/api/firmware/slots',
+      parent: '/api/firmware',
+      current_slot: '/api/firmware/slots/1',
+      slot_after_reboot: `/api/firmware/slots/${staged ? 2 : 1}`,
+      number_of_empty_slots: staged ? 0 : 1,
+    },
   };
 }
 
