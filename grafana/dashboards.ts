@@ -211,6 +211,16 @@ export function nodeDetail(): dashboard.Dashboard {
     .withPanel(layout(statPanel('Active sessions', 'none', query(`sps_active_sessions_reported{${n}}`)), 4, 4))
     .withPanel(layout(statPanel('Firmware integrity', 'none', query(`min(sps_firmware_integrity_ok{${n}})`)).mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'FAILED', color: 'red', index: 0 }, '1': { text: 'OK', color: 'green', index: 1 } } }]).thresholds(steps([null, 'red'], [1, 'green'])), 4, 4))
     .withPanel(layout(statPanel('Tainted firmware files', 'none', query(`sum(sps_firmware_tainted_files{${n}})`)).thresholds(steps([null, 'green'], [1, 'orange'])), 4, 4))
+    .withPanel(
+      layout(
+        statPanel('Firmware reboot pending', 'none', query(`sps_firmware_reboot_pending{${n}}`))
+          .mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'no', color: 'green', index: 0 }, '1': { text: 'STAGED', color: 'orange', index: 1 } } }])
+          .thresholds(steps([null, 'green'], [1, 'orange'])),
+        4,
+        4,
+      ),
+    )
+    .withPanel(layout(tablePanel('Firmware: running and next boot', 'none', query(`sps_firmware_info{${n}}`, '', 'A', true)), 8, 4))
     .withRow(new dashboard.RowBuilder('System'))
     .withPanel(layout(graph('Load', 'short', query(`sps_load1{${n}}`, 'load1', 'A'), query(`sps_load5{${n}}`, 'load5', 'B'), query(`sps_load15{${n}}`, 'load15', 'C')), 8, 8))
     .withPanel(layout(graph('CPU by mode', 'percentunit', query(`sps_cpu_mode_ratio{${n}, mode!="idle"}`, '{{mode}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 8, 8))

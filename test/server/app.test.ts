@@ -110,6 +110,10 @@ describe('/metrics', () => {
     expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('malformed_json')}",site="lab",api_endpoint="health_status",reason="parse"} 1`);
     expect(body).toContain(`sps_active_sessions_reported{node="${name('legacy_firmware')}",site="lab"}`);
     expect(body).toContain(`sps_indexer_service_active{node="${name('legacy_firmware')}",site="lab",indexer_service="postgresql.service"} 1`);
+    expect(body).toContain(`sps_firmware_reboot_pending{node="${name('firmware_staged')}",site="lab"} 1`);
+    expect(body).toContain(`sps_firmware_info{node="${name('firmware_staged')}",site="lab",current_version="7.5.1",after_reboot_version="7.6.0"} 1`);
+    expect(body).toContain(`sps_firmware_reboot_pending{node="${name('healthy')}",site="lab"} 0`);
+    expect(lines(body, 'sps_firmware_reboot_pending').filter((l) => l.includes(`"${name('legacy_firmware')}"`))).toEqual([]); // 404 on older firmware: no series
     const days = lines(body, 'sps_certificate_expiry_days').find((l) => l.includes(name('cert_expiring')) && l.includes('service.pem'))!;
     expect(Number(days.split(' ')[1])).toBeCloseTo(3, 1);
   });
