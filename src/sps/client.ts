@@ -305,7 +305,7 @@ export class SpsClient {
       let responseHeaders: IncomingHttpHeaders = {};
       let controller: Dispatcher.DispatchController | undefined;
       let expired = false;
-      const expire = () => new SpsError('timeout', `timed out after ${timeoutMs} ms on ${path}`);
+      const expire = () => new SpsError('timeout', `no answer from ${new URL(this.#target.origin).host} on ${path} within ${timeoutMs} ms (timeout): the appliance is slow or overloaded, or something drops the traffic`);
       const timer = setTimeout(() => {
         expired = true;
         controller?.abort(expire());

@@ -97,6 +97,6 @@ export function classifyTransportError(error: unknown, { origin, path, maxRespon
   const host = new URL(origin).host;
   const tls = codes.find(isTlsCode);
   if (tls) return new SpsError('tls', `TLS handshake with ${host} failed (${tls}): ${tlsHint(tls)}`);
-  if (codes.some((c) => TIMEOUT_CODES.has(c))) return new SpsError('timeout', `no answer from ${host} in time (${code})`);
+  if (codes.some((c) => TIMEOUT_CODES.has(c))) return new SpsError('timeout', `no answer from ${host} in time (${code}): the appliance is slow or overloaded, or something drops the traffic; see timeout`);
   return new SpsError('connect', `connection to ${host} failed (${code}): ${connectHint(code)}`);
 }
