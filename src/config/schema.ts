@@ -2,12 +2,16 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { parseShard } from './shard.js';
 
-/** Labels the exporter's own series use; a configured label must not shadow one of them. */
-export const RESERVED_LABELS = new Set([
+/**
+ * Labels the exporter's own series use; a configured label must not shadow one of them. Kept by
+ * hand here, where the config is checked (the collectors sit a layer above): a test renders every
+ * collector's output and fails on any label missing from this list.
+ */
+export const RESERVED_LABELS: ReadonlySet<string> = new Set([
   'node', 'api_endpoint', 'reason', 'mode', 'protocol', 'queue', 'status', 'disk', 'partition',
   'capabilities', 'ip', 'task', 'certificate', 'indexer_service', 'hostname', 'firmware_version',
   'version', 'role', 'period', 'member', 'family', 'subject', 'issuer', 'serial_number',
-  'sha256_fingerprint', 'exporter',
+  'sha256_fingerprint', 'exporter', 'current_version', 'after_reboot_version',
 ]);
 /**
  * Labels Prometheus (job, instance) or the Prometheus Operator (endpoint, service, namespace, pod,

@@ -83,11 +83,3 @@ export class Exposition {
     return new ExpositionReader({ views: [view], table: this.#context.table, guards: [this.#context.guard], bands: this.#bands }).toBuffer();
   }
 }
-
-/** The exposition of these samples as one node's, in one buffer: for a one-off, such as a test. */
-export function renderSamples(samples: readonly Sample[], labels: Labels = {}): Buffer {
-  const exposition = new Exposition();
-  const series = exposition.nodeSeries(labels);
-  series.set('samples', samples);
-  return exposition.render(series.view(['samples']));
-}

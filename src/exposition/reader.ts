@@ -6,7 +6,7 @@ import { ROW, type NodeView } from './node-view.js';
  * Families are assembled a band at a time: consecutive families worth up to this many bytes of
  * output (or one family, if it alone is larger). Within a band the rows are copied node by node, so
  * each node's texts of those families, adjacent in its memory, are read in one sweep; family by
- * family, every row is a cache miss of its own (~58k of them at 1000 nodes, most of a scrape's time).
+ * family, every row is a cache miss of its own, and in a large fleet those misses are most of a scrape's time.
  * A block of this size (see sendExposition) takes any band of several families whole.
  */
 export const BAND_BYTES = 1 << 20;
@@ -46,7 +46,7 @@ export interface ReaderSource {
 /**
  * Reads the text exposition of many nodes' served parts (in node order) out in blocks: each
  * family's HELP and TYPE once, its samples together. The size is known up front, so a response can
- * carry a content-length without the exposition ever being held whole (12 MB at 1000 nodes), and
+ * carry a content-length without the exposition ever being held whole, and
  * the texts are copied once, from the parts into the caller's blocks (see read).
  * A consistent snapshot however long its client reads: while a reader is open, the memory it reads
  * (its guards': the parts', a fleet's merged groups', or both) is not rewritten in place. It closes when

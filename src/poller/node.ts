@@ -61,13 +61,12 @@ export class NodePoller {
   readonly target: TargetConfig;
   readonly log: Logger;
   readonly staleAfterMs: number;
-  polls = 0;
-  lastPollAt: number | undefined;
-  lastSuccessAt: number | undefined;
-  lastDurationSeconds: number | undefined;
-  lastError: LastError | undefined;
-  healthOk = false;
-  busy = false;
+  #polls = 0;
+  #lastPollAt: number | undefined;
+  #lastSuccessAt: number | undefined;
+  #lastDurationSeconds: number | undefined;
+  #lastError: LastError | undefined;
+  #healthOk = false;
   #closed = false;
   readonly #now: () => number;
   readonly #onMembers: (members: ClusterMember[]) => void;
@@ -104,13 +103,41 @@ export class NodePoller {
     return this.target.name;
   }
 
+  /** Polls started. */
+  get polls(): number {
+    return this.#polls;
+  }
+
+  get lastPollAt(): number | undefined {
+    return this.#lastPollAt;
+  }
+
+  /** When /api/health_status last answered with data. */
+  get lastSuccessAt(): number | undefined {
+    return this.#lastSuccessAt;
+  }
+
+  get lastDurationSeconds(): number | undefined {
+    return this.#lastDurationSeconds;
+  }
+
+  /** The last failure of a required endpoint (the status page shows it). */
+  get lastError(): LastError | undefined {
+    return this.#lastError;
+  }
+
+  /** The last poll of /api/health_status succeeded. */
+  get healthOk(): boolean {
+    return this.#healthOk;
+  }
+
   /** Reads every endpoint that is due and stores what it maps to. Never throws. */
   async poll(): Promise<void> {
     const started = this.#now();
-    this.polls++;
-    this.lastPollAt = started;
+    this.#polls++;
+    this.#lastPollAt = started;
     let nodeWide: SpsError | undefined;
-    const wasHealthy = this.healthOk;
+    const wasHealthy = this.#healthOk;
     for (const endpoint of ENDPOINTS) {
       if (!this.#due(endpoint, started)) continue;
       if (nodeWide) {
@@ -131,7 +158,7 @@ export class NodePoller {
       this.#discoveryTriedAt = started;
       await this.#discover();
     }
-    this.lastDurationSeconds = (this.#now() - started) / 1000;
+    this.#lastDurationSeconds = (this.#now() - started) / 1000;
     this.#watchLoginRate();
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');
     if (this.healthOk && !wasHealthy) this.log.info({ logins: this.client.logins }, 'node is up');
@@ -204,8 +231,8 @@ export class NodePoller {
       this.log.info({ endpoint: endpoint.name, was: failedWith }, 'endpoint recovered');
     }
     if (endpoint.upSignal) {
-      this.healthOk = true;
-      this.lastSuccessAt = at;
+      this.#healthOk = true;
+      this.#lastSuccessAt = at;
     }
     // The part's memory may have been rewritten in place: the view is made again at the end of
     // this poll, or by a scrape that comes first.
@@ -237,10 +264,10 @@ export class NodePoller {
       this.#noteOnce(name, notServed ? `${name} is not served by this node's firmware (HTTP 404); its metrics are not exported` : `${name} unavailable (${error.reason}: ${error.message}); its metrics are not exported`, notServed ? 'info' : 'warn');
       return;
     }
-    this.lastError = { endpoint: name, reason: error.reason, message: error.message, at: this.#now() };
+    this.#lastError = { endpoint: name, reason: error.reason, message: error.message, at: this.#now() };
     if (endpoint.upSignal) {
-      if (this.healthOk) this.log.warn({ endpoint: name, reason: error.reason, err: error.message }, 'node is down');
-      this.healthOk = false;
+      if (this.#healthOk) this.log.warn({ endpoint: name, reason: error.reason, err: error.message }, 'node is down');
+      this.#healthOk = false;
     }
     const repeated = this.#failing.get(name) === error.reason;
     this.#failing.set(name, error.reason);

@@ -46,6 +46,8 @@ interface Scheduled {
   slotAt: number;
   nextDue: number;
   skipped: number;
+  /** A poll of it is running: the next due one is skipped rather than stacked. */
+  busy: boolean;
 }
 
 export interface ApplyResult {
@@ -72,8 +74,8 @@ export class Scheduler {
   readonly #entries = new Map<string, Scheduled>();
   /**
    * The entries due at each start time (a START_GRID_MS slot), under one timer per slot. A timer
-   * per poll was a Timeout, a closure and its context kept for a whole interval: a fifth of what
-   * each poll left for the garbage collector to promote and then find dead in a full collection.
+   * per poll was a Timeout, a closure and its context kept for a whole interval: garbage that lived
+   * long enough to be promoted, only to be found dead in a full collection.
    * A removed entry leaves its slot at once, so a reload that replaces every node frees the old
    * ones without waiting an interval.
    */
@@ -169,7 +171,7 @@ export class Scheduler {
    * The exposition of every node, from stored data only: never waits on an SPS call.
    * A snapshot: polls landing while a client reads it do not change what it reads.
    */
-  exposition(now: number = this.#now()): ExpositionReader {
+  fleetReader(now: number = this.#now()): ExpositionReader {
     const views: NodeView[] = [];
     for (const entry of this.#entries.values()) views.push(entry.node.view(now));
     return this.#exposition.reader(views);
@@ -195,7 +197,7 @@ export class Scheduler {
       client,
     });
     const now = this.#now();
-    const entry: Scheduled = { node, slotAt: -1, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0 };
+    const entry: Scheduled = { node, slotAt: -1, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0, busy: false };
     this.#entries.set(target.name, entry);
     if (this.#running) this.#schedule(entry);
   }
@@ -242,17 +244,17 @@ export class Scheduler {
     if (this.#entries.get(entry.node.name) !== entry) return;
     this.#schedule(entry);
     const { node } = entry;
-    if (node.busy) {
+    if (entry.busy) {
       entry.skipped++;
       node.log.debug({ skipped: entry.skipped }, 'previous poll still running; skipping this one');
       return;
     }
-    node.busy = true;
+    entry.busy = true;
     const run = this.#limit
       .run(() => (this.#entries.get(node.name) === entry ? node.poll() : Promise.resolve()))
       .catch((error: unknown) => node.log.error({ err: String(error) }, 'poll crashed'))
       .finally(() => {
-        node.busy = false;
+        entry.busy = false;
         this.#inFlight.delete(run);
       });
     this.#inFlight.add(run);

@@ -68,7 +68,7 @@ export function createApp(options: AppOptions): Express {
   app.get(telemetryPath, boundScrapes, async (req: Request, res: Response) => {
     // prom-client's event-loop lag probe waits a turn of the loop: the node exposition is set up meanwhile.
     const self = selfRegistry.metrics();
-    await sendExposition(res, scheduler.exposition(), self.then((text) => Buffer.from(text)), { pool: blocks, gzip: acceptsGzip(req), writeTimeoutMs });
+    await sendExposition(res, scheduler.fleetReader(), self.then((text) => Buffer.from(text)), { pool: blocks, gzip: acceptsGzip(req), writeTimeoutMs });
   });
 
   app.get('/probe', boundScrapes, (req: Request, res: Response) => {
@@ -78,7 +78,7 @@ export function createApp(options: AppOptions): Express {
     if (body === undefined) return text(res, 404, 'unknown target: not a configured node name\n');
     res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, vary: 'Accept-Encoding' });
     if (!acceptsGzip(req)) return res.send(body);
-    return res.set('content-encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED })); // ~12 KB a node: not worth a stream
+    return res.set('content-encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED })); // one node's text is small: not worth a stream
   });
 
   // Prometheus http_sd: one target per node of this replica, scraped through /probe at the

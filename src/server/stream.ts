@@ -61,7 +61,7 @@ export interface SendOptions {
 }
 
 /**
- * gzip for a client that asks for it, as Prometheus does: a text exposition compresses about 20x.
+ * gzip for a client that asks for it, as Prometheus does: a text exposition, repetitive by nature, compresses well.
  * Level 1, and zlib runs on libuv's threadpool, so the event loop only moves blocks. A HEAD answer
  * keeps its content-length, which only the uncompressed body has.
  */

@@ -17,7 +17,7 @@ export interface SpsClientOptions {
   secureContexts?: SecureContexts;
 }
 
-/** One TLS context per distinct CA, shared by many clients: each is ~17 KB of native memory, and targets mostly share a CA. */
+/** One TLS context per distinct CA, shared by many clients: each holds native memory, and targets mostly share a CA. */
 export class SecureContexts {
   readonly #contexts = new Map<string, SecureContext>();
 
@@ -87,13 +87,9 @@ export class SpsClient {
   /** Starts with `auth` at 0, so the series exists (and increase() sees a first failure) before anything failed. */
   readonly #loginFailures = new Map<FailureReason, number>([['auth', 0]]);
   #connected = false;
-  /** Counters the poller exports; they only grow. */
-  /** Logins sent to the node (each one an SPS audit event); a login that never reached it is not counted. */
-  logins = 0;
-  /** Connections opened, handshake done; more than one says the node or the network closes idle ones. */
-  connections = 0;
-  /** What the node presented on the last connection (read once per connection, not per request). */
-  serverCertificate: ServerCertificate | undefined;
+  #logins = 0;
+  #connections = 0;
+  #serverCertificate: ServerCertificate | undefined;
 
   constructor({ target, now = Date.now, secureContexts = new SecureContexts() }: SpsClientOptions) {
     this.#target = target;
@@ -118,7 +114,7 @@ export class SpsClient {
       connect: (options, callback) =>
         connector(options, (...result) => {
           const [, socket] = result;
-          if (socket instanceof TLSSocket) this.serverCertificate = readServerCertificate(socket.getPeerCertificate(true)) ?? this.serverCertificate;
+          if (socket instanceof TLSSocket) this.#serverCertificate = readServerCertificate(socket.getPeerCertificate(true)) ?? this.#serverCertificate;
           callback(...result);
         }),
       headersTimeout: target.timeoutMs,
@@ -129,7 +125,7 @@ export class SpsClient {
       maxResponseSize: target.maxResponseBytes, // enforced by undici while the body streams in
     });
     this.#http.on('connect', () => {
-      this.connections++;
+      this.#connections++;
       this.#connected = true;
     });
     this.#http.on('disconnect', () => (this.#connected = false));
@@ -156,6 +152,21 @@ export class SpsClient {
       a.session.minAgeMs === target.session.minAgeMs &&
       sameProxy(a.proxy, target.proxy)
     );
+  }
+
+  /** Logins sent to the node (each one an SPS audit event); a login that never reached it is not counted. Only grows. */
+  get logins(): number {
+    return this.#logins;
+  }
+
+  /** Connections opened, handshake done; more than one says the node or the network closes idle ones. Only grows. */
+  get connections(): number {
+    return this.#connections;
+  }
+
+  /** What the node presented on the last connection (read once per connection, not per request). */
+  get serverCertificate(): ServerCertificate | undefined {
+    return this.#serverCertificate;
   }
 
   /** Failed logins by reason (see the class comment); they only grow. */
@@ -257,7 +268,7 @@ export class SpsClient {
       throw new LoginError(last?.reason ?? 'auth', `login backing off after ${this.#failedLogins} failed attempt(s); the last: ${last?.message ?? 'unknown'}`, last?.status);
     }
     const basic = Buffer.from(`${this.#target.username}:${this.#target.password.reveal()}`).toString('base64');
-    const connectionsBefore = this.connections;
+    const connectionsBefore = this.#connections;
     const connectedBefore = this.#connected;
     let response: RawResponse;
     try {
@@ -265,11 +276,11 @@ export class SpsClient {
     } catch (error) {
       const failure = classifyTransportError(error, { origin: this.#target.origin, path: '/api/authentication', maxResponseBytes: this.#target.maxResponseBytes });
       // No connection could be made (refused, no such host, TLS, proxy): nothing reached SPS, no backoff.
-      if (!connectedBefore && this.connections === connectionsBefore) throw failure;
-      this.logins++;
+      if (!connectedBefore && this.#connections === connectionsBefore) throw failure;
+      this.#logins++;
       throw this.#loginFailed(new LoginError(failure.reason, `login failed: ${failure.message}`));
     }
-    this.logins++;
+    this.#logins++;
     const failure = loginFailure(response, this.#now());
     if (failure) throw this.#loginFailed(failure, retryAfterMs(response.headers['retry-after'], this.#now()));
     this.#session = { id: cookieFrom(response.headers['set-cookie'], SESSION_COOKIE, this.#now())!, issuedAt: this.#now(), served: 0 };
@@ -294,7 +305,7 @@ export class SpsClient {
 
   /**
    * One GET through undici's dispatch API: the body is gathered from its chunks directly, without
-   * the stream and AbortSignal a `request()` builds, which cost more than the rest of a poll's JS.
+   * the stream and AbortSignal a `request()` builds, which a poll does not need (docs/performance.md says what they cost).
    * One timer bounds the whole exchange (undici's own timeouts bound each wait, not the total).
    */
   #send(path: string, headers: Record<string, string>): Promise<RawResponse> {

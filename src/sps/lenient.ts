@@ -1,8 +1,8 @@
 /**
  * Readers for what SPS nodes send: small functions from parsed JSON to typed data, composed like a
  * schema, and the types derived from them (Infer). They replace zod on the polling path, where
- * zod's parse of a response cost about as much as the JSON.parse of it and its parsed copies were
- * a large share of what a poll allocated. The semantics are zod's for the same
+ * zod's parse and its parsed copies were a large share of a poll's cost (docs/performance.md).
+ * The semantics are zod's for the same
  * schema, but that `unknown` also takes a missing key (zod 4's z.unknown() demands it): a reader
  * answers INVALID for input of another shape; `lenient` turns that into undefined, so a field that
  * is missing or of the wrong type is skipped instead of failing the whole response.
@@ -101,24 +101,11 @@ export function map<T>(value: Reader<T>): Reader<Map<string, NonNullable<T>> | u
   };
 }
 
-/** A reader as a response schema: `safeParse` and `parse`, as the callers and tests use a schema. */
+/** A reader as the schema of a whole response (see parseResponse in schemas.ts). */
 export interface ResponseSchema<T> {
   read: Reader<T>;
-  safeParse(json: unknown): { success: true; data: T } | { success: false };
-  parse(json: unknown): T;
 }
 
 export function responseSchema<T>(read: Reader<T>): ResponseSchema<T> {
-  return {
-    read,
-    safeParse(json) {
-      const data = read(json);
-      return data === INVALID ? { success: false } : { success: true, data };
-    },
-    parse(json) {
-      const data = read(json);
-      if (data === INVALID) throw new TypeError('the input does not match the schema');
-      return data;
-    },
-  };
+  return { read };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SpsError } from '../../src/sps/errors.js';
 import { collectClusterStatus } from '../../src/collect/cluster-status.js';
 import { ClusterStatusSchema } from '../../src/sps/schemas.js';
-import { valueOf } from '../helpers/fixtures.js';
+import { valueOf, parseBody } from '../helpers/fixtures.js';
 
 // The shape the exporter-core warnings and the issue describe for /api/cluster/status on a Central
 // Management node (the reference pages list the endpoint without a sample).
@@ -28,7 +29,7 @@ const status = {
   ],
 };
 
-const collect = (raw: unknown) => collectClusterStatus(ClusterStatusSchema.parse(raw));
+const collect = (raw: unknown) => collectClusterStatus(parseBody(ClusterStatusSchema, raw));
 
 describe('collectClusterStatus', () => {
   it('maps each member: up from health_status, last seen, sync status per value seen, warnings', () => {
@@ -64,6 +65,6 @@ describe('collectClusterStatus', () => {
 
   it('skips broken items and refuses a response without items', () => {
     expect(collect({ items: [null, 5, { fqdn: 'x' }] }).samples).toEqual([]);
-    expect(ClusterStatusSchema.safeParse({ items: 'none' }).success).toBe(false);
+    expect(() => parseBody(ClusterStatusSchema, { items: 'none' })).toThrow(SpsError);
   });
 });

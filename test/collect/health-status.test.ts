@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { collectHealthStatus } from '../../src/collect/health-status.js';
 import { HealthStatusResponseSchema, type HealthStatus } from '../../src/sps/schemas.js';
-import { fixture, namesOf, seriesKeys, valueOf } from '../helpers/fixtures.js';
+import { fixture, namesOf, seriesKeys, valueOf, parseBody } from '../helpers/fixtures.js';
 
 function collect(raw: unknown) {
-  const parsed = HealthStatusResponseSchema.parse({ health_status: raw });
+  const parsed = parseBody(HealthStatusResponseSchema, { health_status: raw });
   return collectHealthStatus(parsed.health_status as HealthStatus);
 }
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { collectIndexerDashboard } from '../../src/collect/indexer-dashboard.js';
 import { parseOpensslDate } from '../../src/collect/openssl-date.js';
 import { IndexerDashboardSchema } from '../../src/sps/schemas.js';
-import { fixture, namesOf, valueOf } from '../helpers/fixtures.js';
+import { fixture, namesOf, valueOf, parseBody } from '../helpers/fixtures.js';
 
-const collect = (raw: unknown, now: number) => collectIndexerDashboard(IndexerDashboardSchema.parse(raw), now);
+const collect = (raw: unknown, now: number) => collectIndexerDashboard(parseBody(IndexerDashboardSchema, raw), now);
 const OCT_9_2024 = Date.UTC(2024, 9, 9, 12, 9, 31);
 
 describe('parseOpensslDate', () => {

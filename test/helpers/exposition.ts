@@ -1,4 +1,5 @@
-import type { Sample } from '../../src/collect/families.js';
+import type { Labels, Sample } from '../../src/collect/families.js';
+import { Exposition } from '../../src/exposition/exposition.js';
 import { FamilyTable } from '../../src/exposition/family-table.js';
 import type { FleetView } from '../../src/exposition/fleet.js';
 import { formatLabels } from '../../src/exposition/format.js';
@@ -34,3 +35,11 @@ export function renderWhole(context: RenderContext, samples: readonly Sample[], 
 }
 
 export const nodeLabels = (labels: Record<string, string>) => formatLabels(labels);
+
+/** The exposition of these samples as one node's, in one buffer, through the real Exposition. */
+export function renderSamples(samples: readonly Sample[], labels: Labels = {}): Buffer {
+  const exposition = new Exposition();
+  const series = exposition.nodeSeries(labels);
+  series.set('samples', samples);
+  return exposition.render(series.view(['samples']));
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Sample } from '../../src/collect/families.js';
+import { parseResponse, type ResponseSchema } from '../../src/sps/schemas.js';
 
 export function fixture<T = any>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as T;
@@ -24,4 +25,9 @@ export function namesOf(samples: readonly Sample[]): Set<string> {
 /** Series identities, to prove no two samples share one. */
 export function seriesKeys(samples: readonly Sample[]): string[] {
   return samples.map((s) => `${s.family.name}${JSON.stringify(Object.entries(s.labels ?? {}).sort())}`);
+}
+
+/** A response body read as the poller reads it (a parse failure throws SpsError). */
+export function parseBody<T>(schema: ResponseSchema<T>, json: unknown): T {
+  return parseResponse(schema, json, '/test');
 }

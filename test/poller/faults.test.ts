@@ -68,7 +68,7 @@ describe('50 reloads while 200 nodes are polled', () => {
     await eventually(async () => (scheduler.nodes.every((n) => n.healthOk) ? true : undefined), 20_000, 'every node up after the reloads');
     // Settled: one connection per node, the removed pollers' connections closed.
     await eventually(async () => (fleet.openConnections <= 200 ? true : undefined), 10_000, `connections to settle (open: ${fleet.openConnections})`);
-    const text = scheduler.exposition().toBuffer().toString();
+    const text = scheduler.fleetReader().toBuffer().toString();
     expect(text.match(/^sps_up\{/gm)).toHaveLength(200);
     expect(text).not.toContain('wave="two"');
   });

@@ -66,7 +66,7 @@ describe('nodes behind an HTTP proxy', () => {
     scheduler.apply(parsed);
     try {
       for (let round = 0; round < 3; round++) await Promise.all(scheduler.nodes.map((node) => node.poll()));
-      const text = scheduler.exposition().toBuffer().toString('utf8');
+      const text = scheduler.fleetReader().toBuffer().toString('utf8');
       expect(lines(text, 'sps_up').every((line) => line.endsWith(' 1'))).toBe(true);
       expect(proxy.tunnels.sort()).toEqual(fleet.nodes.map((n) => new URL(n.url).host).sort());
       expect(fleet.nodes.map((n) => n.logins)).toEqual([1, 1, 1]);

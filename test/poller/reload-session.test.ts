@@ -14,7 +14,7 @@ describe('Scheduler reload and SPS sessions', () => {
   it('a changed label keeps the node\'s session and login backoff; a changed connection setting logs in again', async () => {
     const s = new Scheduler({ log: silentLog, exposition: new Exposition() });
     const poll = (name: string) => s.node(name)!.poll();
-    const text = () => s.exposition().toBuffer().toString('utf8');
+    const text = () => s.fleetReader().toBuffer().toString('utf8');
     const good = fleet.node('good')!;
     const locked = fleet.node('locked')!;
     const logins = good.logins;

@@ -153,7 +153,7 @@ describe('Scheduler', () => {
     expect(made.get('change')![0]!.closed).toBe(true);
     // Its connection settings did not change, so the new poller has the old one's client.
     expect(made.get('change')![1]!.client).toBe(made.get('change')![0]!.client);
-    expect(s.exposition().toBuffer().toString()).not.toContain('node="drop"');
+    expect(s.fleetReader().toBuffer().toString()).not.toContain('node="drop"');
     expect(s.renderTarget('drop')).toBeUndefined();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(nodeOf('new').polls).toHaveLength(1);
@@ -181,7 +181,7 @@ describe('Scheduler', () => {
     expect(names()).toEqual(['cm', 'other', 'sps2.example.com', 'sps4.example.com']);
     expect(nodeOf('sps2.example.com')).toBe(two);
     expect(made.get('sps3.example.com')![0]!.closed).toBe(true);
-    expect(s.exposition().toBuffer().toString()).not.toContain('sps3');
+    expect(s.fleetReader().toBuffer().toString()).not.toContain('sps3');
     // A reload that changes nothing keeps members; a new password reaches them; a list from a replaced poller is ignored.
     expect(s.apply(clusterConfig()).kept).toEqual(['cm', 'other', 'sps2.example.com', 'sps4.example.com']);
     const oldCm = nodeOf('cm');

@@ -5,6 +5,7 @@ import { Scheduler } from '../../src/poller/scheduler.js';
 import { Exposition } from '../../src/exposition/exposition.js';
 import { createApp } from '../../src/server/app.js';
 import { escapeHtml, renderLanding } from '../../src/server/landing.js';
+import { RESERVED_LABELS } from '../../src/config/schema.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
 import { SCENARIOS } from '../../tools/simulator/responses.js';
@@ -100,6 +101,18 @@ describe('/metrics', () => {
     expect(body).not.toMatch(/ \d+ \d{13}$/m); // no explicit timestamps
   });
 
+  it('every label a collector puts on a node\'s series is reserved: a configured label can never shadow one', async () => {
+    const body = await (await get('/metrics')).text();
+    const names = new Set<string>();
+    for (const line of body.split('\n')) {
+      if (!line.includes('node="')) continue;
+      for (const [, name] of line.matchAll(/[{,]([a-zA-Z_][a-zA-Z0-9_]*)="/g)) names.add(name!);
+    }
+    names.delete('site'); // configured here
+    expect(names.size).toBeGreaterThan(15);
+    for (const name of names) expect(RESERVED_LABELS.has(name), name).toBe(true);
+  });
+
   it('shows each scenario as it should', async () => {
     const body = await (await get('/metrics')).text();
     const name = (scenario: string) => fleet.nodes.find((n) => n.scenario === scenario)!.name;
@@ -164,17 +177,17 @@ describe('other routes', () => {
   });
 
   it('landing page lists every node with its state, escaping what came from config or SPS', async () => {
-    const node = scheduler.nodes[0]!;
-    const saved = node.lastError;
-    node.lastError = { endpoint: 'health_status', reason: 'http', message: '<script>alert("x")</script>', at: Date.now() };
     const res = await get('/');
-    node.lastError = saved;
     const html = await res.text();
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(html).toContain('Version 1.2.3');
     for (const n of fleet.nodes) expect(html).toContain(`>${n.name}</a>`);
-    expect(html).not.toContain('<script>');
-    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    // A node's error text is the node's to choose: it is shown escaped.
+    const node = scheduler.nodes[0]!;
+    const hostile = { name: node.name, target: node.target, healthOk: false, lastSuccessAt: undefined, client: node.client, lastError: { endpoint: 'health_status', reason: 'http', message: '<script>alert("x")</script>', at: Date.now() } };
+    const escaped = renderLanding({ version: '1', nodes: [hostile as unknown as typeof node], telemetryPath: '/metrics' });
+    expect(escaped).not.toContain('<script>');
+    expect(escaped).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html).toContain('login rejected (HTTP 401)');
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });

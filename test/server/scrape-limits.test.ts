@@ -12,7 +12,7 @@ const family: Family = { name: 'sps_test_value', help: 'A test family.', type: '
 // ~24 MB of exposition: far more than the socket buffers hold, so a client that does not read stalls the scrape.
 const context = renderContext();
 const part = renderWhole(context, Array.from({ length: 200_000 }, (_, i) => ({ family, labels: { i: `series-${i}-${'x'.repeat(80)}` }, value: i })), 'node="big"');
-const scheduler = { nodes: [], exposition: () => readerOf(context, [viewOf([part])]), renderTarget: () => undefined } as unknown as Scheduler;
+const scheduler = { nodes: [], fleetReader: () => readerOf(context, [viewOf([part])]), renderTarget: () => undefined } as unknown as Scheduler;
 
 let server: Awaited<ReturnType<typeof serve>>;
 const port = () => Number(new URL(server.url).port);

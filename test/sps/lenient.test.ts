@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseResponse } from '../../src/sps/schemas.js';
+import { SpsError } from '../../src/sps/errors.js';
 import { array, boolean, INVALID, lenient, list, map, nullable, number, object, responseSchema, string, union, unknown } from '../../src/sps/lenient.js';
 
 describe('lenient readers', () => {
@@ -49,10 +51,9 @@ describe('lenient readers', () => {
     expect(read(many)!.size).toBe(1050);
   });
 
-  it('serve as response schemas with safeParse and parse', () => {
+  it('serve as response schemas: a body of another shape is a parse failure naming the path', () => {
     const schema = responseSchema(object({ body: object({ n: number }) }));
-    expect(schema.safeParse({ body: { n: 1 } })).toEqual({ success: true, data: { body: { n: 1 } } });
-    expect(schema.safeParse({ body: {} })).toEqual({ success: false });
-    expect(() => schema.parse({})).toThrow(TypeError);
+    expect(parseResponse(schema, { body: { n: 1 } }, '/api/x')).toEqual({ body: { n: 1 } });
+    expect(() => parseResponse(schema, { body: {} }, '/api/x')).toThrow(new SpsError('parse', 'response to /api/x has an unexpected shape'));
   });
 });
