@@ -207,7 +207,7 @@ export class PartRenderer {
     const oldBytes = last.bytes;
     const bytes = oldBytes + growth;
     let memory = last.memory;
-    if (guard.open > 0 || memory.byteLength < bytes) {
+    if (guard.held || memory.byteLength < bytes) {
       const copy = reusableMemory({ bytes: Math.max(bytes, oldBytes), replaced: undefined, guard });
       new Uint8Array(copy).set(new Uint8Array(memory, 0, oldBytes));
       memory = copy;

@@ -74,15 +74,15 @@ export class ExpositionReader {
   #done = 0; // bytes of the current band already read
   #row = 0; // the next row of a one-family band read straight from the parts
   #open = true;
-  readonly #guards: readonly ReadGuard[];
+  /** The releases of the guards this reader holds, called once when it closes. */
+  readonly #releases: (() => void)[];
   readonly #table: FamilyTable;
   readonly #bands: BandPool;
 
   constructor({ views, table, guards, bands: bandPool, bandBytes = BAND_BYTES }: ReaderSource) {
-    this.#guards = guards;
+    this.#releases = guards.map((guard) => guard.acquire());
     this.#table = table;
     this.#bands = bandPool;
-    for (const guard of guards) guard.open++;
     const perSlot = new Uint32Array(table.size);
     const bytesPerSlot = new Float64Array(table.size);
     for (const { rows: table } of views) {
@@ -256,7 +256,7 @@ export class ExpositionReader {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    for (const guard of this.#guards) guard.open--;
+    for (const release of this.#releases) release();
     if (this.#assembled) this.#bands.give(this.#assembled);
     this.#assembled = undefined;
   }
