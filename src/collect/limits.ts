@@ -1,4 +1,4 @@
-import type { SeriesLimits } from '../config/load.js';
+import type { SeriesLimits } from '../config/types.js';
 import { RATIO_MAX, type Sample } from './families.js';
 
 export type DropReason = 'series_limit' | 'label_value_length' | 'out_of_range';

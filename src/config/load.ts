@@ -7,6 +7,9 @@ import { exposedSecret, FileReadError, readTextFile } from './file.js';
 import { readYaml } from './yaml.js';
 import { parseNoProxy, proxyFor, readEnvironmentProxy, UNSAFE_HEADER_VALUE, type ProxyRule, type ProxySettings } from './proxy.js';
 import { inShard, type Shard } from './shard.js';
+import type { ExporterConfig, TargetConfig } from './types.js';
+
+export type { ExporterConfig, SeriesLimits, SessionRules, TargetConfig, TlsSettings } from './types.js';
 
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -18,64 +21,6 @@ export const DEFAULT_SESSION_MIN_REQUESTS = 10;
 export const DEFAULT_SESSION_MIN_AGE_MS = 10 * 60_000;
 export const DEFAULT_SERIES_LIMIT_PER_FAMILY = 1000;
 export const DEFAULT_LABEL_VALUE_LENGTH_LIMIT = 512;
-
-/** When a session SPS ends counts as a failed login (see SpsClient). */
-export interface SessionRules {
-  minRequests: number;
-  minAgeMs: number;
-}
-
-/** What one node may add to the exposition (see collect/limits.ts). */
-export interface SeriesLimits {
-  /** Series per metric family and node; the rest are dropped and counted. */
-  seriesPerFamily: number;
-  /** Characters in a label value; a series with a longer one is dropped and counted. */
-  labelValueLength: number;
-}
-
-export interface TlsSettings {
-  ca?: string;
-  insecureSkipVerify: boolean;
-  serverName?: string;
-}
-
-/** One SPS node with every setting resolved: defaults applied, secrets read. */
-export interface TargetConfig {
-  name: string;
-  origin: string;
-  intervalMs: number;
-  timeoutMs: number;
-  username: string;
-  password: Secret;
-  tls: TlsSettings;
-  labels: Record<string, string>;
-  maxResponseBytes: number;
-  session: SessionRules;
-  limits: SeriesLimits;
-  /** The HTTP proxy the node is reached through, if any (no_proxy already applied). */
-  proxy: ProxySettings | undefined;
-  /** The proxy settings as configured, for the members a `discover: cluster` target finds: each is matched against no_proxy itself. */
-  proxyRule: ProxyRule | undefined;
-  /** Endpoints this node's polls never request (config `endpoints`), sorted. */
-  disabledEndpoints: readonly string[];
-  /** Set on a Central Management node whose view of the cluster is read and whose members are polled. */
-  discover: 'cluster' | undefined;
-  discoveryIntervalMs: number;
-  /** For a member found through a Central Management node: that node's target name. */
-  discoveredBy?: string;
-  /** Changes whenever anything above changes (the password included, without revealing it). */
-  fingerprint: string;
-}
-
-export interface ExporterConfig {
-  concurrency: number;
-  /** This replica's share of the targets, if the targets are split over several replicas. */
-  shard: Shard | undefined;
-  /** The targets this replica polls (all configured targets when not sharded). */
-  targets: TargetConfig[];
-  /** What is allowed but probably a mistake, worth a log line at start and reload. */
-  warnings: string[];
-}
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -218,8 +163,38 @@ export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerp
   return hash.digest('hex');
 }
 
-function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, resolution: Resolution): TargetConfig {
+/** The built-in values of the plain settings, under the config's `defaults` and a target's own. */
+const BUILT_IN = {
+  interval: DEFAULT_INTERVAL_MS,
+  max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+  session_min_requests: DEFAULT_SESSION_MIN_REQUESTS,
+  session_min_age: DEFAULT_SESSION_MIN_AGE_MS,
+  series_limit_per_family: DEFAULT_SERIES_LIMIT_PER_FAMILY,
+  label_value_length_limit: DEFAULT_LABEL_VALUE_LENGTH_LIMIT,
+  discovery_interval: DEFAULT_DISCOVERY_INTERVAL_MS,
+};
+
+/** One target as configured: its own settings, the config's defaults, and its place in the file (for messages). */
+interface TargetSource {
+  raw: RawTarget;
+  defaults: RawDefaults;
+  index: number;
+}
+
+/** `a`'s entries, then `b`'s that are set: a setting left out (or undefined) does not hide the one beneath. */
+function over<A extends Record<string, unknown>, B extends Record<string, unknown>>(a: A, b: B): A & B {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) if (value !== undefined) out[key] = value;
+  return out as A & B;
+}
+
+function resolveTarget(source: TargetSource, resolution: Resolution): TargetConfig {
+  const { raw, defaults, index } = source;
   const { problems } = resolution;
+  // The plain settings, merged once: built in, then defaults, then the target's own. Settings
+  // taken as a whole from one place (password, proxy) or merged by key (tls, labels, endpoints)
+  // are read below, each naming where it came from.
+  const settings = over(over(BUILT_IN, defaults), raw);
   const at = (key: string) => `targets[${index}].${key}`;
   const own = raw.password !== undefined || raw.password_file !== undefined;
   const secretFrom = own ? raw : defaults;
@@ -250,8 +225,8 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, res
     const problem = ca ? certificateProblem(ca) : undefined;
     if (problem) problems.push(`${caPath}: ${tlsRaw.ca_file} ${problem}`);
   }
-  const intervalMs = raw.interval ?? defaults.interval ?? DEFAULT_INTERVAL_MS;
-  const timeoutMs = raw.timeout ?? defaults.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
+  const intervalMs = settings.interval;
+  const timeoutMs = settings.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
   if (timeoutMs > intervalMs) problems.push(`${at('timeout')}: must not be longer than the interval`);
   if (tlsRaw.insecure_skip_verify) {
     const path = raw.tls?.insecure_skip_verify === undefined ? 'defaults.tls.insecure_skip_verify' : at('tls.insecure_skip_verify');
@@ -266,23 +241,17 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, res
     username,
     tls: { ca, insecureSkipVerify: tlsRaw.insecure_skip_verify ?? false, serverName: tlsRaw.server_name },
     labels: { ...defaults.labels, ...raw.labels },
-    maxResponseBytes: raw.max_response_bytes ?? defaults.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    session: {
-      minRequests: raw.session_min_requests ?? defaults.session_min_requests ?? DEFAULT_SESSION_MIN_REQUESTS,
-      minAgeMs: raw.session_min_age ?? defaults.session_min_age ?? DEFAULT_SESSION_MIN_AGE_MS,
-    },
-    limits: {
-      seriesPerFamily: raw.series_limit_per_family ?? defaults.series_limit_per_family ?? DEFAULT_SERIES_LIMIT_PER_FAMILY,
-      labelValueLength: raw.label_value_length_limit ?? defaults.label_value_length_limit ?? DEFAULT_LABEL_VALUE_LENGTH_LIMIT,
-    },
+    maxResponseBytes: settings.max_response_bytes,
+    session: { minRequests: settings.session_min_requests, minAgeMs: settings.session_min_age },
+    limits: { seriesPerFamily: settings.series_limit_per_family, labelValueLength: settings.label_value_length_limit },
     disabledEndpoints: Object.entries({ ...defaults.endpoints, ...raw.endpoints })
       .filter(([, on]) => !on)
       .map(([name]) => name)
       .sort(),
     discover: raw.discover,
-    discoveryIntervalMs: raw.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL_MS,
+    discoveryIntervalMs: settings.discovery_interval,
     proxy: undefined as ProxySettings | undefined,
-    proxyRule: resolveProxy(raw, defaults, index, resolution),
+    proxyRule: resolveProxy(source, resolution),
   };
   target.proxy = proxyFor(target.proxyRule, raw.url);
   if (raw.discover) {
@@ -297,7 +266,7 @@ function resolveTarget(raw: RawTarget, defaults: RawDefaults, index: number, res
  * files), from proxy_url or from the environment (HTTPS_PROXY, NO_PROXY). Which hosts it excludes
  * is decided per origin (proxyFor), so a discovered member is matched against no_proxy itself.
  */
-function resolveProxy(raw: RawTarget, defaults: RawDefaults, index: number, resolution: Resolution): ProxyRule | undefined {
+function resolveProxy({ raw, defaults, index }: TargetSource, resolution: Resolution): ProxyRule | undefined {
   const { env, problems } = resolution;
   const own = raw.proxy_url !== undefined || raw.proxy_from_environment !== undefined || raw.no_proxy !== undefined || raw.proxy_connect_header !== undefined;
   const from = own ? raw : defaults;
@@ -352,7 +321,7 @@ export function parseConfig(text: string, source: string, { env = process.env, s
   const resolution: Resolution = { env, baseDir, files: new Map(), problems, warnings: new Set() };
   const targets: TargetConfig[] = [];
   for (const [index, raw] of parsed?.targets.entries() ?? []) {
-    if (raw) targets.push(resolveTarget(raw, parsed?.defaults ?? {}, index, resolution));
+    if (raw) targets.push(resolveTarget({ raw, defaults: parsed?.defaults ?? {}, index }, resolution));
   }
   // A problem in the defaults is found once per target that inherits it, and named once.
   if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)], source);

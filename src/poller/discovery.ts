@@ -1,5 +1,5 @@
 import { memberTarget } from '../config/member.js';
-import type { TargetConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/types.js';
 import type { ClusterMember } from '../sps/cluster.js';
 
 const CENTRAL_MANAGEMENT = 'central-management';

@@ -1,4 +1,4 @@
-import type { TargetConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/types.js';
 import { CLUSTER_NODES, ENDPOINTS, type Endpoint } from '../collect/endpoints.js';
 import { METRICS, type Sample } from '../collect/families.js';
 import { applyLimits, type Dropped } from '../collect/limits.js';

@@ -1,4 +1,4 @@
-import type { ExporterConfig, TargetConfig } from '../config/load.js';
+import type { ExporterConfig, TargetConfig } from '../config/types.js';
 import { stableHash } from '../config/shard.js';
 import type { Exposition, ExpositionReader, NodeView } from '../exposition/exposition.js';
 import type { Logger } from '../log.js';

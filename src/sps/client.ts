@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { connectThroughProxy } from './proxy-tunnel.js';
 import { TLSSocket } from 'node:tls';
 import { readServerCertificate, type ServerCertificate } from './server-certificate.js';
-import type { TargetConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/types.js';
 import { classifyTransportError, LoginError, SpsError, type FailureReason } from './errors.js';
 import { loginBackoffMs, retryAfterMs } from './backoff.js';
 import { cookieFrom, cookieNames, SESSION_COOKIE } from './cookies.js';
