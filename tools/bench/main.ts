@@ -9,7 +9,8 @@
  *   both CPU seconds per 1000 polls, and the exporter's as a multiple of the client's.
  * - /metrics: the exporter's median scrape, plain and gzipped, beside prom-client's
  *   registry.metrics() holding the same series (and + gzip level 1), and the ratios.
- * Also: peak RSS, logins and connections per node, poll errors. The exporter runs with the node
+ * Also: steady RSS (the median of once-a-second samples over the polling window), peak RSS (before
+ * the gzipped scrapes and after), logins and connections per node, poll errors. The exporter runs with the node
  * flags of the production image's ENTRYPOINT (BENCH_NODE_FLAGS="..." tries others). --exporter
  * runs another build's dist/main.js (an earlier release) in this harness. Linux only: CPU and RSS
  * come from /proc.
@@ -79,7 +80,12 @@ runScript('bench', async (dir) => {
   const rawPolls0 = raw.polls;
   const cpu0 = [cpuSeconds(exporter.pid).total, cpuSeconds(rawChild.pid!).total];
   const wall0 = performance.now();
-  await sleep(seconds * 1000);
+  // RSS once a second over the window: its median is the steady RSS of a fleet being polled.
+  const rssSamples: number[] = [];
+  while (performance.now() - wall0 < seconds * 1000) {
+    await sleep(1000);
+    rssSamples.push(memoryBytes(exporter.pid, 'VmRSS'));
+  }
   const cpu1 = [cpuSeconds(exporter.pid).total, cpuSeconds(rawChild.pid!).total];
   const rawPolls = raw.polls - rawPolls0;
   const window = (performance.now() - wall0) / 1000;
@@ -120,6 +126,7 @@ runScript('bench', async (dir) => {
     metrics_gzip_over_prom_client_gzip: round(median(zipped) / baseline.gzipMs, 3),
     metrics_body_kb: round(last.bytes / 1024, 0),
     metrics_gzip_body_kb: round(zippedBytes / 1024, 0),
+    steady_rss_mb: round(median(rssSamples) / 2 ** 20, 1),
     peak_rss_mb: round(peakRss / 2 ** 20, 1),
     peak_rss_after_gzip_mb: round(memoryBytes(exporter.pid, 'VmHWM') / 2 ** 20, 1),
     logins_per_node: sum(last.text, 'sps_exporter_logins_total') / nodes,
