@@ -88,6 +88,8 @@ export class NodePoller {
   /** When the view must be made again: a part went stale, or a read replaced one. */
   #viewUntil = -Infinity;
   #discoveryTriedAt = -Infinity;
+  /** The member list being read, if a read is under way. */
+  #discovery: Promise<void> | undefined;
 
   constructor({ target, log, exposition, now = Date.now, onMembers = () => {}, client, secureContexts }: NodePollerOptions) {
     this.target = target;
@@ -154,9 +156,11 @@ export class NodePoller {
         if ((failure instanceof LoginError || NODE_WIDE.has(failure.reason)) && !endpoint.optional) nodeWide = failure;
       }
     }
-    if (!nodeWide && this.#discoveryDue(started)) {
+    if (!nodeWide && this.#discovery === undefined && this.#discoveryDue(started)) {
       this.#discoveryTriedAt = started;
-      await this.#discover();
+      // Not awaited: a member list is a request per member, and however long it takes, the node's
+      // own polls go on meanwhile (one discovery at a time).
+      this.#discovery = this.#discover().finally(() => (this.#discovery = undefined));
     }
     this.#lastDurationSeconds = (this.#now() - started) / 1000;
     this.#watchLoginRate();
@@ -209,10 +213,13 @@ export class NodePoller {
       members = await readClusterMembers(this.client);
     } catch (error) {
       // The previous member list stays in use: a failed read must not stop the polling of members.
-      return this.#failed(CLUSTER_NODES, error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'), false);
+      this.#failed(CLUSTER_NODES, error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'), false);
+      this.#viewUntil = -Infinity; // the status changed after the poll made its view
+      return;
     }
     if (this.#closed) return;
     this.#endpointUp.set(CLUSTER_NODES, true);
+    this.#viewUntil = -Infinity;
     this.log.debug({ members: members.length }, 'cluster members read');
     this.#onMembers(members);
   }

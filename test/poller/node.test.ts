@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Exposition } from '../../src/exposition/exposition.js';
 import { NodePoller } from '../../src/poller/node.js';
 import { SLOW_REFRESH_MS } from '../../src/collect/endpoints.js';
@@ -294,6 +294,7 @@ describe('NodePoller', () => {
       const p = new NodePoller({ target, log: silentLog, exposition, now: clock, onMembers: (members) => found.push(members) });
       pollers.push(p);
       await p.poll();
+      await vi.waitFor(() => expect(found).toHaveLength(1)); // the member list is read beside the polls, not within them
       const out = text(p);
       expect(lines(out, 'sps_cluster_member_up')).toEqual([
         'sps_cluster_member_up{node="cm",cluster="cm",member="cm.sps.example"} 1',
@@ -320,6 +321,7 @@ describe('NodePoller', () => {
       cluster.leaveCluster('m2');
       now += 30_000;
       await p.poll();
+      await vi.waitFor(() => expect(found).toHaveLength(2));
       expect(found.at(-1)!.map((m) => m.fqdn)).toEqual(['cm.sps.example', 'm1.sps.example']);
       expect(cluster.nodes[0]!.logins).toBe(1);
     } finally {
@@ -343,11 +345,45 @@ describe('NodePoller', () => {
       return sendJson(res, 404, {});
     }, { discover: 'cluster' }, { onMembers: (members) => found.push(members) });
     await p.poll();
+    await vi.waitFor(() => expect(text(p)).toContain('api_endpoint="cluster_nodes"'));
     const out = text(p);
     expect(found).toEqual([]);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good",cluster="good"} 1']);
     expect(out).toContain('sps_endpoint_up{node="good",cluster="good",api_endpoint="cluster_nodes"} 0');
     expect(out).toContain('sps_exporter_poll_errors_total{node="good",cluster="good",api_endpoint="cluster_nodes",reason="parse"} 1');
+  });
+
+  it('reads the member list beside its polls: a Central Management node slow to list its members holds up its own health poll by one request at most, not the whole list', async () => {
+    const found: ClusterMember[][] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { server, p } = await pollerAgainst(
+      (req, res) => {
+        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
+        if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
+        if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
+        // The first member's details wait until the test lets them go: as long as it likes.
+        if (req.url === '/api/cluster/nodes/k1') return void gate.then(() => sendJson(res, 200, { body: { address: '10.0.0.1', roles: [] } }));
+        if (req.url === '/api/cluster/nodes/k2') return sendJson(res, 200, { body: { address: '10.0.0.2', roles: [] } });
+        return sendJson(res, 404, {});
+      },
+      { discover: 'cluster', timeout: '30s', interval: '30s' },
+      { onMembers: (members) => found.push(members) },
+    );
+    await p.poll(); // returns with the member list still being read
+    expect(found).toEqual([]);
+    expect(lines(text(p), 'sps_up')).toEqual(['sps_up{node="good",cluster="good"} 1']);
+    await vi.waitFor(() => expect(server.requests.map((r) => r.path)).toContain('/api/cluster/nodes/k1'));
+    now += 30_000;
+    const second = p.poll(); // queued behind the one member request in flight on the node's connection
+    release();
+    await second;
+    await vi.waitFor(() => expect(found).toHaveLength(1));
+    expect(found[0]!.map((m) => m.address)).toEqual(['10.0.0.1', '10.0.0.2']);
+    const paths = server.requests.map((r) => r.path);
+    // The second health poll went between the two member requests, not after the whole list.
+    expect(paths.lastIndexOf('/api/health_status')).toBeLessThan(paths.indexOf('/api/cluster/nodes/k2'));
+    expect(paths.filter((path) => path === '/api/cluster/nodes')).toHaveLength(1); // no second list while one was being read
   });
 
   it('puts configured labels on every series of the node', async () => {
