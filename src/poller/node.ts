@@ -8,9 +8,11 @@ import type { ServerCertificate } from '../sps/server-certificate.js';
 import type { Exposition, NodeSeries, NodeView } from '../exposition/exposition.js';
 import type { Logger } from '../log.js';
 import { readClusterMembers, type ClusterMember } from '../sps/cluster.js';
-import { SpsClient, type SecureContexts } from '../sps/client.js';
+import { SpsClient } from '../sps/client.js';
+import type { SecureContexts } from '../sps/secure-contexts.js';
 import { LoginError, SpsError, type FailureReason } from '../sps/errors.js';
 import { parseResponse } from '../sps/schemas.js';
+import { LoginRateWatch } from './login-rate.js';
 
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
 export const STALE_AFTER_INTERVALS = 3;
@@ -18,8 +20,6 @@ export const STALE_AFTER_INTERVALS = 3;
 const NODE_WIDE: ReadonlySet<FailureReason> = new Set(['auth', 'timeout', 'connect', 'tls', 'proxy']);
 /** Distinct warnings logged per node at most: a node cannot flood the log with new ones. */
 const MAX_WARNINGS = 200;
-/** Polls over which a node logging in more often than once a poll is warned of. */
-export const LOGIN_RATE_WINDOW = 5;
 /** The source of the node's own poll metrics (sps_up, counters) among its series. */
 const STATUS = 'status';
 /** The source of the certificate the node presented on its connection. */
@@ -79,9 +79,7 @@ export class NodePoller {
   /** Samples dropped by the node's limits, by family and reason. */
   readonly #dropped = new Map<string, number>();
   readonly #warned = new Set<string>();
-  /** The client's login count at the end of each of the last LOGIN_RATE_WINDOW + 1 polls. */
-  readonly #loginHistory: number[] = [];
-  #loginRateWarned = false;
+  readonly #loginRate: LoginRateWatch;
   #view: NodeView | undefined;
   /** The server certificate whose samples the series holds. */
   #certificateSet: ServerCertificate | undefined;
@@ -94,6 +92,7 @@ export class NodePoller {
   constructor({ target, log, exposition, now = Date.now, onMembers = () => {}, client, secureContexts }: NodePollerOptions) {
     this.target = target;
     this.log = log;
+    this.#loginRate = new LoginRateWatch(log);
     this.#now = now;
     this.#onMembers = onMembers;
     this.client = client ?? new SpsClient({ target, now, secureContexts });
@@ -163,7 +162,7 @@ export class NodePoller {
       this.#discovery = this.#discover().finally(() => (this.#discovery = undefined));
     }
     this.#lastDurationSeconds = (this.#now() - started) / 1000;
-    this.#watchLoginRate();
+    this.#loginRate.polled(this.client.logins);
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');
     if (this.healthOk && !wasHealthy) this.log.info({ logins: this.client.logins }, 'node is up');
     this.#makeView(this.#now()); // here, not in a scrape: a scrape remakes only a view that went stale
@@ -300,22 +299,6 @@ export class NodePoller {
     if (this.#warned.has(note) || this.#warned.size >= MAX_WARNINGS) return;
     this.#warned.add(note);
     this.log[level]({ endpoint }, note);
-  }
-
-  /** Warns once when the node needed more logins than polls over the last LOGIN_RATE_WINDOW polls: each is an SPS audit event. */
-  #watchLoginRate(): void {
-    const history = this.#loginHistory;
-    history.push(this.client.logins);
-    if (history.length > LOGIN_RATE_WINDOW + 1) history.shift();
-    const logins = history[history.length - 1]! - history[0]!;
-    const looping = history.length > LOGIN_RATE_WINDOW && logins > LOGIN_RATE_WINDOW;
-    if (looping && !this.#loginRateWarned) {
-      this.log.warn(
-        { logins, polls: LOGIN_RATE_WINDOW },
-        'the node needed more than one login per poll: it drops the exporter\'s sessions (a load balancer without sticky sessions, or a session timeout shorter than the interval?); each login is an SPS audit event',
-      );
-    }
-    this.#loginRateWarned = looping;
   }
 
   /** The view of the status and of every endpoint whose data is fresh at `now`, valid until the first of them goes stale. */

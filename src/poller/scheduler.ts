@@ -3,7 +3,8 @@ import { stableHash } from '../config/shard.js';
 import type { Exposition, ExpositionReader, NodeView } from '../exposition/exposition.js';
 import type { Logger } from '../log.js';
 import type { ClusterMember } from '../sps/cluster.js';
-import { SecureContexts, type SpsClient } from '../sps/client.js';
+import type { SpsClient } from '../sps/client.js';
+import { SecureContexts } from '../sps/secure-contexts.js';
 import { planTargets } from './discovery.js';
 import { NodePoller, type NodePollerOptions } from './node.js';
 

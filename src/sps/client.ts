@@ -1,4 +1,3 @@
-import { createSecureContext, type SecureContext } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { buildConnector, Client, type Dispatcher } from 'undici';
 import { isIP } from 'node:net';
@@ -8,24 +7,15 @@ import { readServerCertificate, type ServerCertificate } from './server-certific
 import type { TargetConfig } from '../config/types.js';
 import { classifyTransportError, LoginError, SpsError, type FailureReason } from './errors.js';
 import { loginBackoffMs, retryAfterMs } from './backoff.js';
-import { cookieFrom, cookieNames, SESSION_COOKIE } from './cookies.js';
+import { cookieFrom, SESSION_COOKIE } from './cookies.js';
+import { loginFailure, type RawResponse } from './login-answer.js';
+import { SecureContexts } from './secure-contexts.js';
 
 export interface SpsClientOptions {
   target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs' | 'session' | 'proxy'>;
   now?: () => number;
   /** Shared by the clients of one scheduler (a new one for this client alone otherwise). */
   secureContexts?: SecureContexts;
-}
-
-/** One TLS context per distinct CA, shared by many clients: each holds native memory, and targets mostly share a CA. */
-export class SecureContexts {
-  readonly #contexts = new Map<string, SecureContext>();
-
-  for(ca: string | undefined): SecureContext {
-    let context = this.#contexts.get(ca ?? '');
-    if (!context) this.#contexts.set(ca ?? '', (context = createSecureContext(ca ? { ca } : {})));
-    return context;
-  }
 }
 
 /** A session SPS issued: when, and how many requests it has accepted on it since. */
@@ -50,14 +40,6 @@ function sameProxy(a: TargetConfig['proxy'], b: TargetConfig['proxy']): boolean 
   if (!a || !b) return a === b;
   const headers = (p: NonNullable<TargetConfig['proxy']>) => Object.entries(p.connectHeaders).map(([name, value]) => `${name}:${value.reveal()}`).join('\0');
   return a.url === b.url && headers(a) === headers(b);
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  /** The answer's Set-Cookie deleted the session cookie. */
-  sessionDeleted?: boolean;
 }
 
 /**
@@ -346,27 +328,6 @@ export class SpsClient {
       );
     });
   }
-}
-
-/** Why a login answer yields no session (undefined when it carries a usable session cookie). */
-function loginFailure(response: RawResponse, nowMs: number): LoginError | undefined {
-  const { status, headers } = response;
-  if (status === 401 || status === 403) {
-    return new LoginError('auth', `login rejected (HTTP ${status}): check username, password and the user's REST server privilege`, status);
-  }
-  if (status >= 300 && status <= 399) {
-    return new LoginError('http', `login answered with a redirect (HTTP ${status}), not a session: is the url the appliance itself, not a portal or a single sign-on page?`, status);
-  }
-  if (status < 200 || status > 299) {
-    const pause = headers['retry-after'] === undefined ? '' : ', asking for a pause (Retry-After)';
-    return new LoginError('http', `login answered HTTP ${status}${pause}`, status);
-  }
-  const setCookie = headers['set-cookie'];
-  if (cookieFrom(setCookie, SESSION_COOKIE, nowMs)) return undefined;
-  const names = cookieNames(setCookie);
-  const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
-  const got = names.length > 0 ? `cookies set: ${names.slice(0, 5).join(', ')}${more}` : 'no cookie set';
-  return new LoginError('auth', `login answered HTTP ${status} without a usable ${SESSION_COOKIE} cookie (${got})`, status);
 }
 
 function parseJson(body: string, path: string): unknown {
