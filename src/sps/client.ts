@@ -8,7 +8,7 @@ import type { TargetConfig } from '../config/types.js';
 import { classifyTransportError, LoginError, SpsError, type FailureReason } from './errors.js';
 import { loginBackoffMs, retryAfterMs } from './backoff.js';
 import { cookieFrom, SESSION_COOKIE } from './cookies.js';
-import { loginFailure, type RawResponse } from './login-answer.js';
+import { readLoginAnswer, type RawResponse } from './login-answer.js';
 import { SecureContexts } from './secure-contexts.js';
 
 export interface SpsClientOptions {
@@ -65,7 +65,7 @@ export class SpsClient {
   #failedLogins = 0;
   #nextLoginAt = 0;
   /** Why the last login failed: a login not tried during the backoff fails for the same reason. */
-  #lastLoginFailure: SpsError | undefined;
+  #lastLoginFailure: LoginError | undefined;
   /** Starts with `auth` at 0, so the series exists (and increase() sees a first failure) before anything failed. */
   readonly #loginFailures = new Map<FailureReason, number>([['auth', 0]]);
   #connected = false;
@@ -256,16 +256,20 @@ export class SpsClient {
     try {
       response = await this.#send('/api/authentication', { authorization: `Basic ${basic}` });
     } catch (error) {
-      const failure = classifyTransportError(error, { origin: this.#target.origin, path: '/api/authentication', maxResponseBytes: this.#target.maxResponseBytes });
+      const failure = this.#classify(error, '/api/authentication');
       // No connection could be made (refused, no such host, TLS, proxy): nothing reached SPS, no backoff.
       if (!connectedBefore && this.#connections === connectionsBefore) throw failure;
       this.#logins++;
       throw this.#loginFailed(new LoginError(failure.reason, `login failed: ${failure.message}`));
     }
     this.#logins++;
-    const failure = loginFailure(response, this.#now());
-    if (failure) throw this.#loginFailed(failure, retryAfterMs(response.headers['retry-after'], this.#now()));
-    this.#session = { id: cookieFrom(response.headers['set-cookie'], SESSION_COOKIE, this.#now())!, issuedAt: this.#now(), served: 0 };
+    const answer = readLoginAnswer(response, this.#now());
+    if ('failure' in answer) throw this.#loginFailed(answer.failure, retryAfterMs(response.headers['retry-after'], this.#now()));
+    this.#session = { id: answer.sessionId, issuedAt: this.#now(), served: 0 };
+  }
+
+  #classify(error: unknown, path: string): SpsError {
+    return classifyTransportError(error, { origin: this.#target.origin, path, maxResponseBytes: this.#target.maxResponseBytes });
   }
 
   /** A GET on the current session. A Set-Cookie on the answer updates or ends the session, as in a browser. */
@@ -275,7 +279,7 @@ export class SpsClient {
     try {
       response = await this.#send(path, session ? { cookie: `${SESSION_COOKIE}=${session.id}` } : {});
     } catch (error) {
-      throw classifyTransportError(error, { origin: this.#target.origin, path, maxResponseBytes: this.#target.maxResponseBytes });
+      throw this.#classify(error, path);
     }
     const id = cookieFrom(response.headers['set-cookie'], SESSION_COOKIE, this.#now());
     if (session && session === this.#session && id !== undefined) {

@@ -10,23 +10,27 @@ export interface RawResponse {
   sessionDeleted?: boolean;
 }
 
-/** Why a login answer yields no session (undefined when it carries a usable session cookie). */
-export function loginFailure(response: RawResponse, nowMs: number): LoginError | undefined {
+/** What a login answer gives: the session it issued, or why it issued none. */
+export type LoginAnswer = { sessionId: string } | { failure: LoginError };
+
+/** Reads a login answer: only a 2xx carrying a usable session cookie is a session; anything else says why not. */
+export function readLoginAnswer(response: RawResponse, nowMs: number): LoginAnswer {
   const { status, headers } = response;
   if (status === 401 || status === 403) {
-    return new LoginError('auth', `login rejected (HTTP ${status}): check username, password and the user's REST server privilege`, status);
+    return { failure: new LoginError('auth', `login rejected (HTTP ${status}): check username, password and the user's REST server privilege`, status) };
   }
   if (status >= 300 && status <= 399) {
-    return new LoginError('http', `login answered with a redirect (HTTP ${status}), not a session: is the url the appliance itself, not a portal or a single sign-on page?`, status);
+    return { failure: new LoginError('http', `login answered with a redirect (HTTP ${status}), not a session: is the url the appliance itself, not a portal or a single sign-on page?`, status) };
   }
   if (status < 200 || status > 299) {
     const pause = headers['retry-after'] === undefined ? '' : ', asking for a pause (Retry-After)';
-    return new LoginError('http', `login answered HTTP ${status}${pause}`, status);
+    return { failure: new LoginError('http', `login answered HTTP ${status}${pause}`, status) };
   }
   const setCookie = headers['set-cookie'];
-  if (cookieFrom(setCookie, SESSION_COOKIE, nowMs)) return undefined;
+  const sessionId = cookieFrom(setCookie, SESSION_COOKIE, nowMs);
+  if (sessionId) return { sessionId };
   const names = cookieNames(setCookie);
   const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
   const got = names.length > 0 ? `cookies set: ${names.slice(0, 5).join(', ')}${more}` : 'no cookie set';
-  return new LoginError('auth', `login answered HTTP ${status} without a usable ${SESSION_COOKIE} cookie (${got})`, status);
+  return { failure: new LoginError('auth', `login answered HTTP ${status} without a usable ${SESSION_COOKIE} cookie (${got})`, status) };
 }
