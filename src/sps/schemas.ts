@@ -1,112 +1,113 @@
 import { SpsError } from './errors.js';
-import { array, boolean, INVALID, lenient, list, map, nullable, number, object, responseSchema, string, union, unknown, type Infer, type ResponseSchema } from './lenient.js';
+import * as read from './lenient.js';
+import { INVALID, type Infer, type ResponseSchema } from './lenient.js';
 
 export { type ResponseSchema } from './lenient.js';
 
 /** `json` as `schema` reads it; a response of another shape is a parse failure naming the path. */
 export function parseResponse<T>(schema: ResponseSchema<T>, json: unknown, path: string): T {
-  const data = schema.read(json); // the reader itself: no result object per response, as safeParse makes
+  const data = schema.read(json); // the reader itself: no result object per response
   if (data === INVALID) throw new SpsError('parse', `response to ${path} has an unexpected shape`);
   return data;
 }
 
 /*
- * What SPS nodes send, read leniently: a field that is missing or of the wrong type becomes
+ * What SPS nodes send, read leniently (`read.*`, src/sps/lenient.ts): a field that is missing or of the wrong type becomes
  * undefined (and so exports nothing) instead of failing the whole response.
  * Numbers must be JSON numbers: a numeric string is a wrong type, not a value to guess at.
  */
-const num = lenient(number);
-const str = lenient(string);
-const numMap = map(number);
-const strMap = map(string);
-const anyList = lenient(list);
+const optionalNumber = read.lenient(read.number);
+const optionalString = read.lenient(read.string);
+const numberMap = read.map(read.number);
+const stringMap = read.map(read.string);
+const optionalList = read.lenient(read.list);
 
-const IndexerGroup = object({
-  capabilities: lenient(array(string)),
-  ip: str,
-  workers_count: num,
-  idle_workers_count: num,
-  indexer_jobs: num,
-  screenshot_jobs: num,
-  video_jobs: num,
+const IndexerGroup = read.object({
+  capabilities: read.lenient(read.array(read.string)),
+  ip: optionalString,
+  workers_count: optionalNumber,
+  idle_workers_count: optionalNumber,
+  indexer_jobs: optionalNumber,
+  screenshot_jobs: optionalNumber,
+  video_jobs: optionalNumber,
 });
 
-const HealthStatus = object({
-  cpu: num,
-  disk: num,
-  memory: num,
-  swap: num,
-  load1: num,
-  load5: num,
-  load15: num,
-  sessions: numMap,
-  sessions_total: num,
-  total_sessions: num,
-  pipeline_queues: numMap,
-  raid: lenient(
-    object({
-      status: lenient(object({ status: str, detailed_status: str, operation_progress: num })),
-      disks: map(object({ status: str })),
+const HealthStatus = read.object({
+  cpu: optionalNumber,
+  disk: optionalNumber,
+  memory: optionalNumber,
+  swap: optionalNumber,
+  load1: optionalNumber,
+  load5: optionalNumber,
+  load15: optionalNumber,
+  sessions: numberMap,
+  sessions_total: optionalNumber,
+  total_sessions: optionalNumber,
+  pipeline_queues: numberMap,
+  raid: read.lenient(
+    read.object({
+      status: read.lenient(read.object({ status: optionalString, detailed_status: optionalString, operation_progress: optionalNumber })),
+      disks: read.map(read.object({ status: optionalString })),
     }),
   ),
-  firmware: lenient(object({ integrity: strMap, tainted_files: numMap })),
-  indexer: lenient(
-    object({
-      indexer_status: lenient(array(lenient(IndexerGroup))),
-      processing_tasks: anyList,
-      remaining_tasks: anyList,
-      worker_warnings: anyList,
+  firmware: read.lenient(read.object({ integrity: stringMap, tainted_files: numberMap })),
+  indexer: read.lenient(
+    read.object({
+      indexer_status: read.lenient(read.array(read.lenient(IndexerGroup))),
+      processing_tasks: optionalList,
+      remaining_tasks: optionalList,
+      worker_warnings: optionalList,
     }),
   ),
-  system_details: lenient(
-    object({
-      cpu: numMap,
-      memory: numMap,
-      disk: lenient(object({ total: num, used: num, free: num })),
-      swap: lenient(object({ total: num, used: num, free: num, sin: num, sout: num })),
+  system_details: read.lenient(
+    read.object({
+      cpu: numberMap,
+      memory: numberMap,
+      disk: read.lenient(read.object({ total: optionalNumber, used: optionalNumber, free: optionalNumber })),
+      swap: read.lenient(read.object({ total: optionalNumber, used: optionalNumber, free: optionalNumber, sin: optionalNumber, sout: optionalNumber })),
     }),
   ),
 });
 
 /** `health_status` is null when the node has no data to give; it must be present. */
-export const HealthStatusResponseSchema = responseSchema(object({ health_status: nullable(HealthStatus) }));
+export const HealthStatusResponseSchema = read.responseSchema(read.object({ health_status: read.nullable(HealthStatus) }));
 
-export const IndexerDashboardSchema = responseSchema(
-  object({
-    certificates: map(object({ expiration_date: str })),
+export const IndexerDashboardSchema = read.responseSchema(
+  read.object({
+    certificates: read.map(read.object({ expiration_date: optionalString })),
     /** The reference says booleans; appliances send systemd states such as "active". */
-    required_service_statuses: map(union(boolean, string)),
+    required_service_statuses: read.map(read.union(read.boolean, read.string)),
   }),
 );
 
-export const InfoSchema = responseSchema(
-  object({
-    body: object({
-      hostname: str,
-      firmware_version: str,
-      version: str,
-      roles: lenient(array(str)),
+export const InfoSchema = read.responseSchema(
+  read.object({
+    body: read.object({
+      hostname: optionalString,
+      firmware_version: optionalString,
+      version: optionalString,
+      roles: read.lenient(read.array(optionalString)),
     }),
   }),
 );
 
 /** /api/configuration/management/health_monitoring: the appliance's own alert thresholds, in percent; null when unset. */
-export const HealthMonitoringSchema = responseSchema(
-  object({
-    body: object({
-      maximum_disk_utilization_ratio: num,
-      maximum_swap_utilization_ratio: num,
-      maximum_load1: num,
-      maximum_load5: num,
-      maximum_load15: num,
+export const HealthMonitoringSchema = read.responseSchema(
+  read.object({
+    body: read.object({
+      maximum_disk_utilization_ratio: optionalNumber,
+      maximum_swap_utilization_ratio: optionalNumber,
+      maximum_load1: optionalNumber,
+      maximum_load5: optionalNumber,
+      maximum_load15: optionalNumber,
     }),
   }),
 );
 
 /** /api/configuration/management/disk_fillup_prevention: beyond the limit (percent) SPS refuses new sessions. */
-export const DiskFillupPreventionSchema = responseSchema(
-  object({
-    body: object({ enabled: lenient(boolean), used_space_ratio_limit: num, archiving_enabled: lenient(boolean) }),
+export const DiskFillupPreventionSchema = read.responseSchema(
+  read.object({
+    body: read.object({ enabled: read.lenient(read.boolean), used_space_ratio_limit: optionalNumber, archiving_enabled: read.lenient(read.boolean) }),
   }),
 );
 
@@ -114,17 +115,17 @@ export const DiskFillupPreventionSchema = responseSchema(
  * /api/cluster/status on a Central Management node: one item per cluster member. `health_status`
  * is null when the member is down; `sync_status` is missing on 6.x firmware.
  */
-export const ClusterStatusSchema = responseSchema(
-  object({
-    items: array(
-      lenient(
-        object({
-          key: str,
-          fqdn: str,
-          last_seen: lenient(union(number, string)),
-          sync_status: str,
-          configuration_sync: lenient(object({ issues: lenient(object({ warnings: anyList })) })),
-          health_status: unknown,
+export const ClusterStatusSchema = read.responseSchema(
+  read.object({
+    items: read.array(
+      read.lenient(
+        read.object({
+          key: optionalString,
+          fqdn: optionalString,
+          last_seen: read.lenient(read.union(read.number, read.string)),
+          sync_status: optionalString,
+          configuration_sync: read.lenient(read.object({ issues: read.lenient(read.object({ warnings: optionalList })) })),
+          health_status: read.unknown,
         }),
       ),
     ),
@@ -132,19 +133,19 @@ export const ClusterStatusSchema = responseSchema(
 );
 
 /** /api/cluster/nodes on a Central Management node: the members' keys. */
-export const ClusterNodesSchema = responseSchema(object({ items: array(lenient(object({ key: str }))) }));
+export const ClusterNodesSchema = read.responseSchema(read.object({ items: read.array(read.lenient(read.object({ key: optionalString }))) }));
 
 /** /api/cluster/nodes/<key>: where the member is and what it does. */
-export const ClusterNodeSchema = responseSchema(object({ body: object({ address: string, roles: lenient(array(str)) }) }));
+export const ClusterNodeSchema = read.responseSchema(read.object({ body: read.object({ address: read.string, roles: read.lenient(read.array(optionalString)) }) }));
 
 /**
  * /api/firmware/slots (SPS 7.1 and later): one item per firmware slot, keyed by slot number, its
  * body empty for an empty slot; meta names the running slot and the one that boots next (hrefs).
  */
-export const FirmwareSlotsSchema = responseSchema(
-  object({
-    items: array(lenient(object({ key: lenient(union(string, number)), body: lenient(object({ after_reboot: lenient(boolean), current: lenient(boolean), version: str })) }))),
-    meta: lenient(object({ current_slot: str, slot_after_reboot: str, number_of_empty_slots: num })),
+export const FirmwareSlotsSchema = read.responseSchema(
+  read.object({
+    items: read.array(read.lenient(read.object({ key: read.lenient(read.union(read.string, read.number)), body: read.lenient(read.object({ after_reboot: read.lenient(read.boolean), current: read.lenient(read.boolean), version: optionalString })) }))),
+    meta: read.lenient(read.object({ current_slot: optionalString, slot_after_reboot: optionalString, number_of_empty_slots: optionalNumber })),
   }),
 );
 
