@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExporterConfig } from '../../src/config/load.js';
 import { Scheduler } from '../../src/poller/scheduler.js';
 import { Exposition } from '../../src/exposition/exposition.js';
@@ -24,7 +24,16 @@ describe('a fleet with 10% hanging nodes', () => {
     scheduler.apply(config);
     const started = Date.now();
     scheduler.start();
-    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    // Until every hanging node has timed out and every healthy one has had five polls (a deadline, not a fixed wait).
+    await vi.waitFor(
+      () => {
+        for (const node of scheduler.nodes) {
+          if (fleet.node(node.name)!.scenario === 'hang') expect(node.lastError?.reason).toBe('timeout');
+          else expect(node.polls).toBeGreaterThanOrEqual(5);
+        }
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     const seconds = (Date.now() - started) / 1000;
     for (const node of scheduler.nodes) {
       if (fleet.node(node.name)!.scenario === 'hang') {
