@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** Verifications queued at most, beyond the one running; past that, a caller is turned away (busy). */
@@ -8,14 +6,11 @@ export const MAX_PENDING_CHECKS = 16;
 /** Credentials remembered after they passed, as digests; the set starts over when it is full. */
 const MAX_REMEMBERED = 1000;
 
-// Runs bcryptjs's compareSync on a thread of its own: a check costs tens of milliseconds of CPU
-// (cost 10), which on the event loop would delay every poll and scrape behind it.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.bcryptjs).then(({ default: bcrypt }) => {
-  parentPort.on('message', ({ id, password, hash }) => parentPort.postMessage({ id, ok: bcrypt.compareSync(password, hash) }));
-});
-`;
+/**
+ * The worker module: bcryptjs's compareSync on a thread of its own, since a check (cost 10) takes
+ * enough CPU to delay every poll and scrape queued behind it on the event loop.
+ */
+const WORKER_MODULE = new URL('./password-worker.js', import.meta.url);
 
 export type CheckResult = 'ok' | 'wrong' | 'busy';
 
@@ -63,8 +58,7 @@ export class PasswordCheck {
 
   #thread(): Worker {
     if (this.#worker) return this.#worker;
-    const bcryptjs = pathToFileURL(createRequire(import.meta.url).resolve('bcryptjs')).href;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptjs } });
+    const worker = new Worker(WORKER_MODULE);
     worker.unref(); // never what keeps the process alive
     worker.on('message', ({ id, ok }: { id: number; ok: boolean }) => {
       this.#pending.get(id)?.resolve(ok);
