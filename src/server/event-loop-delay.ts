@@ -17,6 +17,19 @@ const STATISTICS: readonly (readonly [string, string, (histogram: RecordableHist
 /** prom-client's names for the event-loop delay statistics, which these gauges replace. */
 export const EVENT_LOOP_DELAY_METRICS = STATISTICS.map(([statistic]) => `nodejs_eventloop_lag_${statistic}_seconds`);
 
+/** Where the sampler's time and its wake-ups come from: the process's, unless a caller brings its own. */
+export interface SampleClock {
+  /** Nanoseconds, monotonic. */
+  now(): bigint;
+  /** Calls `tick` every `ms`, never keeping the process alive. */
+  every(ms: number, tick: () => void): void;
+}
+
+const defaultClock: SampleClock = {
+  now: () => process.hrtime.bigint(),
+  every: (ms, tick) => void setInterval(tick, ms).unref(),
+};
+
 /**
  * prom-client's event-loop delay gauges (same names, since the last scrape), measured as how late
  * a 100 ms timer fires. Node's monitorEventLoopDelay records the time between two turns of its
@@ -24,16 +37,16 @@ export const EVENT_LOOP_DELAY_METRICS = STATISTICS.map(([statistic]) => `nodejs_
  * default 10 ms, 10 ms), so any alert on it would fire on an idle exporter; and its reset drops
  * the next turn, so a block right after a scrape went unrecorded.
  */
-export function registerEventLoopDelay(registry: Registry): void {
+export function registerEventLoopDelay(registry: Registry, { clock = defaultClock }: { clock?: SampleClock } = {}): void {
   const histogram = createHistogram();
   const interval = BigInt(EVENT_LOOP_SAMPLE_MS * 1e6);
-  let last = process.hrtime.bigint();
-  setInterval(() => {
-    const now = process.hrtime.bigint();
+  let last = clock.now();
+  clock.every(EVENT_LOOP_SAMPLE_MS, () => {
+    const now = clock.now();
     const late = now - last - interval;
     histogram.record(late > 0n ? late : 1n); // 1 ns: the histogram takes no 0
     last = now;
-  }, EVENT_LOOP_SAMPLE_MS).unref();
+  });
   // The first gauge is collected first (registration order) and sets them all from one reading.
   const collect = () => {
     STATISTICS.forEach(([, , read], i) => gauges[i]!.set(histogram.count > 0 ? read(histogram) / 1e9 : 0));
