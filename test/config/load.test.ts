@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
-import { parseDuration } from '../../src/config/duration.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sps-config-'));
 const passwordFile = join(dir, 'password');
@@ -19,16 +18,6 @@ function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
   }
   throw new Error('config was accepted');
 }
-
-describe('parseDuration', () => {
-  it('reads Prometheus durations', () => {
-    expect(parseDuration('30s')).toBe(30_000);
-    expect(parseDuration('1m30s')).toBe(90_000);
-    expect(parseDuration('500ms')).toBe(500);
-    expect(parseDuration('2h')).toBe(7_200_000);
-    for (const bad of ['', '30', 's', '1.5s', '-1s', '30 s']) expect(parseDuration(bad), bad).toBeUndefined();
-  });
-});
 
 describe('parseConfig', () => {
   it('applies defaults to every target and lets a target override them', () => {
