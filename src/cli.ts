@@ -2,13 +2,12 @@ import { parseArgs } from 'node:util';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { hostname } from 'node:os';
 import { autoShard, parseShard, type Shard } from './config/shard.js';
+import { FIXED_ROUTES } from './server/app.js';
 
 export const DEFAULT_PORT = 9684;
 export const DEFAULT_LISTEN_ADDRESS = `:${DEFAULT_PORT}`;
 export const DEFAULT_MAX_REQUESTS = 40;
 export const DEFAULT_TELEMETRY_PATH = '/metrics';
-/** The exporter's other routes: the telemetry path must not take one of them. */
-const OTHER_ROUTES = ['/', '/probe', '/sd', '/-/healthy', '/-/ready', '/-/reload'];
 
 export interface CliOptions {
   configFile: string;
@@ -102,8 +101,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (!/^\d+$/.test(values['web.max-requests']) || maxRequests < 1) throw new Error('--web.max-requests: must be a whole number of at least 1');
   if (values.strict && !values['check-config']) throw new Error('--strict: only applies with --check-config');
   const telemetryPath = values['web.telemetry-path'];
-  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(telemetryPath) || OTHER_ROUTES.includes(telemetryPath)) {
-    throw new Error(`--web.telemetry-path: "${telemetryPath.slice(0, 64)}" must be a path starting with / (letters, digits, . _ ~ - /) and not one of ${OTHER_ROUTES.join(' ')}`);
+  const otherRoutes = Object.keys(FIXED_ROUTES);
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(telemetryPath) || otherRoutes.includes(telemetryPath)) {
+    throw new Error(`--web.telemetry-path: "${telemetryPath.slice(0, 64)}" must be a path starting with / (letters, digits, . _ ~ - /) and not one of ${otherRoutes.join(' ')}`);
   }
   return {
     configFile: values['config.file'],

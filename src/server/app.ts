@@ -28,16 +28,18 @@ export interface AppOptions {
 export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
 const MAX_TARGET_LENGTH = 256;
 
-/** Every route and the methods it answers; any other method gets 405 with Allow. */
-const routes = (telemetryPath: string): Readonly<Record<string, string>> => ({
+/** The routes beside the telemetry path, and the methods each answers; --web.telemetry-path may not take one. */
+export const FIXED_ROUTES: Readonly<Record<string, string>> = {
   '/': 'GET, HEAD',
-  [telemetryPath]: 'GET, HEAD',
   '/probe': 'GET, HEAD',
   '/sd': 'GET, HEAD',
   '/-/healthy': 'GET, HEAD',
   '/-/ready': 'GET, HEAD',
   '/-/reload': 'POST',
-});
+};
+
+/** Every route and the methods it answers; any other method gets 405 with Allow. */
+const routes = (telemetryPath: string): Readonly<Record<string, string>> => ({ ...FIXED_ROUTES, [telemetryPath]: 'GET, HEAD' });
 
 /** Prometheus asks for gzip (Accept-Encoding: gzip) unless its scrape config turns compression off. */
 const acceptsGzip = (req: Request) => req.acceptsEncodings('gzip', 'identity') === 'gzip';

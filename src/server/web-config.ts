@@ -41,11 +41,12 @@ export function loadWebConfig(file: string): WebConfig {
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? [`${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}`] : formatIssue(i)));
   // The certificate files are read whatever else is wrong, so one run names every problem.
   const tls = (yaml.value as { tls_server_config?: { cert_file?: unknown; key_file?: unknown } } | null)?.tls_server_config;
+  const fromHere = (path: string) => resolve(dirname(resolve(file)), path);
   const read = (key: 'cert_file' | 'key_file'): string | undefined => {
     const path = tls?.[key];
     if (typeof path !== 'string' || path === '') return undefined;
     try {
-      return readTextFile(resolve(dirname(resolve(file)), path));
+      return readTextFile(fromHere(path));
     } catch (error) {
       if (!(error instanceof FileReadError)) throw error;
       problems.push(`tls_server_config.${key}: cannot read ${path} (${error.reason})`);
@@ -65,7 +66,7 @@ export function loadWebConfig(file: string): WebConfig {
   const warnings: string[] = [];
   const exposedConfig = parsed.data.basic_auth_users ? exposedSecret(file) : undefined;
   if (exposedConfig) warnings.push(`--web.config.file: ${exposedConfig} (it holds the basic auth hashes)`);
-  const exposedKey = parsed.data.tls_server_config ? exposedSecret(resolve(dirname(resolve(file)), parsed.data.tls_server_config.key_file)) : undefined;
+  const exposedKey = parsed.data.tls_server_config ? exposedSecret(fromHere(parsed.data.tls_server_config.key_file)) : undefined;
   if (exposedKey) warnings.push(`--web.config.file: tls_server_config.key_file: ${exposedKey}`);
   const config: WebConfig = { warnings };
   if (parsed.data.tls_server_config) config.tls = { cert: cert!, key: key! };
