@@ -78,7 +78,7 @@ export class NodePoller {
   readonly #failing = new Map<string, FailureReason>();
   /** Samples dropped by the node's limits, by family and reason. */
   readonly #dropped = new Map<string, number>();
-  readonly #warned = new Set<string>();
+  readonly #noted = new Set<string>();
   readonly #loginRate: LoginRateWatch;
   #view: NodeView | undefined;
   /** The server certificate whose samples the series holds. */
@@ -296,8 +296,8 @@ export class NodePoller {
   }
 
   #noteOnce(endpoint: string, note: string, level: 'info' | 'warn'): void {
-    if (this.#warned.has(note) || this.#warned.size >= MAX_WARNINGS) return;
-    this.#warned.add(note);
+    if (this.#noted.has(note) || this.#noted.size >= MAX_WARNINGS) return;
+    this.#noted.add(note);
     this.log[level]({ endpoint }, note);
   }
 
