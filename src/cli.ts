@@ -63,7 +63,14 @@ function parseExternalUrl(text: string): URL {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash
+  ) {
     throw new Error(`--web.external-url: "${text}" is not an http(s) URL such as https://exporter.example.com:9684`);
   }
   return url;
@@ -92,18 +99,27 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     },
   });
   const logLevel = values['log.level'];
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`--log.level: must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new Error(`--log.level: must be one of ${LOG_LEVELS.join(', ')}`);
   const logFormat = values['log.format'];
-  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) throw new Error(`--log.format: must be one of ${LOG_FORMATS.join(', ')}`);
-  const shard = values.shard === undefined ? undefined : (parseShard(values.shard) ?? autoShard(values.shard, env.HOSTNAME ?? hostname()));
-  if (values.shard !== undefined && !shard) throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT, or auto/COUNT`);
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat))
+    throw new Error(`--log.format: must be one of ${LOG_FORMATS.join(', ')}`);
+  const shard =
+    values.shard === undefined
+      ? undefined
+      : (parseShard(values.shard) ?? autoShard(values.shard, env.HOSTNAME ?? hostname()));
+  if (values.shard !== undefined && !shard)
+    throw new Error(`--shard: "${values.shard}" is not INDEX/COUNT with 0 <= INDEX < COUNT, or auto/COUNT`);
   const maxRequests = Number(values['web.max-requests']);
-  if (!/^\d+$/.test(values['web.max-requests']) || maxRequests < 1) throw new Error('--web.max-requests: must be a whole number of at least 1');
+  if (!/^\d+$/.test(values['web.max-requests']) || maxRequests < 1)
+    throw new Error('--web.max-requests: must be a whole number of at least 1');
   if (values.strict && !values['check-config']) throw new Error('--strict: only applies with --check-config');
   const telemetryPath = values['web.telemetry-path'];
   const otherRoutes = Object.keys(FIXED_ROUTES);
-  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(telemetryPath) || otherRoutes.includes(telemetryPath)) {
-    throw new Error(`--web.telemetry-path: "${telemetryPath.slice(0, 64)}" must be a path starting with / (letters, digits, . _ ~ - /) and not one of ${otherRoutes.join(' ')}`);
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(telemetryPath) || otherRoutes.includes(telemetryPath)) {
+    throw new Error(
+      `--web.telemetry-path: "${telemetryPath.slice(0, 64)}" must be a path starting with / (letters, digits, . _ ~ - /) and not one of ${otherRoutes.join(' ')}`,
+    );
   }
   return {
     configFile: values['config.file'],

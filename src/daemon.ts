@@ -51,12 +51,17 @@ async function main(options: CliOptions): Promise<void> {
   if (options.checkConfig) {
     const share = config.shard ? ` in shard ${formatShard(config.shard)}` : '';
     for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
-    process.stdout.write(`${options.configFile}: ok, ${config.targets.length} target(s)${share}${warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''}\n`);
+    process.stdout.write(
+      `${options.configFile}: ok, ${config.targets.length} target(s)${share}${warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''}\n`,
+    );
     if (options.strict && warnings.length > 0) fail(`--strict: ${warnings.length} warning(s)`);
     return;
   }
 
-  const log = createLogger(options.logLevel, options.logFormat === 'logfmt' ? logfmtDestination(process.stdout) : undefined);
+  const log = createLogger(
+    options.logLevel,
+    options.logFormat === 'logfmt' ? logfmtDestination(process.stdout) : undefined,
+  );
   const self = createSelfRegistry(VERSION);
   const scheduler = new Scheduler({ log, exposition: new Exposition() });
   scheduler.apply(config);
@@ -74,7 +79,8 @@ async function main(options: CliOptions): Promise<void> {
     } catch (error) {
       return configProblem(error);
     }
-    if (Boolean(next.tls) !== Boolean(web.tls)) return `${options.webConfigFile}: turning TLS on or off needs a restart`;
+    if (Boolean(next.tls) !== Boolean(web.tls))
+      return `${options.webConfigFile}: turning TLS on or off needs a restart`;
     if (next.tls && server instanceof HttpsServer) server.setSecureContext({ cert: next.tls.cert, key: next.tls.key });
     web = next;
     for (const warning of web.warnings) log.warn(warning);
@@ -85,7 +91,7 @@ async function main(options: CliOptions): Promise<void> {
   // Reloads asked for together share one run, and the event loop is free between two runs
   // (RELOAD_SETTLE_MS), so health checks and scrapes are answered during a storm of reloads. The
   // config and the web config are each refused on their own, keeping what ran before.
-  const reload = coalesced(async (): Promise<string | undefined> => {
+  const reloadNow = (): string | undefined => {
     const problems: string[] = [];
     try {
       const next = loadConfig(options.configFile, { shard: options.shard });
@@ -102,11 +108,21 @@ async function main(options: CliOptions): Promise<void> {
     const problem = problems.join('\n');
     log.error({ err: problem }, 'config reload rejected; keeping the previous config');
     return problem;
-  }, RELOAD_SETTLE_MS);
+  };
+  const reload = coalesced(() => Promise.resolve(reloadNow()), RELOAD_SETTLE_MS);
 
   let listening: AddressInfo | undefined;
   const externalUrl = () => options.externalUrl ?? listenUrl(listening, options.listen.host, Boolean(web.tls));
-  const app = createApp({ scheduler, selfRegistry: self.registry, version: VERSION, reload, users: () => web.users, maxRequests: options.maxRequests, externalUrl, telemetryPath: options.telemetryPath });
+  const app = createApp({
+    scheduler,
+    selfRegistry: self.registry,
+    version: VERSION,
+    reload,
+    users: () => web.users,
+    maxRequests: options.maxRequests,
+    externalUrl,
+    telemetryPath: options.telemetryPath,
+  });
   server = web.tls ? createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
 
@@ -129,12 +145,25 @@ async function main(options: CliOptions): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.listen.port, options.listen.host, resolve);
-  }).catch((error: NodeJS.ErrnoException) => fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`));
+  }).catch((error: NodeJS.ErrnoException) =>
+    fail(`cannot listen on ${options.listen.host ?? ''}:${options.listen.port} (${error.code ?? error.message})`),
+  );
   if (stopping) return;
   const address = server.address() as AddressInfo;
   listening = address;
   scheduler.start();
-  log.info({ version: VERSION, address: address.address, port: address.port, tls: Boolean(web.tls), basic_auth: Boolean(web.users), shard: config.shard && formatShard(config.shard), targets: config.targets.length }, 'listening');
+  log.info(
+    {
+      version: VERSION,
+      address: address.address,
+      port: address.port,
+      tls: Boolean(web.tls),
+      basic_auth: Boolean(web.users),
+      shard: config.shard && formatShard(config.shard),
+      targets: config.targets.length,
+    },
+    'listening',
+  );
 }
 
 /** Runs the exporter with these command-line arguments; a problem with them or the config ends the process. */

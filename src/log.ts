@@ -13,7 +13,9 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
  */
 const UNSAFE_IN_LOGS = /[\u0080-\u009f\u2028\u2029]/;
 const escapeUnsafe = (text: string) =>
-  UNSAFE_IN_LOGS.test(text) ? text.replace(/[\u0080-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+  UNSAFE_IN_LOGS.test(text)
+    ? text.replace(/[\u0080-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
 
 /**
  * JSON lines on stdout (or on `destination`, such as logfmtDestination). Secrets are never handed to the logger in the first place; the redaction
@@ -30,7 +32,18 @@ export function createLogger(level: LogLevel = 'info', destination: DestinationS
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ['password', '*.password', 'authorization', '*.authorization', 'cookie', '*.cookie', 'headers', '*.headers', 'session_id', '*.session_id'],
+        paths: [
+          'password',
+          '*.password',
+          'authorization',
+          '*.authorization',
+          'cookie',
+          '*.cookie',
+          'headers',
+          '*.headers',
+          'session_id',
+          '*.session_id',
+        ],
         censor: '<secret>',
       },
     },
@@ -40,7 +53,12 @@ export function createLogger(level: LogLevel = 'info', destination: DestinationS
 
 /** A logfmt value: bare when it can be, else quoted with `"` and `\\` escaped; objects as JSON. */
 function logfmtValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === null || typeof value !== 'object' ? String(value) : JSON.stringify(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : value === null || typeof value !== 'object'
+        ? String(value)
+        : JSON.stringify(value);
   return text !== '' && /^[^\s"=\\\u0080-\u009f\u2028\u2029]+$/.test(text) ? text : JSON.stringify(text);
 }
 
@@ -48,7 +66,8 @@ function logfmtValue(value: unknown): string {
 export function toLogfmt(line: string): string {
   const { time, level, msg, ...rest } = JSON.parse(line) as Record<string, unknown>;
   const fields: string[] = [];
-  for (const [key, value] of Object.entries({ time, level, msg, ...rest })) if (value !== undefined) fields.push(`${key}=${logfmtValue(value)}`);
+  for (const [key, value] of Object.entries({ time, level, msg, ...rest }))
+    if (value !== undefined) fields.push(`${key}=${logfmtValue(value)}`);
   // Such characters are always in quoted values (see logfmtValue), where \u escapes read as in JSON.
   return `${escapeUnsafe(fields.join(' '))}\n`;
 }

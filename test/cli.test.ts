@@ -29,23 +29,43 @@ afterAll(async () => {
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [EXPORTER_MAIN, ...args], { encoding: 'utf8' });
 /** The exporter run from `cwd`, as an operator in another directory would. */
-const cliIn = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [EXPORTER_MAIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, CREDENTIALS_DIRECTORY: undefined } });
+const cliIn = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, [EXPORTER_MAIN, ...args], {
+    encoding: 'utf8',
+    cwd,
+    env: { ...process.env, CREDENTIALS_DIRECTORY: undefined },
+  });
 
 describe('command line', () => {
   it('reads relative paths in the config and the web config from their own directory, whatever the working directory', () => {
     const etc = mkdtempSync(join(tmpdir(), 'sps-etc-'));
     writeFileSync(join(etc, 'password'), 'pw\n', { mode: 0o600 });
     writeFileSync(join(etc, 'ca.pem'), fleet.caPem);
-    writeFileSync(join(etc, 'config.yaml'), 'defaults: { username: u, password_file: ./password, tls: { ca_file: ca.pem } }\ntargets: [{ name: a, url: "https://a.example" }]\n');
-    writeFileSync(join(etc, 'web.yml'), 'basic_auth_users: { prometheus: "$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa" }\n', { mode: 0o600 });
+    writeFileSync(
+      join(etc, 'config.yaml'),
+      'defaults: { username: u, password_file: ./password, tls: { ca_file: ca.pem } }\ntargets: [{ name: a, url: "https://a.example" }]\n',
+    );
+    writeFileSync(
+      join(etc, 'web.yml'),
+      'basic_auth_users: { prometheus: "$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa" }\n',
+      { mode: 0o600 },
+    );
     const elsewhere = mkdtempSync(join(tmpdir(), 'sps-cwd-'));
-    const result = cliIn(elsewhere, `--config.file=${join(etc, 'config.yaml')}`, `--web.config.file=${join(etc, 'web.yml')}`, '--check-config');
+    const result = cliIn(
+      elsewhere,
+      `--config.file=${join(etc, 'config.yaml')}`,
+      `--web.config.file=${join(etc, 'web.yml')}`,
+      '--check-config',
+    );
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`${join(etc, 'config.yaml')}: ok, 1 target(s)\n`);
     expect(result.status).toBe(0);
     // Relative to the config's directory, not the working directory: a password there is not read.
     writeFileSync(join(elsewhere, 'only-here'), 'pw');
-    writeFileSync(join(etc, 'other.yaml'), 'defaults: { username: u, password_file: only-here }\ntargets: [{ name: a, url: "https://a.example" }]\n');
+    writeFileSync(
+      join(etc, 'other.yaml'),
+      'defaults: { username: u, password_file: only-here }\ntargets: [{ name: a, url: "https://a.example" }]\n',
+    );
     const missing = cliIn(elsewhere, `--config.file=${join(etc, 'other.yaml')}`, '--check-config');
     expect(missing.stderr).toContain(`defaults.password_file: cannot read ${join(etc, 'only-here')} (ENOENT)`);
   });
@@ -53,13 +73,24 @@ describe('command line', () => {
   it('warns of risky settings in --check-config (exit 0; --strict fails), naming each once', () => {
     const etc = mkdtempSync(join(tmpdir(), 'sps-risky-'));
     writeFileSync(join(etc, 'password'), 'pw', { mode: 0o644 });
-    writeFileSync(join(etc, 'web.yml'), 'basic_auth_users: { prometheus: "$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa" }\n', { mode: 0o604 });
+    writeFileSync(
+      join(etc, 'web.yml'),
+      'basic_auth_users: { prometheus: "$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa" }\n',
+      { mode: 0o604 },
+    );
     writeFileSync(
       join(etc, 'config.yaml'),
       'defaults: { username: u, password_file: password, tls: { insecure_skip_verify: true } }\ntargets:\n  - { name: a, url: "https://a.example" }\n  - { name: b, url: "https://b.example", password: "hunter2" }\n  - { name: c, url: "https://c.example", password: "${SPS_PW}" }\n',
     );
-    const args = [`--config.file=${join(etc, 'config.yaml')}`, `--web.config.file=${join(etc, 'web.yml')}`, '--check-config'];
-    const result = spawnSync(process.execPath, [EXPORTER_MAIN, ...args], { encoding: 'utf8', env: { ...process.env, SPS_PW: 'x' } });
+    const args = [
+      `--config.file=${join(etc, 'config.yaml')}`,
+      `--web.config.file=${join(etc, 'web.yml')}`,
+      '--check-config',
+    ];
+    const result = spawnSync(process.execPath, [EXPORTER_MAIN, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, SPS_PW: 'x' },
+    });
     expect(result.status).toBe(0);
     const warnings = result.stdout.split('\n').filter((line) => line.startsWith('warning: '));
     expect(warnings).toEqual([
@@ -70,23 +101,34 @@ describe('command line', () => {
     ]);
     expect(result.stdout).not.toContain('hunter2');
     expect(result.stdout).toContain('ok, 3 target(s), 4 warning(s)');
-    const strict = spawnSync(process.execPath, [EXPORTER_MAIN, ...args, '--strict'], { encoding: 'utf8', env: { ...process.env, SPS_PW: 'x' } });
+    const strict = spawnSync(process.execPath, [EXPORTER_MAIN, ...args, '--strict'], {
+      encoding: 'utf8',
+      env: { ...process.env, SPS_PW: 'x' },
+    });
     expect(strict.status).toBe(1);
     expect(strict.stderr).toContain('--strict: 4 warning(s)');
   });
 
-  it('names how to check a systemd unit\'s config by hand when CREDENTIALS_DIRECTORY is not set', () => {
+  it("names how to check a systemd unit's config by hand when CREDENTIALS_DIRECTORY is not set", () => {
     const etc = mkdtempSync(join(tmpdir(), 'sps-creds-'));
-    writeFileSync(join(etc, 'config.yaml'), 'defaults: { username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password" }\ntargets: [{ name: a, url: "https://a.example" }]\n');
+    writeFileSync(
+      join(etc, 'config.yaml'),
+      'defaults: { username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password" }\ntargets: [{ name: a, url: "https://a.example" }]\n',
+    );
     const result = cliIn(etc, `--config.file=${join(etc, 'config.yaml')}`, '--check-config');
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('defaults.password_file: environment variable CREDENTIALS_DIRECTORY is not set (systemd sets it for the unit\'s LoadCredential=; check the unit\'s config as the unit runs it: systemd-run --pipe --wait -p LoadCredential=');
+    expect(result.stderr).toContain(
+      "defaults.password_file: environment variable CREDENTIALS_DIRECTORY is not set (systemd sets it for the unit's LoadCredential=; check the unit's config as the unit runs it: systemd-run --pipe --wait -p LoadCredential=",
+    );
   });
 
   it('--web.telemetry-path: a path of its own, or a message naming the flag', () => {
     expect(parseCli([]).telemetryPath).toBe('/metrics');
     expect(parseCli(['--web.telemetry-path=/sps/metrics']).telemetryPath).toBe('/sps/metrics');
-    for (const bad of ['metrics', '/probe', '/', '/-/reload', '/a b', '/x?y']) expect(() => parseCli([`--web.telemetry-path=${bad}`]), bad).toThrow(/--web.telemetry-path: .* must be a path starting with \//);
+    for (const bad of ['metrics', '/probe', '/', '/-/reload', '/a b', '/x?y'])
+      expect(() => parseCli([`--web.telemetry-path=${bad}`]), bad).toThrow(
+        /--web.telemetry-path: .* must be a path starting with \//,
+      );
   });
 
   it('--check-config accepts a good config', () => {
@@ -97,7 +139,10 @@ describe('command line', () => {
 
   it('--check-config warns of two targets with the same url', () => {
     const twice = join(dir, 'twice.yaml');
-    writeFileSync(twice, 'defaults: { username: u, password: p }\ntargets:\n  - { name: a, url: "https://sps.example.com" }\n  - { name: b, url: "https://SPS.example.com:443/" }\n');
+    writeFileSync(
+      twice,
+      'defaults: { username: u, password: p }\ntargets:\n  - { name: a, url: "https://sps.example.com" }\n  - { name: b, url: "https://SPS.example.com:443/" }\n',
+    );
     const result = cli(`--config.file=${twice}`, '--check-config');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('warning: targets "a" and "b" have the same url https://sps.example.com');
@@ -105,7 +150,10 @@ describe('command line', () => {
 
   it('--check-config lists every problem and exits non-zero, without a stack trace', () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'defaults: { username: u, password: "s3cret-value" }\ntargets:\n  - { name: a, url: "http://a" }\n  - { name: b, url: "https://b", bogus: 1 }\n');
+    writeFileSync(
+      bad,
+      'defaults: { username: u, password: "s3cret-value" }\ntargets:\n  - { name: a, url: "http://a" }\n  - { name: b, url: "https://b", bogus: 1 }\n',
+    );
     const result = cli(`--config.file=${bad}`, '--check-config');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('targets[0].url: must be an https URL');
@@ -124,11 +172,18 @@ describe('command line', () => {
   });
 
   it('--log.format=logfmt prints logfmt lines, quoting what needs it', async () => {
-    const exporter = run(process.execPath, [EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0', '--log.format=logfmt']);
+    const exporter = run(process.execPath, [
+      EXPORTER_MAIN,
+      `--config.file=${configFile}`,
+      '--web.listen-address=127.0.0.1:0',
+      '--log.format=logfmt',
+    ]);
     try {
       const [line] = await exporter.waitFor(/^time=\S+ level=info msg=listening .*port=\d+.*$/m, 10_000);
       expect(line).not.toContain('{"');
-      expect(toLogfmt('{"time":"t","level":"warn","msg":"poll failed","node":"a b","err":"x=\\"1\\"","n":3}')).toBe('time=t level=warn msg="poll failed" node="a b" err="x=\\"1\\"" n=3\n');
+      expect(toLogfmt('{"time":"t","level":"warn","msg":"poll failed","node":"a b","err":"x=\\"1\\"","n":3}')).toBe(
+        'time=t level=warn msg="poll failed" node="a b" err="x=\\"1\\"" n=3\n',
+      );
       expect(cli('--log.format=xml').stderr).toContain('--log.format: must be one of json, logfmt');
     } finally {
       await exporter.stop();
@@ -144,11 +199,15 @@ describe('command line', () => {
 });
 
 describe('running exporter', () => {
-  it('reloads on SIGHUP: adds and removes nodes, keeps the others\' sessions, refuses a bad config', async () => {
+  it("reloads on SIGHUP: adds and removes nodes, keeps the others' sessions, refuses a bad config", async () => {
     const exporter = await startExporter(configFile);
     try {
       const metrics = async () => (await fetch(`${exporter.url}/metrics`)).text();
-      await eventually(async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined), 20_000, 'three nodes up');
+      await eventually(
+        async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined),
+        20_000,
+        'three nodes up',
+      );
       const original = readFileSync(configFile, 'utf8');
       const doc = parse(original) as { targets: { name: string }[] };
       doc.targets = doc.targets.filter((t) => t.name !== 'gamma');
@@ -167,7 +226,12 @@ describe('running exporter', () => {
       writeFileSync(configFile, original);
       const res = await fetch(`${exporter.url}/-/reload`, { method: 'POST' });
       expect(res.status).toBe(200);
-      await eventually(async () => (lines(await metrics(), 'sps_up').some((l) => l.includes('gamma') && l.endsWith(' 1')) ? true : undefined), 20_000, 'gamma back');
+      await eventually(
+        async () =>
+          lines(await metrics(), 'sps_up').some((l) => l.includes('gamma') && l.endsWith(' 1')) ? true : undefined,
+        20_000,
+        'gamma back',
+      );
       expect(fleet.node('alpha')!.logins).toBe(1);
       expect(fleet.node('gamma')!.logins).toBe(2);
     } finally {
@@ -182,7 +246,11 @@ describe('running exporter', () => {
     spawnSync('mkfifo', [fifo]);
     try {
       const metrics = async () => (await fetch(`${exporter.url}/metrics`)).text();
-      await eventually(async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined), 20_000, 'three nodes up');
+      await eventually(
+        async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined),
+        20_000,
+        'three nodes up',
+      );
       const doc = parse(original) as { defaults: Record<string, unknown> };
       for (const [settings, expected] of [
         [{ password_file: '/dev/zero', password: undefined }, 'cannot read /dev/zero (not a regular file)'],
@@ -225,7 +293,15 @@ describe('running exporter', () => {
       })();
       // Ten connections open first, so that the ten POSTs arrive together, as from a deploy tool's loop.
       const { port } = new URL(exporter.url);
-      const sockets = await Promise.all(Array.from({ length: 10 }, () => new Promise<Socket>((resolve) => { const socket = connect(Number(port), '127.0.0.1', () => resolve(socket)); })));
+      const sockets = await Promise.all(
+        Array.from(
+          { length: 10 },
+          () =>
+            new Promise<Socket>((resolve) => {
+              const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+            }),
+        ),
+      );
       const statuses = await Promise.all(
         sockets.map(
           (socket) =>
@@ -275,19 +351,33 @@ describe('running exporter', () => {
     // waits for it (Node 22 and later) the signal is dispatched once loading is done, and the
     // daemon's own handler answers. Either way: exit 0, said, never the default action.
     const dir = mkdtempSync(join(tmpdir(), 'sps-slow-load-'));
-    writeFileSync(join(dir, 'hooks.mjs'), `import { writeSync } from 'node:fs';
+    writeFileSync(
+      join(dir, 'hooks.mjs'),
+      `import { writeSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   if (specifier === './daemon.js') { writeSync(2, 'loading the daemon\\n'); await new Promise((r) => setTimeout(r, 3000)); }
   return next(specifier, context);
-}`);
-    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register('./hooks.mjs', import.meta.url);`);
-    const exporter = run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0']);
+}`,
+    );
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module'; register('./hooks.mjs', import.meta.url);`,
+    );
+    const exporter = run(process.execPath, [
+      '--import',
+      pathToFileURL(join(dir, 'register.mjs')).href,
+      EXPORTER_MAIN,
+      `--config.file=${configFile}`,
+      '--web.listen-address=127.0.0.1:0',
+    ]);
     try {
       await exporter.waitFor(/loading the daemon/);
       const started = Date.now();
       expect(await exporter.stop('SIGTERM')).toBe(0);
       expect(Date.now() - started).toBeLessThan(9_000);
-      expect(exporter.output()).toMatch(/sps-exporter: SIGTERM while starting, before anything was polled or served; exiting|"signal":"SIGTERM","msg":"shutting down"/);
+      expect(exporter.output()).toMatch(
+        /sps-exporter: SIGTERM while starting, before anything was polled or served; exiting|"signal":"SIGTERM","msg":"shutting down"/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,12 +15,19 @@ describe('shipped documentation', () => {
 
   it('docs/metrics.md documents every metric family with its type, and no family the exporter does not have', () => {
     const doc = root('docs/metrics.md');
-    for (const family of Object.values(METRICS)) expect(doc, family.name).toMatch(new RegExp(`\\| \`${family.name}(\\{[^}]*\\})?\` \\| ${family.type} \\|`));
+    for (const family of Object.values(METRICS))
+      expect(doc, family.name).toMatch(new RegExp(`\\| \`${family.name}(\\{[^}]*\\})?\` \\| ${family.type} \\|`));
     expect(doc).toContain('sps_memory_<field>_bytes');
     const known = new Set<string>(Object.values(METRICS).map((family) => family.name));
     const documented = [...doc.matchAll(/^\| `(sps_[a-z0-9_]+)[`{]/gm)].map((match) => match[1]!);
-    const selfMetrics = ['sps_exporter_build_info', 'sps_exporter_config_last_reload_successful', 'sps_exporter_config_last_reload_success_timestamp_seconds'];
-    expect(documented.filter((name) => !known.has(name) && !selfMetrics.includes(name) && name !== 'sps_memory_')).toEqual([]);
+    const selfMetrics = [
+      'sps_exporter_build_info',
+      'sps_exporter_config_last_reload_successful',
+      'sps_exporter_config_last_reload_success_timestamp_seconds',
+    ];
+    expect(
+      documented.filter((name) => !known.has(name) && !selfMetrics.includes(name) && name !== 'sps_memory_'),
+    ).toEqual([]);
   });
 
   it('README gives the two commands, the default port and every flag', () => {

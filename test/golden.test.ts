@@ -23,7 +23,11 @@ const PER_RUN = /^(# (HELP|TYPE) )?sps_server_certificate_/;
 
 let fleet: Fleet;
 beforeAll(async () => {
-  fleet = await Fleet.start({ nodes: GOLDEN.map((scenario) => ({ name: scenario.replaceAll('_', '-'), scenario })), now: () => NOW, slowMs: 0 });
+  fleet = await Fleet.start({
+    nodes: GOLDEN.map((scenario) => ({ name: scenario.replaceAll('_', '-'), scenario })),
+    now: () => NOW,
+    slowMs: 0,
+  });
 });
 afterAll(() => fleet.close());
 
@@ -31,7 +35,12 @@ describe('the exposition of each simulator scenario', () => {
   for (const scenario of GOLDEN) {
     it(`${scenario} reads as test/golden/${scenario}.prom (npm run golden writes it anew)`, async () => {
       const exposition = new Exposition();
-      const poller = new NodePoller({ target: fleetTarget(fleet, scenario.replaceAll('_', '-')), log: silentLog, exposition, now: () => NOW });
+      const poller = new NodePoller({
+        target: fleetTarget(fleet, scenario.replaceAll('_', '-')),
+        log: silentLog,
+        exposition,
+        now: () => NOW,
+      });
       try {
         await poller.poll();
         const text = exposition

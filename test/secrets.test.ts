@@ -13,7 +13,7 @@ import { fleetConfig } from './helpers/targets.js';
 
 const PASSWORD = 'Pa55-w0rd-that-must-never-show';
 const logged: string[] = [];
-const log = createLogger('debug', new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) }) as never);
+const log = createLogger('debug', new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) }));
 
 let fleet: Fleet;
 let misbehaving: LocalServer[] = [];
@@ -21,21 +21,51 @@ let scheduler: Scheduler;
 let http: Awaited<ReturnType<typeof serve>>;
 
 beforeAll(async () => {
-  fleet = await Fleet.start({ nodes: SCENARIOS.filter((s) => s !== 'slow').map((scenario) => ({ scenario })), password: PASSWORD, flapPeriodMs: 1_000 });
-  const issued = (res: import('node:http').ServerResponse) => sendJson(res, 200, {}, { 'set-cookie': 'session_id=misbehaving-session-0123456789' });
+  fleet = await Fleet.start({
+    nodes: SCENARIOS.filter((s) => s !== 'slow').map((scenario) => ({ scenario })),
+    password: PASSWORD,
+    flapPeriodMs: 1_000,
+  });
+  const issued = (res: import('node:http').ServerResponse) =>
+    sendJson(res, 200, {}, { 'set-cookie': 'session_id=misbehaving-session-0123456789' });
   misbehaving = await Promise.all([
     startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : sendJson(res, 401, {}))), // 401 after every login
-    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, 'x'.repeat(100_000)))), // too large
-    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : (res.writeHead(302, { location: 'https://elsewhere/' }), res.end()))),
-    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, '<html>oops</html>'))),
+    startHttps((req, res) =>
+      req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, 'x'.repeat(100_000)),
+    ), // too large
+    startHttps((req, res) =>
+      req.url === '/api/authentication'
+        ? issued(res)
+        : (res.writeHead(302, { location: 'https://elsewhere/' }), res.end()),
+    ),
+    startHttps((req, res) =>
+      req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, '<html>oops</html>'),
+    ),
   ]);
   const config = fleetConfig(fleet, { interval: '1s', timeout: '800ms', max_response_bytes: 65_536 });
   const template = config.targets[0]!;
-  misbehaving.forEach((server, i) => config.targets.push({ ...template, name: `bad-${i}`, origin: server.url, tls: { ...template.tls, ca: testTls().ca.certPem }, fingerprint: `bad-${i}` }));
+  misbehaving.forEach((server, i) =>
+    config.targets.push({
+      ...template,
+      name: `bad-${i}`,
+      origin: server.url,
+      tls: { ...template.tls, ca: testTls().ca.certPem },
+      fingerprint: `bad-${i}`,
+    }),
+  );
   scheduler = new Scheduler({ log: log, exposition: new Exposition() });
   scheduler.apply(config);
   for (let round = 0; round < 3; round++) await Promise.all(scheduler.nodes.map((node) => node.poll()));
-  http = await serve(createApp({ scheduler, selfRegistry: createSelfRegistry('test').registry, version: 'test', reload: async () => undefined, maxRequests: 40, externalUrl: () => new URL('http://exporter.example:9684/') }));
+  http = await serve(
+    createApp({
+      scheduler,
+      selfRegistry: createSelfRegistry('test').registry,
+      version: 'test',
+      reload: () => Promise.resolve(undefined),
+      maxRequests: 40,
+      externalUrl: () => new URL('http://exporter.example:9684/'),
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -48,17 +78,24 @@ afterAll(async () => {
 describe('secrets', () => {
   it('the password, the basic-auth header and the session cookies appear in no log, page, metric or error', async () => {
     const pages = [await (await fetch(`${http.url}/metrics`)).text(), await (await fetch(`${http.url}/`)).text()];
-    for (const node of scheduler.nodes) pages.push(await (await fetch(`${http.url}/probe?target=${encodeURIComponent(node.name)}`)).text());
+    for (const node of scheduler.nodes)
+      pages.push(await (await fetch(`${http.url}/probe?target=${encodeURIComponent(node.name)}`)).text());
     const errors = scheduler.nodes.map((n) => JSON.stringify(n.lastError ?? {}));
     const everything = [...logged, ...pages, ...errors].join('\n');
 
     // The failure paths really ran, at debug level.
     expect(logged.some((l) => l.includes('"level":"debug"'))).toBe(true);
-    for (const reason of ['auth', 'parse', 'too_large', 'http', 'timeout']) expect(everything, reason).toContain(`"reason":"${reason}"`);
+    for (const reason of ['auth', 'parse', 'too_large', 'http', 'timeout'])
+      expect(everything, reason).toContain(`"reason":"${reason}"`);
 
     const sessions = fleet.nodes.flatMap((n) => [...n.sessions.keys()]);
     expect(sessions.length).toBeGreaterThan(3);
-    const forbidden = [PASSWORD, Buffer.from(`${fleet.username}:${PASSWORD}`).toString('base64'), 'misbehaving-session-0123456789', ...sessions];
+    const forbidden = [
+      PASSWORD,
+      Buffer.from(`${fleet.username}:${PASSWORD}`).toString('base64'),
+      'misbehaving-session-0123456789',
+      ...sessions,
+    ];
     for (const secret of forbidden) expect(everything.includes(secret), `leaked ${secret.slice(0, 6)}...`).toBe(false);
   });
 });

@@ -18,19 +18,32 @@ const { values } = parseArgs({ options: { port: { type: 'string' } }, strict: tr
 const chosen = values.port ?? process.env.PORT;
 const port = Number(chosen ?? DEFAULT_PORT);
 if (!Number.isInteger(port) || port < 1 || port > 65_534) {
-  process.stderr.write(`demo: --port must be a port number from 1 to 65534 (the simulated cluster takes the next one), not "${chosen}"\n`);
+  process.stderr.write(
+    `demo: --port must be a port number from 1 to 65534 (the simulated cluster takes the next one), not "${chosen}"\n`,
+  );
   process.exit(2);
 }
 // The node whose indexer certificates expire also has a web certificate with 20 days left, so the
 // demo shows SPSServerCertificateExpiringSoon's data too.
 const fleet = await Fleet.start({
-  nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({ scenario, ...(scenario === 'cert_expiring' ? { certificateDays: 20 } : {}) })),
+  nodes: [...SCENARIOS, 'healthy' as const].map((scenario) => ({
+    scenario,
+    ...(scenario === 'cert_expiring' ? { certificateDays: 20 } : {}),
+  })),
   basePort: chosen === undefined ? 0 : port + 1,
   flapPeriodMs: 60_000,
   cluster: true,
 });
 const config = writeExporterFiles(fleet, '.demo', '10s');
-const exporter = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url)), `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'inherit' });
+const exporter = spawn(
+  process.execPath,
+  [
+    fileURLToPath(new URL('../../dist/main.js', import.meta.url)),
+    `--config.file=${config}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ],
+  { stdio: 'inherit' },
+);
 const stop = () => {
   exporter.kill('SIGTERM');
   void fleet.close();

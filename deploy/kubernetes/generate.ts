@@ -19,7 +19,11 @@ export function prometheusRule(): string {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
     // runbook-url: the common Component copies it into every alert's runbook_url (before its #anchor).
-    metadata: { name: 'sps-exporter', labels: { ...LABELS, release: 'kube-prometheus-stack', prometheus: 'k8s', role: 'alert-rules' }, annotations: { 'runbook-url': RUNBOOK_BASE_URL } },
+    metadata: {
+      name: 'sps-exporter',
+      labels: { ...LABELS, release: 'kube-prometheus-stack', prometheus: 'k8s', role: 'alert-rules' },
+      annotations: { 'runbook-url': RUNBOOK_BASE_URL },
+    },
     spec: { groups: rules.groups },
   };
   return `${HEADER}# Source: deploy/prometheus/sps-rules.yml\n${stringify(object, { lineWidth: 0 })}`;
@@ -33,7 +37,10 @@ export function dashboardConfigMaps(): string {
     .map((file) => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: `grafana-dashboard-${file.replace(/\.json$/, '')}`, labels: { ...LABELS, grafana_dashboard: '1' } },
+      metadata: {
+        name: `grafana-dashboard-${file.replace(/\.json$/, '')}`,
+        labels: { ...LABELS, grafana_dashboard: '1' },
+      },
       data: { [file]: readFileSync(`${dir}/${file}`, 'utf8') },
     }));
   return `${HEADER}# Source: grafana/dashboards/*.json\n${maps.map((m) => stringify(m, { lineWidth: 0 })).join('---\n')}`;

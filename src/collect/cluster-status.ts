@@ -28,9 +28,11 @@ export function collectClusterStatus(status: ClusterStatus): Collected {
     const labels = { member };
     if (item.health_status !== undefined) out.add(METRICS.clusterMemberUp, item.health_status === null ? 0 : 1, labels);
     const lastSeen = seconds(item.last_seen);
-    if (item.last_seen !== undefined && lastSeen === undefined) out.warnings.push(`cluster member "${member.slice(0, 64)}" has an unreadable last_seen`);
+    if (item.last_seen !== undefined && lastSeen === undefined)
+      out.warnings.push(`cluster member "${member.slice(0, 64)}" has an unreadable last_seen`);
     out.add(METRICS.clusterMemberLastSeen, lastSeen, labels);
-    if (item.sync_status !== undefined) out.states(METRICS.clusterMemberSyncStatus, CLUSTER_SYNC_STATES, item.sync_status, labels);
+    if (item.sync_status !== undefined)
+      out.states(METRICS.clusterMemberSyncStatus, CLUSTER_SYNC_STATES, item.sync_status, labels);
     out.add(METRICS.clusterMemberConfigSyncWarnings, item.configuration_sync?.issues?.warnings?.length, labels);
   }
   return out;

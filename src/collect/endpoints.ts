@@ -50,7 +50,7 @@ export interface Endpoint<T = unknown> {
   collect(data: T, nowMs: number): Collected;
 }
 
-const endpoint = <T>(spec: Endpoint<T>): Endpoint => spec as Endpoint;
+const endpoint = <T>(spec: Endpoint<T>): Endpoint => spec;
 
 /** Every endpoint, in the order a poll reads them. */
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -66,7 +66,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
       return collectHealthStatus(health_status);
     },
   }),
-  endpoint({ name: 'indexer_dashboard', path: '/api/indexer/dashboard', schema: IndexerDashboardSchema, optional: false, servedWhile: 'fresh', collect: collectIndexerDashboard }),
+  endpoint({
+    name: 'indexer_dashboard',
+    path: '/api/indexer/dashboard',
+    schema: IndexerDashboardSchema,
+    optional: false,
+    servedWhile: 'fresh',
+    collect: collectIndexerDashboard,
+  }),
   endpoint({
     name: 'info',
     path: '/api/info',
@@ -87,7 +94,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
     servedWhile: 'node fresh',
     collect: collectHealthMonitoring,
   }),
-  endpoint({ name: 'cluster_status', path: '/api/cluster/status', schema: ClusterStatusSchema, optional: true, clusterOnly: true, servedWhile: 'fresh', collect: collectClusterStatus }),
+  endpoint({
+    name: 'cluster_status',
+    path: '/api/cluster/status',
+    schema: ClusterStatusSchema,
+    optional: true,
+    clusterOnly: true,
+    servedWhile: 'fresh',
+    collect: collectClusterStatus,
+  }),
   endpoint({
     name: 'disk_fillup_prevention',
     path: '/api/configuration/management/disk_fillup_prevention',

@@ -3,10 +3,20 @@ import { METRICS, memoryFamily, type Labels } from './families.js';
 import { definedEntries, SampleList, withLabel, type Collected } from './samples.js';
 
 /** The RAID states and codes the SPS REST reference documents. */
-export const RAID_STATUS_CODES: Readonly<Record<string, number>> = { OK: 0, WARNING: 1, DEGRADED: 2, DEGRADED_SYNCING: 3, CRITICAL: 4 };
+export const RAID_STATUS_CODES: Readonly<Record<string, number>> = {
+  OK: 0,
+  WARNING: 1,
+  DEGRADED: 2,
+  DEGRADED_SYNCING: 3,
+  CRITICAL: 4,
+};
 const RAID_STATES = Object.keys(RAID_STATUS_CODES);
 export const RAID_DISK_STATES = ['OK', 'SPARE', 'REBUILDING', 'FAULTY'] as const;
-const JOB_FIELDS = [['index', 'indexer_jobs'], ['screenshot', 'screenshot_jobs'], ['video', 'video_jobs']] as const;
+const JOB_FIELDS = [
+  ['index', 'indexer_jobs'],
+  ['screenshot', 'screenshot_jobs'],
+  ['video', 'video_jobs'],
+] as const;
 
 type IndexerGroup = NonNullable<NonNullable<NonNullable<HealthStatus['indexer']>['indexer_status']>[number]>;
 
@@ -23,13 +33,16 @@ export function collectHealthStatus(health: HealthStatus): Collected {
 
   for (const [protocol, count] of definedEntries(health.sessions)) out.add(METRICS.activeSessions, count, { protocol });
   out.add(METRICS.activeSessionsReported, health.sessions_total ?? health.total_sessions);
-  for (const [queue, percent] of definedEntries(health.pipeline_queues)) out.ratio(METRICS.pipelineQueue, percent, { queue });
+  for (const [queue, percent] of definedEntries(health.pipeline_queues))
+    out.ratio(METRICS.pipelineQueue, percent, { queue });
 
   collectSystemDetails(out, health.system_details);
   collectRaid(out, health.raid);
 
-  for (const [partition, state] of definedEntries(health.firmware?.integrity)) out.add(METRICS.firmwareIntegrityOk, state === 'OK' ? 1 : 0, { partition });
-  for (const [partition, count] of definedEntries(health.firmware?.tainted_files)) out.add(METRICS.firmwareTainted, count, { partition });
+  for (const [partition, state] of definedEntries(health.firmware?.integrity))
+    out.add(METRICS.firmwareIntegrityOk, state === 'OK' ? 1 : 0, { partition });
+  for (const [partition, count] of definedEntries(health.firmware?.tainted_files))
+    out.add(METRICS.firmwareTainted, count, { partition });
 
   collectIndexer(out, health.indexer);
   return out;
@@ -67,7 +80,13 @@ function collectRaid(out: SampleList, raid: HealthStatus['raid']): void {
   }
 }
 
-const GROUP_FIELDS = ['workers_count', 'idle_workers_count', 'indexer_jobs', 'screenshot_jobs', 'video_jobs'] as const satisfies (keyof IndexerGroup)[];
+const GROUP_FIELDS = [
+  'workers_count',
+  'idle_workers_count',
+  'indexer_jobs',
+  'screenshot_jobs',
+  'video_jobs',
+] as const satisfies (keyof IndexerGroup)[];
 
 function collectIndexer(out: SampleList, indexer: HealthStatus['indexer']): void {
   // Two groups with the same capabilities and address would be one series; their counts add up.
@@ -90,7 +109,8 @@ function collectIndexer(out: SampleList, indexer: HealthStatus['indexer']): void
   for (const { labels, totals } of groups.values()) {
     out.add(METRICS.indexerWorkers, totals.workers_count, labels);
     out.add(METRICS.indexerIdleWorkers, totals.idle_workers_count, labels);
-    for (const [task, field] of JOB_FIELDS) out.add(METRICS.indexerJobs, totals[field], withLabel(labels, 'task', task));
+    for (const [task, field] of JOB_FIELDS)
+      out.add(METRICS.indexerJobs, totals[field], withLabel(labels, 'task', task));
   }
   out.add(METRICS.indexerProcessing, indexer?.processing_tasks?.length);
   out.add(METRICS.indexerRemaining, indexer?.remaining_tasks?.length);

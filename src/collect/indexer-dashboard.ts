@@ -12,7 +12,9 @@ export function collectIndexerDashboard(dashboard: IndexerDashboard, nowMs: numb
     if (entry.expiration_date === undefined) continue;
     const expiresAt = parseOpensslDate(entry.expiration_date);
     if (expiresAt === undefined) {
-      out.warnings.push(`certificate "${certificate.slice(0, 64)}" has an unreadable expiration_date "${entry.expiration_date.slice(0, 64)}"`);
+      out.warnings.push(
+        `certificate "${certificate.slice(0, 64)}" has an unreadable expiration_date "${entry.expiration_date.slice(0, 64)}"`,
+      );
       continue;
     }
     out.add(METRICS.certificateExpiry, expiresAt / 1000, { certificate });

@@ -33,7 +33,14 @@ export function applyLimits(samples: readonly Sample[], limits: SeriesLimits): L
     const family = sample.family.group ?? sample.family.name;
     const count = (counts.get(family) ?? 0) + 1;
     counts.set(family, count);
-    const reason = count > limits.seriesPerFamily ? 'series_limit' : tooLong(sample, limits.labelValueLength) ? 'label_value_length' : outOfRange(sample) ? 'out_of_range' : undefined;
+    const reason =
+      count > limits.seriesPerFamily
+        ? 'series_limit'
+        : tooLong(sample, limits.labelValueLength)
+          ? 'label_value_length'
+          : outOfRange(sample)
+            ? 'out_of_range'
+            : undefined;
     if (reason === undefined) {
       kept?.push(sample);
       continue;

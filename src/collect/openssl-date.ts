@@ -11,6 +11,13 @@ export function parseOpensslDate(text: string): number | undefined {
   const ms = Date.UTC(Number(year), month, Number(day), Number(hh), Number(mm), Number(ss));
   const back = new Date(ms);
   // Date.UTC rolls "Feb 31" over into March; such a date is malformed, not a date in March.
-  if (month < 0 || back.getUTCDate() !== Number(day) || back.getUTCHours() !== Number(hh) || back.getUTCMinutes() !== Number(mm) || back.getUTCSeconds() !== Number(ss)) return undefined;
+  if (
+    month < 0 ||
+    back.getUTCDate() !== Number(day) ||
+    back.getUTCHours() !== Number(hh) ||
+    back.getUTCMinutes() !== Number(mm) ||
+    back.getUTCSeconds() !== Number(ss)
+  )
+    return undefined;
   return ms;
 }

@@ -1,12 +1,26 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
-import { ConfigSchema, DefaultsSchema, duplicateNames, TargetSchema, type RawDefaults, type RawTarget } from './schema.js';
+import {
+  ConfigSchema,
+  DefaultsSchema,
+  duplicateNames,
+  TargetSchema,
+  type RawDefaults,
+  type RawTarget,
+} from './schema.js';
 import { Secret } from './secret.js';
 import { FileReadError, readTextFile } from './file.js';
 import { interpolate, readFileAt, type Resolution } from './resolution.js';
 import { readYaml } from './yaml.js';
-import { parseNoProxy, proxyFor, readEnvironmentProxy, UNSAFE_HEADER_VALUE, type ProxyRule, type ProxySettings } from './proxy.js';
+import {
+  parseNoProxy,
+  proxyFor,
+  readEnvironmentProxy,
+  UNSAFE_HEADER_VALUE,
+  type ProxyRule,
+  type ProxySettings,
+} from './proxy.js';
 import { inShard, type Shard } from './shard.js';
 import type { ExporterConfig, TargetConfig } from './types.js';
 
@@ -33,7 +47,10 @@ export interface LoadOptions {
 
 /** Every problem found in a config, each one naming its path. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[], source: string) {
+  constructor(
+    readonly problems: string[],
+    source: string,
+  ) {
     super(`invalid config ${source}:\n  ${problems.join('\n  ')}`);
     this.name = 'ConfigError';
   }
@@ -47,7 +64,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Zod's own wording, which an operator should never have to read: replaced by the exporter's. */
 const VALIDATOR_WORDING = /^(Invalid input|Too small|Too big|Invalid option|Invalid string|Invalid key)/;
-const A_TYPE: Record<string, string> = { object: 'a mapping (key: value)', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', record: 'a mapping (key: value)' };
+const A_TYPE: Record<string, string> = {
+  object: 'a mapping (key: value)',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  record: 'a mapping (key: value)',
+};
 
 /** A value's kind as YAML shows it, for "must be ..., not ...". */
 function kindOf(input: unknown): string {
@@ -56,7 +80,9 @@ function kindOf(input: unknown): string {
   if (typeof input === 'object') return 'a mapping';
   if (typeof input === 'string') return 'a string';
   if (typeof input === 'boolean') return `${input}`;
-  return `the ${typeof input} ${String(input).slice(0, 32)}`;
+  if (typeof input === 'number' || typeof input === 'bigint')
+    return `the ${typeof input} ${String(input).slice(0, 32)}`;
+  return typeof input;
 }
 
 /** One validation problem in the exporter's words, each naming its path (config file and web config alike). */
@@ -97,7 +123,8 @@ function certificateProblem(pem: string): string | undefined {
 /** Changes whenever a setting or a secret (the password, a proxy header) changes, without revealing them. */
 export function fingerprintOf(settings: Omit<TargetConfig, 'password' | 'fingerprint'>, password: string): string {
   const hash = createHash('sha256').update(JSON.stringify(settings)).update('\0').update(password);
-  for (const [name, value] of Object.entries(settings.proxy?.connectHeaders ?? {})) hash.update(`\0${name}:${value.reveal()}`);
+  for (const [name, value] of Object.entries(settings.proxy?.connectHeaders ?? {}))
+    hash.update(`\0${name}:${value.reveal()}`);
   return hash.digest('hex');
 }
 
@@ -141,15 +168,17 @@ function resolveTarget(source: TargetSource, resolution: Resolution): TargetConf
     problems.push(`${secretPath}: set password or password_file, not both`);
   }
   let password = '';
-  if (secretFrom.password_file !== undefined) password = readFileAt(secretFrom.password_file, `${secretPath}_file`, resolution, { secret: true });
+  if (secretFrom.password_file !== undefined)
+    password = readFileAt(secretFrom.password_file, `${secretPath}_file`, resolution, { secret: true });
   else if (secretFrom.password !== undefined) {
     password = interpolate(secretFrom.password, secretPath, resolution);
     // ${VAR} alone is how a secret comes from the environment; anything else sits in the config file.
     if (!/^(\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/.test(secretFrom.password)) {
-      resolution.warnings.add(`${secretPath}: the password is written in the config file, which is rarely kept as a secret: use password_file (or \${VAR})`);
+      resolution.warnings.add(
+        `${secretPath}: the password is written in the config file, which is rarely kept as a secret: use password_file (or \${VAR})`,
+      );
     }
-  }
-  else problems.push(`${at('password')}: is required (set password_file or password here or in defaults)`);
+  } else problems.push(`${at('password')}: is required (set password_file or password here or in defaults)`);
 
   const rawUser = raw.username ?? defaults.username;
   const username = rawUser === undefined ? '' : interpolate(rawUser, at('username'), resolution);
@@ -167,8 +196,13 @@ function resolveTarget(source: TargetSource, resolution: Resolution): TargetConf
   const timeoutMs = settings.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
   if (timeoutMs > intervalMs) problems.push(`${at('timeout')}: must not be longer than the interval`);
   if (tlsRaw.insecure_skip_verify) {
-    const path = raw.tls?.insecure_skip_verify === undefined ? 'defaults.tls.insecure_skip_verify' : at('tls.insecure_skip_verify');
-    resolution.warnings.add(`${path}: the nodes' certificates are not verified, so whoever can intercept the connection gets the monitoring password: set tls.ca_file (and server_name) instead`);
+    const path =
+      raw.tls?.insecure_skip_verify === undefined
+        ? 'defaults.tls.insecure_skip_verify'
+        : at('tls.insecure_skip_verify');
+    resolution.warnings.add(
+      `${path}: the nodes' certificates are not verified, so whoever can intercept the connection gets the monitoring password: set tls.ca_file (and server_name) instead`,
+    );
   }
 
   const target = {
@@ -193,9 +227,13 @@ function resolveTarget(source: TargetSource, resolution: Resolution): TargetConf
   };
   target.proxy = proxyFor(target.proxyRule, raw.url);
   if (raw.discover) {
-    if (target.labels.cluster !== undefined) problems.push(`${at('labels.cluster')}: cannot be set on a target with discover: cluster (its series and its members' carry cluster="${raw.name}")`);
+    if (target.labels.cluster !== undefined)
+      problems.push(
+        `${at('labels.cluster')}: cannot be set on a target with discover: cluster (its series and its members' carry cluster="${raw.name}")`,
+      );
     target.labels.cluster = raw.name;
-  } else if (raw.discovery_interval !== undefined) problems.push(`${at('discovery_interval')}: only applies to a target with discover: cluster`);
+  } else if (raw.discovery_interval !== undefined)
+    problems.push(`${at('discovery_interval')}: only applies to a target with discover: cluster`);
   return { ...target, password: new Secret(password), fingerprint: fingerprintOf(target, password) };
 }
 
@@ -206,37 +244,57 @@ function resolveTarget(source: TargetSource, resolution: Resolution): TargetConf
  */
 function resolveProxy({ raw, defaults, index }: TargetSource, resolution: Resolution): ProxyRule | undefined {
   const { env, problems } = resolution;
-  const own = raw.proxy_url !== undefined || raw.proxy_from_environment !== undefined || raw.no_proxy !== undefined || raw.proxy_connect_header !== undefined;
+  const own =
+    raw.proxy_url !== undefined ||
+    raw.proxy_from_environment !== undefined ||
+    raw.no_proxy !== undefined ||
+    raw.proxy_connect_header !== undefined;
   const from = own ? raw : defaults;
   const at = own ? `targets[${index}]` : 'defaults';
-  if (from.proxy_url !== undefined && from.proxy_from_environment) problems.push(`${at}.proxy_url: set proxy_url or proxy_from_environment, not both`);
-  if ((from.no_proxy !== undefined || from.proxy_connect_header !== undefined) && from.proxy_url === undefined && !from.proxy_from_environment) {
+  if (from.proxy_url !== undefined && from.proxy_from_environment)
+    problems.push(`${at}.proxy_url: set proxy_url or proxy_from_environment, not both`);
+  if (
+    (from.no_proxy !== undefined || from.proxy_connect_header !== undefined) &&
+    from.proxy_url === undefined &&
+    !from.proxy_from_environment
+  ) {
     problems.push(`${at}: no_proxy and proxy_connect_header need proxy_url or proxy_from_environment`);
   }
   const connectHeaders: Record<string, Secret> = {};
   for (const [name, value] of Object.entries(from.proxy_connect_header ?? {})) {
     const path = `${at}.proxy_connect_header.${name}`;
-    const text = typeof value === 'string' ? interpolate(value, path, resolution) : readFileAt(value.file, path, resolution, { secret: true });
+    const text =
+      typeof value === 'string'
+        ? interpolate(value, path, resolution)
+        : readFileAt(value.file, path, resolution, { secret: true });
     // The message names the header, never its value: it may be a credential.
-    if (UNSAFE_HEADER_VALUE.test(text)) problems.push(`${path}: the value holds a line break or NUL, which would end the header (check the variable or file it comes from)`);
+    if (UNSAFE_HEADER_VALUE.test(text))
+      problems.push(
+        `${path}: the value holds a line break or NUL, which would end the header (check the variable or file it comes from)`,
+      );
     connectHeaders[name] = new Secret(text);
   }
   const noProxy = parseNoProxy(from.no_proxy ?? '');
   for (const problem of noProxy.problems) problems.push(`${at}.no_proxy: ${problem}`);
   let url = from.proxy_url;
   if (from.proxy_from_environment) {
-    const [name, value] = env.HTTPS_PROXY !== undefined ? ['HTTPS_PROXY', env.HTTPS_PROXY] : ['https_proxy', env.https_proxy];
+    const [name, value] =
+      env.HTTPS_PROXY !== undefined ? ['HTTPS_PROXY', env.HTTPS_PROXY] : ['https_proxy', env.https_proxy];
     if (value) {
       const proxy = readEnvironmentProxy(value);
       if (typeof proxy === 'string') problems.push(`${at}.proxy_from_environment: ${name} ${proxy}`);
       else {
         url = proxy.url;
         const named = Object.keys(connectHeaders).find((header) => header.toLowerCase() === 'proxy-authorization');
-        if (proxy.authorization && named) problems.push(`${at}.proxy_from_environment: ${name} has credentials and proxy_connect_header sets ${named}: keep one`);
+        if (proxy.authorization && named)
+          problems.push(
+            `${at}.proxy_from_environment: ${name} has credentials and proxy_connect_header sets ${named}: keep one`,
+          );
         else if (proxy.authorization) connectHeaders['Proxy-Authorization'] = proxy.authorization;
       }
     }
-    const [noName, noValue] = env.NO_PROXY !== undefined ? ['NO_PROXY', env.NO_PROXY] : ['no_proxy', env.no_proxy ?? ''];
+    const [noName, noValue] =
+      env.NO_PROXY !== undefined ? ['NO_PROXY', env.NO_PROXY] : ['no_proxy', env.no_proxy ?? ''];
     const fromEnv = parseNoProxy(noValue);
     for (const problem of fromEnv.problems) problems.push(`${at}.proxy_from_environment: ${noName}: ${problem}`);
     noProxy.entries.push(...fromEnv.entries);
@@ -245,7 +303,11 @@ function resolveProxy({ raw, defaults, index }: TargetSource, resolution: Resolu
 }
 
 /** Validates config text; throws ConfigError listing every problem. */
-export function parseConfig(text: string, source: string, { env = process.env, shard: shardFlag, baseDir = process.cwd() }: LoadOptions = {}): ExporterConfig {
+export function parseConfig(
+  text: string,
+  source: string,
+  { env = process.env, shard: shardFlag, baseDir = process.cwd() }: LoadOptions = {},
+): ExporterConfig {
   const yaml = readYaml(text);
   if (yaml.problems.length > 0) throw new ConfigError(yaml.problems, source);
   const input = yaml.value;
@@ -264,7 +326,12 @@ export function parseConfig(text: string, source: string, { env = process.env, s
   // A problem in the defaults is found once per target that inherits it, and named once.
   if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)], source);
   const shard = shardFlag ?? result.data.shard;
-  return { concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY, shard, targets: targets.filter((t) => inShard(t.name, shard)), warnings: [...resolution.warnings, ...sameOrigins(targets)] };
+  return {
+    concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY,
+    shard,
+    targets: targets.filter((t) => inShard(t.name, shard)),
+    warnings: [...resolution.warnings, ...sameOrigins(targets)],
+  };
 }
 
 /** Targets that name one appliance twice: each polls it with a session of its own, two logins and twice the load. */
@@ -274,18 +341,26 @@ function sameOrigins(targets: readonly TargetConfig[]): string[] {
   for (const { name, origin } of targets) {
     const other = first.get(origin);
     if (other === undefined) first.set(origin, name);
-    else warnings.push(`targets "${other}" and "${name}" have the same url ${origin}: each logs in and polls it on its own`);
+    else
+      warnings.push(
+        `targets "${other}" and "${name}" have the same url ${origin}: each logs in and polls it on its own`,
+      );
   }
   return warnings;
 }
 
 /** The defaults and each target that parse on their own, for a config that did not parse whole (undefined without readable defaults). */
-function parsedParts(input: unknown): { defaults: RawDefaults | undefined; targets: (RawTarget | undefined)[] } | undefined {
+function parsedParts(
+  input: unknown,
+): { defaults: RawDefaults | undefined; targets: (RawTarget | undefined)[] } | undefined {
   const { defaults, targets } = (input ?? {}) as { defaults?: unknown; targets?: unknown };
   // Unknown keys are reported already; here they are left out, so a typo hides no other problem.
   const readDefaults = DefaultsSchema.strip().optional().safeParse(defaults);
   if (!readDefaults.success) return undefined;
-  return { defaults: readDefaults.data, targets: Array.isArray(targets) ? targets.map((target) => TargetSchema.strip().safeParse(target).data) : [] };
+  return {
+    defaults: readDefaults.data,
+    targets: Array.isArray(targets) ? targets.map((target) => TargetSchema.strip().safeParse(target).data) : [],
+  };
 }
 
 export function loadConfig(file: string, options: LoadOptions = {}): ExporterConfig {

@@ -59,7 +59,15 @@ function memberOrigin(parentOrigin: string, address: string): string | undefined
     return undefined;
   }
   // Anything beyond a host (a path, credentials, another port) would point the parent's credentials elsewhere.
-  if ((!isIPv6(address) && url.hostname !== host.toLowerCase()) || url.port !== port || url.pathname !== '/' || url.username || url.search || url.hash) return undefined;
+  if (
+    (!isIPv6(address) && url.hostname !== host.toLowerCase()) ||
+    url.port !== port ||
+    url.pathname !== '/' ||
+    url.username ||
+    url.search ||
+    url.hash
+  )
+    return undefined;
   return url.origin;
 }
 

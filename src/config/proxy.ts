@@ -100,7 +100,8 @@ export function readEnvironmentProxy(value: string): EnvironmentProxy | string {
   } catch {
     return 'is not a URL';
   }
-  if (url.protocol !== 'http:') return `uses ${url.protocol.slice(0, -1).slice(0, 16)}://, but only http:// proxies are supported (HTTPS to the nodes is tunnelled through them with CONNECT)`;
+  if (url.protocol !== 'http:')
+    return `uses ${url.protocol.slice(0, -1).slice(0, 16)}://, but only http:// proxies are supported (HTTPS to the nodes is tunnelled through them with CONNECT)`;
   if (url.hostname === '') return 'names no proxy host';
   if (!url.username && !url.password) return { url: url.origin };
   let user: string;
@@ -111,7 +112,10 @@ export function readEnvironmentProxy(value: string): EnvironmentProxy | string {
   } catch {
     return 'has credentials that are not valid percent-encoding';
   }
-  return { url: url.origin, authorization: new Secret(`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`) };
+  return {
+    url: url.origin,
+    authorization: new Secret(`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`),
+  };
 }
 
 /** Characters that would end a header line or the header block: a value holding one could inject headers. */
@@ -124,7 +128,8 @@ function parseEntry(entry: string): NoProxyEntry | string {
     const address = base.replace(/^\[|\]$/g, '');
     const family = familyOf(address);
     const prefix = Number(prefixText);
-    if (rest.length > 0 || family === 0 || !/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128)) return 'is not a CIDR range such as 10.0.0.0/8 or fd00::/8';
+    if (rest.length > 0 || family === 0 || !/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128))
+      return 'is not a CIDR range such as 10.0.0.0/8 or fd00::/8';
     return { kind: 'cidr', family, bits: addressBits(address, family), prefix };
   }
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
@@ -150,7 +155,11 @@ function withPort<T extends NoProxyEntry>(entry: T, portText: string | undefined
 
 /** An address as a string of bits, so an address and a range compare by prefix. */
 function addressBits(address: string, family: IpFamily): string {
-  if (family === 4) return address.split('.').map((part) => Number(part).toString(2).padStart(8, '0')).join('');
+  if (family === 4)
+    return address
+      .split('.')
+      .map((part) => Number(part).toString(2).padStart(8, '0'))
+      .join('');
   let text = address;
   // An embedded IPv4 tail (::ffff:10.1.2.3) as two hex groups.
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];

@@ -26,7 +26,9 @@ export function interpolate(text: string, path: string, { env, problems }: Resol
     if (name === undefined) return '$';
     const value = env[name];
     if (value === undefined) {
-      problems.push(`${path}: environment variable ${name} is not set${name === 'CREDENTIALS_DIRECTORY' ? CREDENTIALS_HINT : ''}`);
+      problems.push(
+        `${path}: environment variable ${name} is not set${name === 'CREDENTIALS_DIRECTORY' ? CREDENTIALS_HINT : ''}`,
+      );
       return '';
     }
     return value;
@@ -35,7 +37,7 @@ export function interpolate(text: string, path: string, { env, problems }: Resol
 
 /** systemd sets CREDENTIALS_DIRECTORY for a unit with LoadCredential=; a check by hand must run the way the unit does. */
 const CREDENTIALS_HINT =
-  ' (systemd sets it for the unit\'s LoadCredential=; check the unit\'s config as the unit runs it: systemd-run --pipe --wait -p LoadCredential=sps-password:/etc/sps-exporter/sps-password node dist/main.js --config.file=... --check-config, see docs/security.md)';
+  " (systemd sets it for the unit's LoadCredential=; check the unit's config as the unit runs it: systemd-run --pipe --wait -p LoadCredential=sps-password:/etc/sps-exporter/sps-password node dist/main.js --config.file=... --check-config, see docs/security.md)";
 
 function readSecretFile(file: string, path: string, resolution: Resolution): string {
   const { files, problems } = resolution;
@@ -59,7 +61,12 @@ function readSecretFile(file: string, path: string, resolution: Resolution): str
  * Prometheus and Alertmanager. The path takes ${VAR} (systemd hands credentials over in
  * $CREDENTIALS_DIRECTORY); with a variable unset, that is the problem, and no file is read.
  */
-export function readFileAt(file: string, path: string, resolution: Resolution, { secret }: { secret: boolean }): string {
+export function readFileAt(
+  file: string,
+  path: string,
+  resolution: Resolution,
+  { secret }: { secret: boolean },
+): string {
   const before = resolution.problems.length;
   const interpolated = interpolate(file, path, resolution);
   if (resolution.problems.length > before) return '';

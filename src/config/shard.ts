@@ -33,9 +33,18 @@ export function autoShard(text: string, hostname: string): Shard | undefined {
   // NAME-ORDINAL with NAME a DNS label, so it ends in a letter or digit: "sps-exporter--1" carries no ordinal.
   const ordinal = /[A-Za-z0-9]-(\d+)$/.exec(hostname)?.[1];
   if (count < 1) throw new Error(`--shard: "${text}" needs a COUNT of at least 1`);
-  if (ordinal === undefined) throw new Error(`--shard=auto/${count}: the hostname "${hostname.slice(0, 64)}" does not end in -ORDINAL, as a StatefulSet's pods do (NAME-0, NAME-1, ...)`);
-  if (!/^(0|[1-9]\d*)$/.test(ordinal)) throw new Error(`--shard=auto/${count}: the hostname's ordinal ${ordinal.slice(0, 12)} has a leading zero, which a StatefulSet never gives`);
-  if (Number(ordinal) >= count) throw new Error(`--shard=auto/${count}: the hostname's ordinal ${ordinal.slice(0, 12)} is not below the count ${count}: keep the StatefulSet's replicas and COUNT equal`);
+  if (ordinal === undefined)
+    throw new Error(
+      `--shard=auto/${count}: the hostname "${hostname.slice(0, 64)}" does not end in -ORDINAL, as a StatefulSet's pods do (NAME-0, NAME-1, ...)`,
+    );
+  if (!/^(0|[1-9]\d*)$/.test(ordinal))
+    throw new Error(
+      `--shard=auto/${count}: the hostname's ordinal ${ordinal.slice(0, 12)} has a leading zero, which a StatefulSet never gives`,
+    );
+  if (Number(ordinal) >= count)
+    throw new Error(
+      `--shard=auto/${count}: the hostname's ordinal ${ordinal.slice(0, 12)} is not below the count ${count}: keep the StatefulSet's replicas and COUNT equal`,
+    );
   return { index: Number(ordinal), count };
 }
 

@@ -26,7 +26,9 @@ export function readYaml(text: string): ReadYaml {
   visit(doc, {
     Alias(_key, alias) {
       if (alias.resolve(doc) === undefined) {
-        problems.push(`YAML line ${lineOf(alias.range?.[0] ?? 0)}: an alias (a value starting with *) refers to no anchor; quote the value if it is meant literally`);
+        problems.push(
+          `YAML line ${lineOf(alias.range?.[0] ?? 0)}: an alias (a value starting with *) refers to no anchor; quote the value if it is meant literally`,
+        );
       }
     },
   });

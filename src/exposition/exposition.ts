@@ -80,6 +80,11 @@ export class Exposition {
 
   /** One node's exposition in one buffer (/probe). */
   render(view: NodeView): Buffer {
-    return new ExpositionReader({ views: [view], table: this.#context.table, guards: [this.#context.guard], bands: this.#bands }).toBuffer();
+    return new ExpositionReader({
+      views: [view],
+      table: this.#context.table,
+      guards: [this.#context.guard],
+      bands: this.#bands,
+    }).toBuffer();
   }
 }

@@ -141,7 +141,7 @@ export class FleetView {
         const slot = table[t]!;
         if (bytes[slot]! < 0) continue;
         const length = table[t + 3]!;
-        out.set(new Uint8Array(from[table[t + 1]!]!, table[t + 2]!, length), bytes[slot]!);
+        out.set(new Uint8Array(from[table[t + 1]!]!, table[t + 2], length), bytes[slot]);
         bytes[slot]! += length;
       }
     }

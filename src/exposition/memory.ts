@@ -31,9 +31,18 @@ export class ReadGuard {
  * new memory with room to grow. A new buffer per poll would be external memory that only the
  * garbage collector frees, after its wrapper was promoted (see docs/performance.md).
  */
-export function reusableMemory({ bytes, replaced, guard }: { bytes: number; replaced: ArrayBuffer | undefined; guard: ReadGuard }): ArrayBuffer {
-  if (replaced && !guard.held && replaced.byteLength >= bytes && replaced.byteLength <= 2 * bytes + 4096) return replaced;
+export function reusableMemory({
+  bytes,
+  replaced,
+  guard,
+}: {
+  bytes: number;
+  replaced: ArrayBuffer | undefined;
+  guard: ReadGuard;
+}): ArrayBuffer {
+  if (replaced && !guard.held && replaced.byteLength >= bytes && replaced.byteLength <= 2 * bytes + 4096)
+    return replaced;
   // Its own allocation (byteOffset 0, so a Uint32 table at its start is aligned), not a slice of a
   // shared pool slab that a small buffer would keep alive.
-  return Buffer.allocUnsafeSlow(bytes + (bytes >> 5) + 64).buffer as ArrayBuffer;
+  return Buffer.allocUnsafeSlow(bytes + (bytes >> 5) + 64).buffer;
 }

@@ -42,5 +42,7 @@ export function viewOf(parts: readonly RenderedPart[], replaces?: NodeView): Nod
 /** A row table in `replaces`' memory when it holds `count` rows, else new memory with room for a few more. */
 export function rowTable(count: number, replaces: NodeView | undefined): Uint32Array {
   const held = replaces?.rows.buffer;
-  return held && held.byteLength >= 4 * ROW * count ? new Uint32Array(held, 0, ROW * count) : new Uint32Array(new ArrayBuffer(4 * ROW * (count + 8)), 0, ROW * count);
+  return held && held.byteLength >= 4 * ROW * count
+    ? new Uint32Array(held, 0, ROW * count)
+    : new Uint32Array(new ArrayBuffer(4 * ROW * (count + 8)), 0, ROW * count);
 }

@@ -23,10 +23,20 @@ export interface RenderedPart {
 const TABLE_BYTES_PER_FAMILY = 6;
 
 /** A part's table, and where its text starts in its memory and how long it is. */
-export function partTable(part: RenderedPart): { ends: Uint32Array; slots: Uint16Array; textStart: number; textBytes: number } {
+export function partTable(part: RenderedPart): {
+  ends: Uint32Array;
+  slots: Uint16Array;
+  textStart: number;
+  textBytes: number;
+} {
   const { memory, bytes, families } = part;
   const table = TABLE_BYTES_PER_FAMILY * families;
-  return { ends: new Uint32Array(memory, 0, families), slots: new Uint16Array(memory, 4 * families, families), textStart: table, textBytes: bytes - table };
+  return {
+    ends: new Uint32Array(memory, 0, families),
+    slots: new Uint16Array(memory, 4 * families, families),
+    textStart: table,
+    textBytes: bytes - table,
+  };
 }
 
 /** What a patch changes, in text order: the sample and its new value's text. One per Exposition, reused from patch to patch. */
@@ -100,7 +110,9 @@ export class PartRenderer {
     // render leaves out the samples of families the table has no room for.
     if (last && this.#sameSeries(samples)) return (this.#part = this.#patch(last, samples));
     const table = this.#context.table;
-    const slotted = samples.every((sample) => table.slot(sample.family) !== undefined) ? samples : samples.filter((sample) => table.slot(sample.family) !== undefined);
+    const slotted = samples.every((sample) => table.slot(sample.family) !== undefined)
+      ? samples
+      : samples.filter((sample) => table.slot(sample.family) !== undefined);
     return (this.#part = this.#renderWhole(slotted, last));
   }
 
@@ -154,7 +166,11 @@ export class PartRenderer {
     const ascii = textBytes === text.length; // then string lengths are byte lengths, as they nearly always are
     const tableBytes = TABLE_BYTES_PER_FAMILY * families;
     const bytes = tableBytes + textBytes;
-    const part: RenderedPart = { memory: reusableMemory({ bytes, replaced: replaces?.memory, guard }), bytes, families };
+    const part: RenderedPart = {
+      memory: reusableMemory({ bytes, replaced: replaces?.memory, guard }),
+      bytes,
+      families,
+    };
     Buffer.from(part.memory).write(text, tableBytes);
     const { ends, slots: held } = partTable(part);
     let at = 0;

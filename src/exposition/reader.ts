@@ -22,7 +22,8 @@ export class BandPool {
   #spare: Buffer | undefined;
 
   take(bytes: number): Buffer {
-    const band = this.#spare && this.#spare.length >= bytes ? this.#spare : Buffer.allocUnsafeSlow(Math.max(bytes, BAND_BYTES));
+    const band =
+      this.#spare && this.#spare.length >= bytes ? this.#spare : Buffer.allocUnsafeSlow(Math.max(bytes, BAND_BYTES));
     if (band === this.#spare) this.#spare = undefined;
     return band;
   }
@@ -150,14 +151,15 @@ export class ExpositionReader {
 
   /** Copies band `band`'s headers and texts into `out` from `at` on. */
   #assemble(band: number, out: Buffer, at: number): void {
-    for (let i = this.#bandSlots[band]!; i < this.#bandSlots[band + 1]!; i++) out.set(this.#table.header(this.#slots[i]!), at + this.#headerAt[i]!);
+    for (let i = this.#bandSlots[band]!; i < this.#bandSlots[band + 1]!; i++)
+      out.set(this.#table.header(this.#slots[i]!), at + this.#headerAt[i]!);
     const memory = this.#memory;
     const sources = this.#sources;
     const offsets = this.#offsets;
     const lengths = this.#lengths;
     const targets = this.#targets;
     for (let row = this.#bandRows[band]!; row < this.#bandRows[band + 1]!; row++) {
-      out.set(new Uint8Array(memory[sources[row]!]!, offsets[row]!, lengths[row]!), at + targets[row]!);
+      out.set(new Uint8Array(memory[sources[row]!]!, offsets[row], lengths[row]), at + targets[row]!);
     }
   }
 
@@ -261,4 +263,3 @@ export class ExpositionReader {
     this.#assembled = undefined;
   }
 }
-

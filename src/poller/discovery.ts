@@ -16,7 +16,10 @@ export interface TargetPlan {
  * target last listed. A member whose origin is polled already (configured, or listed by another
  * Central Management node) is polled once; the Central Management node itself is its own target.
  */
-export function planTargets(configured: readonly TargetConfig[], members: ReadonlyMap<string, readonly ClusterMember[]>): TargetPlan {
+export function planTargets(
+  configured: readonly TargetConfig[],
+  members: ReadonlyMap<string, readonly ClusterMember[]>,
+): TargetPlan {
   const targets = [...configured];
   const skipped: string[] = [];
   const byOrigin = new Map(configured.map((t) => [t.origin, t.name]));
@@ -28,7 +31,9 @@ export function planTargets(configured: readonly TargetConfig[], members: Readon
       const label = `member ${JSON.stringify(member.key.slice(0, 64))} of ${parent.name}`;
       const target = memberTarget(parent, member);
       if (!target) {
-        skipped.push(`${label}: address ${JSON.stringify(member.address.slice(0, 64))} is not a usable host (more than a host, or a loopback or unspecified address while the Central Management node is not on loopback)`);
+        skipped.push(
+          `${label}: address ${JSON.stringify(member.address.slice(0, 64))} is not a usable host (more than a host, or a loopback or unspecified address while the Central Management node is not on loopback)`,
+        );
         continue;
       }
       const polledAs = byOrigin.get(target.origin);

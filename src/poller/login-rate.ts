@@ -25,7 +25,7 @@ export class LoginRateWatch {
     if (looping && !this.#warned) {
       this.log.warn(
         { logins: recent, polls: LOGIN_RATE_WINDOW },
-        'the node needed more than one login per poll: it drops the exporter\'s sessions (a load balancer without sticky sessions, or a session timeout shorter than the interval?); each login is an SPS audit event',
+        "the node needed more than one login per poll: it drops the exporter's sessions (a load balancer without sticky sessions, or a session timeout shorter than the interval?); each login is an SPS audit event",
       );
     }
     this.#warned = looping;

@@ -89,7 +89,15 @@ export class NodePoller {
   /** The member list being read, if a read is under way. */
   #discovery: Promise<void> | undefined;
 
-  constructor({ target, log, exposition, now = Date.now, onMembers = () => {}, client, secureContexts }: NodePollerOptions) {
+  constructor({
+    target,
+    log,
+    exposition,
+    now = Date.now,
+    onMembers = () => {},
+    client,
+    secureContexts,
+  }: NodePollerOptions) {
     this.target = target;
     this.log = log;
     this.#loginRate = new LoginRateWatch(log);
@@ -149,8 +157,10 @@ export class NodePoller {
       try {
         await this.#read(endpoint);
       } catch (error) {
-        const failure = error instanceof SpsError ? error : new SpsError('parse', `could not map the ${endpoint.name} response`);
-        if (!(error instanceof SpsError)) this.log.error({ endpoint: endpoint.name, err: String(error) }, 'collector failed');
+        const failure =
+          error instanceof SpsError ? error : new SpsError('parse', `could not map the ${endpoint.name} response`);
+        if (!(error instanceof SpsError))
+          this.log.error({ endpoint: endpoint.name, err: String(error) }, 'collector failed');
         this.#failed(endpoint.name, failure, false, endpoint);
         if ((failure instanceof LoginError || NODE_WIDE.has(failure.reason)) && !endpoint.optional) nodeWide = failure;
       }
@@ -203,7 +213,10 @@ export class NodePoller {
 
   /** Due at the last poll before a discovery interval has passed, so reads are never further apart than that. */
   #discoveryDue(now: number): boolean {
-    return this.target.discover === 'cluster' && now - this.#discoveryTriedAt + this.target.intervalMs > this.target.discoveryIntervalMs;
+    return (
+      this.target.discover === 'cluster' &&
+      now - this.#discoveryTriedAt + this.target.intervalMs > this.target.discoveryIntervalMs
+    );
   }
 
   async #discover(): Promise<void> {
@@ -212,7 +225,11 @@ export class NodePoller {
       members = await readClusterMembers(this.client);
     } catch (error) {
       // The previous member list stays in use: a failed read must not stop the polling of members.
-      this.#failed(CLUSTER_NODES, error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'), false);
+      this.#failed(
+        CLUSTER_NODES,
+        error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'),
+        false,
+      );
       this.#viewUntil = -Infinity; // the status changed after the poll made its view
       return;
     }
@@ -267,7 +284,13 @@ export class NodePoller {
       // Not offered to this user (older firmware, no privilege): counted, logged once, never the node's
       // state. A 404 is firmware that does not have the endpoint: said once, quietly.
       const notServed = error.status === 404;
-      this.#noteOnce(name, notServed ? `${name} is not served by this node's firmware (HTTP 404); its metrics are not exported` : `${name} unavailable (${error.reason}: ${error.message}); its metrics are not exported`, notServed ? 'info' : 'warn');
+      this.#noteOnce(
+        name,
+        notServed
+          ? `${name} is not served by this node's firmware (HTTP 404); its metrics are not exported`
+          : `${name} unavailable (${error.reason}: ${error.message}); its metrics are not exported`,
+        notServed ? 'info' : 'warn',
+      );
       return;
     }
     this.#lastError = { endpoint: name, reason: error.reason, message: error.message, at: this.#now() };
@@ -286,9 +309,13 @@ export class NodePoller {
     const why = {
       series_limit: `more than ${this.target.limits.seriesPerFamily} series (series_limit_per_family)`,
       label_value_length: `a label value longer than ${this.target.limits.labelValueLength} characters (label_value_length_limit)`,
-      out_of_range: 'a value outside the metric\'s range (a negative count or size, or a ratio far outside 0..1: a broken answer)',
+      out_of_range:
+        "a value outside the metric's range (a negative count or size, or a ratio far outside 0..1: a broken answer)",
     }[reason];
-    this.#warnOnce(endpoint, `${family}: samples with ${why} are dropped and counted in sps_exporter_samples_dropped_total`);
+    this.#warnOnce(
+      endpoint,
+      `${family}: samples with ${why} are dropped and counted in sps_exporter_samples_dropped_total`,
+    );
   }
 
   #warnOnce(endpoint: string, warning: string): void {
@@ -311,7 +338,8 @@ export class NodePoller {
     // Read from the connection, so it is as fresh as the node's data, and cut with it.
     const certificate = this.client.serverCertificate;
     if (certificate && fresh(nodeReadAt)) {
-      if (certificate !== this.#certificateSet) this.#setSamples(SERVER_CERTIFICATE, collectServerCertificate(certificate));
+      if (certificate !== this.#certificateSet)
+        this.#setSamples(SERVER_CERTIFICATE, collectServerCertificate(certificate));
       this.#certificateSet = certificate;
       sources.push(SERVER_CERTIFICATE);
     }
@@ -328,10 +356,13 @@ export class NodePoller {
 
   #statusSamples(nodeFresh: boolean): Sample[] {
     const samples: Sample[] = [{ family: METRICS.up, value: this.healthOk && nodeFresh ? 1 : 0 }];
-    for (const [endpoint, up] of this.#endpointUp) samples.push({ family: METRICS.endpointUp, labels: { api_endpoint: endpoint }, value: up ? 1 : 0 });
+    for (const [endpoint, up] of this.#endpointUp)
+      samples.push({ family: METRICS.endpointUp, labels: { api_endpoint: endpoint }, value: up ? 1 : 0 });
     if (this.lastPollAt !== undefined) samples.push({ family: METRICS.lastPoll, value: this.lastPollAt / 1000 });
-    if (this.lastSuccessAt !== undefined) samples.push({ family: METRICS.lastSuccess, value: this.lastSuccessAt / 1000 });
-    if (this.lastDurationSeconds !== undefined) samples.push({ family: METRICS.pollDuration, value: this.lastDurationSeconds });
+    if (this.lastSuccessAt !== undefined)
+      samples.push({ family: METRICS.lastSuccess, value: this.lastSuccessAt / 1000 });
+    if (this.lastDurationSeconds !== undefined)
+      samples.push({ family: METRICS.pollDuration, value: this.lastDurationSeconds });
     samples.push({ family: METRICS.polls, value: this.polls });
     for (const [key, count] of this.#errors) {
       const [endpoint, reason] = key.split('\0') as [string, string];
@@ -341,8 +372,12 @@ export class NodePoller {
       const [family, reason] = key.split('\0') as [string, string];
       samples.push({ family: METRICS.samplesDropped, labels: { family, reason }, value: count });
     }
-    samples.push({ family: METRICS.logins, value: this.client.logins }, { family: METRICS.connections, value: this.client.connections });
-    for (const [reason, count] of this.client.loginFailures) samples.push({ family: METRICS.loginFailures, labels: { reason }, value: count });
+    samples.push(
+      { family: METRICS.logins, value: this.client.logins },
+      { family: METRICS.connections, value: this.client.connections },
+    );
+    for (const [reason, count] of this.client.loginFailures)
+      samples.push({ family: METRICS.loginFailures, labels: { reason }, value: count });
     return samples;
   }
 }

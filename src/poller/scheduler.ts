@@ -94,7 +94,12 @@ export class Scheduler {
   #configured: readonly TargetConfig[] = [];
   #running = false;
 
-  constructor({ log, exposition, now = Date.now, createNode = (options) => new NodePoller(options) }: SchedulerOptions) {
+  constructor({
+    log,
+    exposition,
+    now = Date.now,
+    createNode = (options) => new NodePoller(options),
+  }: SchedulerOptions) {
     this.#log = log;
     this.#exposition = exposition;
     this.#now = now;
@@ -122,7 +127,10 @@ export class Scheduler {
     this.#members.set(parent, members);
     const result = this.#sync();
     if (result.added.length + result.removed.length + result.changed.length > 0) {
-      this.#log.info({ node: parent, added: result.added, removed: result.removed, changed: result.changed }, 'cluster members changed');
+      this.#log.info(
+        { node: parent, added: result.added, removed: result.removed, changed: result.changed },
+        'cluster members changed',
+      );
     }
   }
 
@@ -185,7 +193,9 @@ export class Scheduler {
   }
 
   #add(target: TargetConfig, client?: SpsClient): void {
-    const log = this.#log.child(target.discoveredBy ? { node: target.name, cluster: target.discoveredBy } : { node: target.name });
+    const log = this.#log.child(
+      target.discoveredBy ? { node: target.name, cluster: target.discoveredBy } : { node: target.name },
+    );
     const node: NodePoller = this.#createNode({
       target,
       log,
@@ -198,7 +208,13 @@ export class Scheduler {
       client,
     });
     const now = this.#now();
-    const entry: Scheduled = { node, slotAt: -1, nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs), skipped: 0, busy: false };
+    const entry: Scheduled = {
+      node,
+      slotAt: -1,
+      nextDue: now + Math.floor(phaseOf(target.name) * target.intervalMs),
+      skipped: 0,
+      busy: false,
+    };
     this.#entries.set(target.name, entry);
     if (this.#running) this.#schedule(entry);
   }

@@ -37,7 +37,10 @@ const defaultClock: SampleClock = {
  * default 10 ms, 10 ms), so any alert on it would fire on an idle exporter; and its reset drops
  * the next turn, so a block right after a scrape went unrecorded.
  */
-export function registerEventLoopDelay(registry: Registry, { clock = defaultClock }: { clock?: SampleClock } = {}): void {
+export function registerEventLoopDelay(
+  registry: Registry,
+  { clock = defaultClock }: { clock?: SampleClock } = {},
+): void {
   const histogram = createHistogram();
   const interval = BigInt(EVENT_LOOP_SAMPLE_MS * 1e6);
   let last = clock.now();
@@ -52,5 +55,13 @@ export function registerEventLoopDelay(registry: Registry, { clock = defaultCloc
     STATISTICS.forEach(([, , read], i) => gauges[i]!.set(histogram.count > 0 ? read(histogram) / 1e9 : 0));
     histogram.reset();
   };
-  const gauges = STATISTICS.map(([, help], i) => new Gauge({ name: EVENT_LOOP_DELAY_METRICS[i]!, help, registers: [registry], collect: i === 0 ? collect : undefined }));
+  const gauges = STATISTICS.map(
+    ([, help], i) =>
+      new Gauge({
+        name: EVENT_LOOP_DELAY_METRICS[i]!,
+        help,
+        registers: [registry],
+        collect: i === 0 ? collect : undefined,
+      }),
+  );
 }

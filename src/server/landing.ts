@@ -23,11 +23,15 @@ export function renderLanding({ version, nodes, telemetryPath }: LandingPage): s
     .map((node) => {
       const wait = node.client.loginBlockedForMs; // as of now, not as of the error
       const retry = wait > 0 ? `; next login attempt in ${Math.ceil(wait / 1000)}s` : '';
-      const error = node.lastError ? `${node.lastError.reason} on ${node.lastError.endpoint}: ${node.lastError.message}${retry} (${when(node.lastError.at)})` : '';
+      const error = node.lastError
+        ? `${node.lastError.reason} on ${node.lastError.endpoint}: ${node.lastError.message}${retry} (${when(node.lastError.at)})`
+        : '';
       const probe = `probe?target=${encodeURIComponent(node.name)}`;
       const source = node.target.discoveredBy === undefined ? 'config' : `member of ${node.target.discoveredBy}`;
-      return `<tr><td><a href="${escapeHtml(probe)}">${escapeHtml(node.name)}</a></td><td>${escapeHtml(node.target.origin)}</td><td>${escapeHtml(source)}</td>` +
-        `<td class="${node.healthOk ? 'up' : 'down'}">${node.healthOk ? 'up' : 'down'}</td><td>${when(node.lastSuccessAt)}</td><td>${escapeHtml(error)}</td></tr>`;
+      return (
+        `<tr><td><a href="${escapeHtml(probe)}">${escapeHtml(node.name)}</a></td><td>${escapeHtml(node.target.origin)}</td><td>${escapeHtml(source)}</td>` +
+        `<td class="${node.healthOk ? 'up' : 'down'}">${node.healthOk ? 'up' : 'down'}</td><td>${when(node.lastSuccessAt)}</td><td>${escapeHtml(error)}</td></tr>`
+      );
     })
     .join('\n');
   return `<!doctype html>

@@ -12,11 +12,24 @@ export function createSelfRegistry(version: string): { registry: Registry; reloa
   for (const name of EVENT_LOOP_DELAY_METRICS) registry.removeSingleMetric(name);
   registerEventLoopDelay(registry);
   // prom-client names these gauges *_total, which the naming rules reserve for counters.
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
-  new Gauge({ name: 'sps_exporter_build_info', help: 'Version of the running exporter; always 1.', labelNames: ['version', 'nodejs_version'], registers: [registry] })
-    .set({ version, nodejs_version: process.version }, 1);
-  const lastReloadOk = new Gauge({ name: 'sps_exporter_config_last_reload_successful', help: '1 if the last config (re)load succeeded.', registers: [registry] });
-  const lastReloadAt = new Gauge({ name: 'sps_exporter_config_last_reload_success_timestamp_seconds', help: 'When the config was last loaded successfully (Unix time).', registers: [registry] });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+    registry.removeSingleMetric(name);
+  new Gauge({
+    name: 'sps_exporter_build_info',
+    help: 'Version of the running exporter; always 1.',
+    labelNames: ['version', 'nodejs_version'],
+    registers: [registry],
+  }).set({ version, nodejs_version: process.version }, 1);
+  const lastReloadOk = new Gauge({
+    name: 'sps_exporter_config_last_reload_successful',
+    help: '1 if the last config (re)load succeeded.',
+    registers: [registry],
+  });
+  const lastReloadAt = new Gauge({
+    name: 'sps_exporter_config_last_reload_success_timestamp_seconds',
+    help: 'When the config was last loaded successfully (Unix time).',
+    registers: [registry],
+  });
   return {
     registry,
     reloaded(ok: boolean) {

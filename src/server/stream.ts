@@ -80,7 +80,12 @@ function compress(res: Response, gzip: boolean): Writable {
  * after its write completed. The reader is closed when this returns, also when the client went
  * away or `tail` was rejected.
  */
-export async function sendExposition(res: Response, reader: ExpositionReader, tail: Buffer | Promise<Buffer>, options: SendOptions): Promise<void> {
+export async function sendExposition(
+  res: Response,
+  reader: ExpositionReader,
+  tail: Buffer | Promise<Buffer>,
+  options: SendOptions,
+): Promise<void> {
   try {
     await send(res, reader, await tail, options);
   } finally {
@@ -88,7 +93,12 @@ export async function sendExposition(res: Response, reader: ExpositionReader, ta
   }
 }
 
-async function send(res: Response, reader: ExpositionReader, tail: Buffer, { pool, gzip, writeTimeoutMs }: SendOptions): Promise<void> {
+async function send(
+  res: Response,
+  reader: ExpositionReader,
+  tail: Buffer,
+  { pool, gzip, writeTimeoutMs }: SendOptions,
+): Promise<void> {
   res.status(200).set({ 'content-type': TEXT_CONTENT_TYPE, vary: 'Accept-Encoding' });
   const out = compress(res, gzip);
   if (out === res) res.set('content-length', String(reader.size + tail.length));

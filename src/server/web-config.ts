@@ -13,7 +13,14 @@ import { PasswordCheck } from './password-check.js';
  */
 const WebConfigSchema = z.strictObject({
   tls_server_config: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
-  basic_auth_users: z.record(z.string().min(1), z.string().regex(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, 'must be a bcrypt hash (htpasswd -nBC 10 "" | tr -d \':\')')).optional(),
+  basic_auth_users: z
+    .record(
+      z.string().min(1),
+      z
+        .string()
+        .regex(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, 'must be a bcrypt hash (htpasswd -nBC 10 "" | tr -d \':\')'),
+    )
+    .optional(),
 });
 
 export interface WebConfig {
@@ -38,9 +45,16 @@ export function loadWebConfig(file: string): WebConfig {
   const yaml = readYaml(text);
   if (yaml.problems.length > 0) throw new ConfigError(['is not valid YAML', ...yaml.problems], file);
   const parsed = WebConfigSchema.safeParse(yaml.value, { reportInput: true });
-  const problems = parsed.success ? [] : parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? [`${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}`] : formatIssue(i)));
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((i) =>
+        i.code === 'unrecognized_keys'
+          ? [`${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}`]
+          : formatIssue(i),
+      );
   // The certificate files are read whatever else is wrong, so one run names every problem.
-  const tls = (yaml.value as { tls_server_config?: { cert_file?: unknown; key_file?: unknown } } | null)?.tls_server_config;
+  const tls = (yaml.value as { tls_server_config?: { cert_file?: unknown; key_file?: unknown } } | null)
+    ?.tls_server_config;
   const fromHere = (path: string) => resolve(dirname(resolve(file)), path);
   const read = (key: 'cert_file' | 'key_file'): string | undefined => {
     const path = tls?.[key];
@@ -59,14 +73,18 @@ export function loadWebConfig(file: string): WebConfig {
     try {
       createSecureContext({ cert, key });
     } catch (error) {
-      problems.push(`tls_server_config: the certificate and key do not load (${(error as { code?: string }).code ?? 'invalid PEM'})`);
+      problems.push(
+        `tls_server_config: the certificate and key do not load (${(error as { code?: string }).code ?? 'invalid PEM'})`,
+      );
     }
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems, file);
   const warnings: string[] = [];
   const exposedConfig = parsed.data.basic_auth_users ? exposedSecret(file) : undefined;
   if (exposedConfig) warnings.push(`--web.config.file: ${exposedConfig} (it holds the basic auth hashes)`);
-  const exposedKey = parsed.data.tls_server_config ? exposedSecret(fromHere(parsed.data.tls_server_config.key_file)) : undefined;
+  const exposedKey = parsed.data.tls_server_config
+    ? exposedSecret(fromHere(parsed.data.tls_server_config.key_file))
+    : undefined;
   if (exposedKey) warnings.push(`--web.config.file: tls_server_config.key_file: ${exposedKey}`);
   const config: WebConfig = { warnings };
   if (parsed.data.tls_server_config) config.tls = { cert: cert!, key: key! };
@@ -84,7 +102,11 @@ const DUMMY_HASH = '$2b$10$s7pEJ2WWFm8IZkfEskIseOWbqcTET4BhIMygI.dtZ2rlA80Z5Ysqa
  * are checked off the event loop (PasswordCheck); when too many checks are waiting, a request
  * is answered 429 with Retry-After instead of queueing without bound.
  */
-export function basicAuth(currentUsers: () => Map<string, string> | undefined, open: readonly string[] = [], passwords = new PasswordCheck()) {
+export function basicAuth(
+  currentUsers: () => Map<string, string> | undefined,
+  open: readonly string[] = [],
+  passwords = new PasswordCheck(),
+) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const users = currentUsers();
     if (!users || open.includes(req.path)) return next();
@@ -96,7 +118,11 @@ export function basicAuth(currentUsers: () => Map<string, string> | undefined, o
       const hash = users.get(user);
       const result = await passwords.check(user, decoded.slice(colon + 1), hash ?? DUMMY_HASH);
       if (result === 'busy') {
-        res.status(429).set('retry-after', '1').type('text/plain').send('too many password checks at once; try again\n');
+        res
+          .status(429)
+          .set('retry-after', '1')
+          .type('text/plain')
+          .send('too many password checks at once; try again\n');
         return;
       }
       if (result === 'ok' && hash !== undefined) return next();

@@ -21,7 +21,11 @@ export function retryAfterMs(header: string | string[] | undefined, nowMs: numbe
   if (!text) return undefined;
   // An HTTP date names its day and month ("Sun, 06 Nov 1994 08:49:37 GMT"): a bare "-5" or "1.5",
   // which Date.parse would take for a year, is no date.
-  const ms = /^\d{1,10}$/.test(text) ? Number(text) * 1000 : /[A-Za-z]{3}/.test(text) ? Date.parse(text) - nowMs : Number.NaN;
+  const ms = /^\d{1,10}$/.test(text)
+    ? Number(text) * 1000
+    : /[A-Za-z]{3}/.test(text)
+      ? Date.parse(text) - nowMs
+      : Number.NaN;
   if (Number.isNaN(ms)) return undefined;
   return Math.min(LOGIN_BACKOFF_MAX_MS, Math.max(0, ms));
 }

@@ -12,7 +12,10 @@ import { readLoginAnswer, type RawResponse } from './login-answer.js';
 import { SecureContexts } from './secure-contexts.js';
 
 export interface SpsClientOptions {
-  target: Pick<TargetConfig, 'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs' | 'session' | 'proxy'>;
+  target: Pick<
+    TargetConfig,
+    'origin' | 'username' | 'password' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'intervalMs' | 'session' | 'proxy'
+  >;
   now?: () => number;
   /** Shared by the clients of one scheduler (a new one for this client alone otherwise). */
   secureContexts?: SecureContexts;
@@ -38,7 +41,10 @@ export function idleTimeoutMs(intervalMs: number): number {
 
 function sameProxy(a: TargetConfig['proxy'], b: TargetConfig['proxy']): boolean {
   if (!a || !b) return a === b;
-  const headers = (p: NonNullable<TargetConfig['proxy']>) => Object.entries(p.connectHeaders).map(([name, value]) => `${name}:${value.reveal()}`).join('\0');
+  const headers = (p: NonNullable<TargetConfig['proxy']>) =>
+    Object.entries(p.connectHeaders)
+      .map(([name, value]) => `${name}:${value.reveal()}`)
+      .join('\0');
   return a.url === b.url && headers(a) === headers(b);
 }
 
@@ -87,7 +93,16 @@ export class SpsClient {
     const connector: buildConnector.connector = proxy
       ? (options, callback) => {
           const servername = tls.servername ?? (isIP(options.hostname) ? undefined : options.hostname);
-          connectThroughProxy({ proxy, hostname: options.hostname, port: Number(options.port || 443), tls: { ...tls, servername }, timeoutMs: target.timeoutMs }, callback);
+          connectThroughProxy(
+            {
+              proxy,
+              hostname: options.hostname,
+              port: Number(options.port || 443),
+              tls: { ...tls, servername },
+              timeoutMs: target.timeoutMs,
+            },
+            callback,
+          );
         }
       : buildConnector({ ...tls, timeout: target.timeoutMs });
     this.#http = new Client(target.origin, {
@@ -96,7 +111,8 @@ export class SpsClient {
       connect: (options, callback) =>
         connector(options, (...result) => {
           const [, socket] = result;
-          if (socket instanceof TLSSocket) this.#serverCertificate = readServerCertificate(socket.getPeerCertificate(true)) ?? this.#serverCertificate;
+          if (socket instanceof TLSSocket)
+            this.#serverCertificate = readServerCertificate(socket.getPeerCertificate(true)) ?? this.#serverCertificate;
           callback(...result);
         }),
       headersTimeout: target.timeoutMs,
@@ -174,11 +190,14 @@ export class SpsClient {
       if (failed) throw failed;
       await this.#ensureSession();
       response = await this.#request(path);
-      if (response.status === 401) throw this.#sessionEnded() ?? new LoginError('auth', 'SPS refused a fresh session', 401);
+      if (response.status === 401)
+        throw this.#sessionEnded() ?? new LoginError('auth', 'SPS refused a fresh session', 401);
     }
     this.#accepted(response);
-    if (response.status === 403) throw new SpsError('auth', `HTTP 403 on ${path}: the user lacks a privilege (REST server access is needed)`, 403);
-    if (response.status < 200 || response.status > 299) throw new SpsError('http', `HTTP ${response.status} on ${path}`, response.status);
+    if (response.status === 403)
+      throw new SpsError('auth', `HTTP 403 on ${path}: the user lacks a privilege (REST server access is needed)`, 403);
+    if (response.status < 200 || response.status > 299)
+      throw new SpsError('http', `HTTP ${response.status} on ${path}`, response.status);
     return parseJson(response.body, path);
   }
 
@@ -202,7 +221,10 @@ export class SpsClient {
   }
 
   #proven(session: Session): boolean {
-    return session.served >= this.#target.session.minRequests || this.#now() - session.issuedAt >= this.#target.session.minAgeMs;
+    return (
+      session.served >= this.#target.session.minRequests ||
+      this.#now() - session.issuedAt >= this.#target.session.minAgeMs
+    );
   }
 
   /**
@@ -247,7 +269,11 @@ export class SpsClient {
     // last failure's, so a node that keeps failing one way keeps one reason while it backs off.
     if (wait > 0) {
       const last = this.#lastLoginFailure;
-      throw new LoginError(last?.reason ?? 'auth', `login backing off after ${this.#failedLogins} failed attempt(s); the last: ${last?.message ?? 'unknown'}`, last?.status);
+      throw new LoginError(
+        last?.reason ?? 'auth',
+        `login backing off after ${this.#failedLogins} failed attempt(s); the last: ${last?.message ?? 'unknown'}`,
+        last?.status,
+      );
     }
     const basic = Buffer.from(`${this.#target.username}:${this.#target.password.reveal()}`).toString('base64');
     const connectionsBefore = this.#connections;
@@ -264,12 +290,17 @@ export class SpsClient {
     }
     this.#logins++;
     const answer = readLoginAnswer(response, this.#now());
-    if ('failure' in answer) throw this.#loginFailed(answer.failure, retryAfterMs(response.headers['retry-after'], this.#now()));
+    if ('failure' in answer)
+      throw this.#loginFailed(answer.failure, retryAfterMs(response.headers['retry-after'], this.#now()));
     this.#session = { id: answer.sessionId, issuedAt: this.#now(), served: 0 };
   }
 
   #classify(error: unknown, path: string): SpsError {
-    return classifyTransportError(error, { origin: this.#target.origin, path, maxResponseBytes: this.#target.maxResponseBytes });
+    return classifyTransportError(error, {
+      origin: this.#target.origin,
+      path,
+      maxResponseBytes: this.#target.maxResponseBytes,
+    });
   }
 
   /** A GET on the current session. A Set-Cookie on the answer updates or ends the session, as in a browser. */
@@ -302,7 +333,11 @@ export class SpsClient {
       let responseHeaders: IncomingHttpHeaders = {};
       let controller: Dispatcher.DispatchController | undefined;
       let expired = false;
-      const expire = () => new SpsError('timeout', `no answer from ${new URL(this.#target.origin).host} on ${path} within ${timeoutMs} ms (timeout): the appliance is slow or overloaded, or something drops the traffic`);
+      const expire = () =>
+        new SpsError(
+          'timeout',
+          `no answer from ${new URL(this.#target.origin).host} on ${path} within ${timeoutMs} ms (timeout): the appliance is slow or overloaded, or something drops the traffic`,
+        );
       const timer = setTimeout(() => {
         expired = true;
         controller?.abort(expire());
@@ -310,7 +345,12 @@ export class SpsClient {
       const settle = (error: Error | undefined) => {
         clearTimeout(timer);
         if (error) reject(error);
-        else resolve({ status, headers: responseHeaders, body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+        else
+          resolve({
+            status,
+            headers: responseHeaders,
+            body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+          });
       };
       this.#http.dispatch(
         { method: 'GET', path, headers: { accept: 'application/json', ...headers } },

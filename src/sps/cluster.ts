@@ -1,6 +1,12 @@
 import type { SpsClient } from './client.js';
 import { SpsError } from './errors.js';
-import { ClusterNodeSchema, ClusterNodesSchema, ClusterStatusSchema, parseResponse, type ResponseSchema } from './schemas.js';
+import {
+  ClusterNodeSchema,
+  ClusterNodesSchema,
+  ClusterStatusSchema,
+  parseResponse,
+  type ResponseSchema,
+} from './schemas.js';
 
 export interface ClusterMember {
   key: string;
@@ -24,7 +30,10 @@ async function read<T>(client: SpsClient, path: string, schema: ResponseSchema<T
  */
 export async function readClusterMembers(client: SpsClient): Promise<ClusterMember[]> {
   const list = await read(client, '/api/cluster/nodes', ClusterNodesSchema);
-  const keys = [...new Set(list.items.map((item) => item?.key).filter((key) => key !== undefined && key !== ''))].slice(0, MAX_CLUSTER_MEMBERS) as string[];
+  const keys = [...new Set(list.items.map((item) => item?.key).filter((key) => key !== undefined && key !== ''))].slice(
+    0,
+    MAX_CLUSTER_MEMBERS,
+  ) as string[];
   const fqdns = new Map<string, string>();
   try {
     for (const item of (await read(client, '/api/cluster/status', ClusterStatusSchema)).items) {

@@ -7,7 +7,11 @@ export const SESSION_COOKIE = 'session_id';
  * less, or an `Expires` in the past deletes it.
  * Returns undefined when no header names the cookie, null when the last one deletes it.
  */
-export function cookieFrom(setCookie: string | readonly string[] | undefined, name: string, nowMs: number): string | null | undefined {
+export function cookieFrom(
+  setCookie: string | readonly string[] | undefined,
+  name: string,
+  nowMs: number,
+): string | null | undefined {
   let result: string | null | undefined;
   for (const header of typeof setCookie === 'string' ? [setCookie] : (setCookie ?? [])) {
     const [pair = '', ...attributes] = header.split(';');

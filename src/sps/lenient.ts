@@ -47,7 +47,7 @@ export function lenient<T>(reader: Reader<T>): Reader<T | undefined> {
 export function array<T>(item: Reader<T>): Reader<T[]> {
   return (input) => {
     if (!Array.isArray(input)) return INVALID;
-    const out: T[] = new Array(input.length);
+    const out = new Array<T>(input.length);
     for (let i = 0; i < input.length; i++) {
       const value = item(input[i]);
       if (value === INVALID) return INVALID;
@@ -63,14 +63,19 @@ export const list: Reader<unknown[]> = (input) => (Array.isArray(input) ? input 
 type Shape = Record<string, Reader<unknown>>;
 /** Fields that may be undefined are optional keys, as in zod's output types. */
 type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
-type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> } extends infer O ? { [K in keyof O]: O[K] } : never;
+type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
+  [K in OptionalKeys<S>]?: Infer<S[K]>;
+} extends infer O
+  ? { [K in keyof O]: O[K] }
+  : never;
 
 /** An object with these fields, each read by its reader; other fields are ignored. */
 export function object<S extends Shape>(shape: S): Reader<ObjectOf<S>> {
   const names = Object.keys(shape);
   const readers = Object.values(shape);
   // A plain property read is then an own field or missing, never something inherited.
-  for (const name of names) if (name in Object.prototype) throw new Error(`field name "${name}" is a property of every object`);
+  for (const name of names)
+    if (name in Object.prototype) throw new Error(`field name "${name}" is a property of every object`);
   return (input) => {
     if (!isObject(input)) return INVALID;
     const out: Record<string, unknown> = {};
@@ -95,7 +100,7 @@ export function map<T>(value: Reader<T>): Reader<Map<string, NonNullable<T>> | u
     for (const key in input) {
       if (!Object.hasOwn(input, key)) continue;
       const entry = value(input[key]);
-      if (entry !== INVALID && entry !== undefined && entry !== null) out.set(key, entry as NonNullable<T>);
+      if (entry !== INVALID && entry !== undefined && entry !== null) out.set(key, entry);
     }
     return out;
   };

@@ -17,10 +17,22 @@ export type LoginAnswer = { sessionId: string } | { failure: LoginError };
 export function readLoginAnswer(response: RawResponse, nowMs: number): LoginAnswer {
   const { status, headers } = response;
   if (status === 401 || status === 403) {
-    return { failure: new LoginError('auth', `login rejected (HTTP ${status}): check username, password and the user's REST server privilege`, status) };
+    return {
+      failure: new LoginError(
+        'auth',
+        `login rejected (HTTP ${status}): check username, password and the user's REST server privilege`,
+        status,
+      ),
+    };
   }
   if (status >= 300 && status <= 399) {
-    return { failure: new LoginError('http', `login answered with a redirect (HTTP ${status}), not a session: is the url the appliance itself, not a portal or a single sign-on page?`, status) };
+    return {
+      failure: new LoginError(
+        'http',
+        `login answered with a redirect (HTTP ${status}), not a session: is the url the appliance itself, not a portal or a single sign-on page?`,
+        status,
+      ),
+    };
   }
   if (status < 200 || status > 299) {
     const pause = headers['retry-after'] === undefined ? '' : ', asking for a pause (Retry-After)';
@@ -32,5 +44,11 @@ export function readLoginAnswer(response: RawResponse, nowMs: number): LoginAnsw
   const names = cookieNames(setCookie);
   const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
   const got = names.length > 0 ? `cookies set: ${names.slice(0, 5).join(', ')}${more}` : 'no cookie set';
-  return { failure: new LoginError('auth', `login answered HTTP ${status} without a usable ${SESSION_COOKIE} cookie (${got})`, status) };
+  return {
+    failure: new LoginError(
+      'auth',
+      `login answered HTTP ${status} without a usable ${SESSION_COOKIE} cookie (${got})`,
+      status,
+    ),
+  };
 }

@@ -46,7 +46,9 @@ const HealthStatus = read.object({
   pipeline_queues: numberMap,
   raid: read.lenient(
     read.object({
-      status: read.lenient(read.object({ status: optionalString, detailed_status: optionalString, operation_progress: optionalNumber })),
+      status: read.lenient(
+        read.object({ status: optionalString, detailed_status: optionalString, operation_progress: optionalNumber }),
+      ),
       disks: read.map(read.object({ status: optionalString })),
     }),
   ),
@@ -64,13 +66,23 @@ const HealthStatus = read.object({
       cpu: numberMap,
       memory: numberMap,
       disk: read.lenient(read.object({ total: optionalNumber, used: optionalNumber, free: optionalNumber })),
-      swap: read.lenient(read.object({ total: optionalNumber, used: optionalNumber, free: optionalNumber, sin: optionalNumber, sout: optionalNumber })),
+      swap: read.lenient(
+        read.object({
+          total: optionalNumber,
+          used: optionalNumber,
+          free: optionalNumber,
+          sin: optionalNumber,
+          sout: optionalNumber,
+        }),
+      ),
     }),
   ),
 });
 
 /** `health_status` is null when the node has no data to give; it must be present. */
-export const HealthStatusResponseSchema = read.responseSchema(read.object({ health_status: read.nullable(HealthStatus) }));
+export const HealthStatusResponseSchema = read.responseSchema(
+  read.object({ health_status: read.nullable(HealthStatus) }),
+);
 
 export const IndexerDashboardSchema = read.responseSchema(
   read.object({
@@ -107,7 +119,11 @@ export const HealthMonitoringSchema = read.responseSchema(
 /** /api/configuration/management/disk_fillup_prevention: beyond the limit (percent) SPS refuses new sessions. */
 export const DiskFillupPreventionSchema = read.responseSchema(
   read.object({
-    body: read.object({ enabled: read.lenient(read.boolean), used_space_ratio_limit: optionalNumber, archiving_enabled: read.lenient(read.boolean) }),
+    body: read.object({
+      enabled: read.lenient(read.boolean),
+      used_space_ratio_limit: optionalNumber,
+      archiving_enabled: read.lenient(read.boolean),
+    }),
   }),
 );
 
@@ -124,7 +140,9 @@ export const ClusterStatusSchema = read.responseSchema(
           fqdn: optionalString,
           last_seen: read.lenient(read.union(read.number, read.string)),
           sync_status: optionalString,
-          configuration_sync: read.lenient(read.object({ issues: read.lenient(read.object({ warnings: optionalList })) })),
+          configuration_sync: read.lenient(
+            read.object({ issues: read.lenient(read.object({ warnings: optionalList })) }),
+          ),
           health_status: read.unknown,
         }),
       ),
@@ -133,10 +151,14 @@ export const ClusterStatusSchema = read.responseSchema(
 );
 
 /** /api/cluster/nodes on a Central Management node: the members' keys. */
-export const ClusterNodesSchema = read.responseSchema(read.object({ items: read.array(read.lenient(read.object({ key: optionalString }))) }));
+export const ClusterNodesSchema = read.responseSchema(
+  read.object({ items: read.array(read.lenient(read.object({ key: optionalString }))) }),
+);
 
 /** /api/cluster/nodes/<key>: where the member is and what it does. */
-export const ClusterNodeSchema = read.responseSchema(read.object({ body: read.object({ address: read.string, roles: read.lenient(read.array(optionalString)) }) }));
+export const ClusterNodeSchema = read.responseSchema(
+  read.object({ body: read.object({ address: read.string, roles: read.lenient(read.array(optionalString)) }) }),
+);
 
 /**
  * /api/firmware/slots (SPS 7.1 and later): one item per firmware slot, keyed by slot number, its
@@ -144,8 +166,27 @@ export const ClusterNodeSchema = read.responseSchema(read.object({ body: read.ob
  */
 export const FirmwareSlotsSchema = read.responseSchema(
   read.object({
-    items: read.array(read.lenient(read.object({ key: read.lenient(read.union(read.string, read.number)), body: read.lenient(read.object({ after_reboot: read.lenient(read.boolean), current: read.lenient(read.boolean), version: optionalString })) }))),
-    meta: read.lenient(read.object({ current_slot: optionalString, slot_after_reboot: optionalString, number_of_empty_slots: optionalNumber })),
+    items: read.array(
+      read.lenient(
+        read.object({
+          key: read.lenient(read.union(read.string, read.number)),
+          body: read.lenient(
+            read.object({
+              after_reboot: read.lenient(read.boolean),
+              current: read.lenient(read.boolean),
+              version: optionalString,
+            }),
+          ),
+        }),
+      ),
+    ),
+    meta: read.lenient(
+      read.object({
+        current_slot: optionalString,
+        slot_after_reboot: optionalString,
+        number_of_empty_slots: optionalNumber,
+      }),
+    ),
   }),
 );
 

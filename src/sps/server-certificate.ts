@@ -24,12 +24,18 @@ function distinguishedName(name: Record<string, string | string[]> | undefined):
  * links to its issuer, and the root to itself. Only its parsed fields are read, no certificate is
  * parsed again. Undefined when the peer sent none.
  */
-export function readServerCertificate(peer: DetailedPeerCertificate | PeerCertificate | Record<string, never>): ServerCertificate | undefined {
+export function readServerCertificate(
+  peer: DetailedPeerCertificate | PeerCertificate | Record<string, never>,
+): ServerCertificate | undefined {
   if (!('valid_to' in peer) || !peer.valid_to) return undefined;
   const notAfterMs = Date.parse(peer.valid_to);
   let chainNotAfterMs = notAfterMs;
   const seen = new Set<object>([peer]);
-  for (let cert = (peer as DetailedPeerCertificate).issuerCertificate; cert?.valid_to && !seen.has(cert); cert = cert.issuerCertificate) {
+  for (
+    let cert = (peer as DetailedPeerCertificate).issuerCertificate;
+    cert?.valid_to && !seen.has(cert);
+    cert = cert.issuerCertificate
+  ) {
     seen.add(cert);
     chainNotAfterMs = Math.min(chainNotAfterMs, Date.parse(cert.valid_to));
   }

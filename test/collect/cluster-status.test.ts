@@ -13,7 +13,11 @@ const status = {
       fqdn: 'sps-cm.example.com',
       last_seen: '2026-11-24T10:00:00+00:00',
       sync_status: 'synced',
-      configuration_sync: { last_updated: '2026-11-24T09:00:00+00:00', last_checked: '2026-11-24T10:00:00+00:00', issues: { warnings: [] } },
+      configuration_sync: {
+        last_updated: '2026-11-24T09:00:00+00:00',
+        last_checked: '2026-11-24T10:00:00+00:00',
+        issues: { warnings: [] },
+      },
       health_status: { total_sessions: 4, load1: 0.3 },
     },
     {
@@ -38,7 +42,9 @@ describe('collectClusterStatus', () => {
     const two = { member: 'sps-2.example.com' };
     expect(valueOf(samples, 'sps_cluster_member_up', cm)).toBe(1);
     expect(valueOf(samples, 'sps_cluster_member_up', two)).toBe(0);
-    expect(valueOf(samples, 'sps_cluster_member_last_seen_timestamp_seconds', cm)).toBe(Date.parse('2026-11-24T10:00:00Z') / 1000);
+    expect(valueOf(samples, 'sps_cluster_member_last_seen_timestamp_seconds', cm)).toBe(
+      Date.parse('2026-11-24T10:00:00Z') / 1000,
+    );
     expect(valueOf(samples, 'sps_cluster_member_last_seen_timestamp_seconds', two)).toBe(1764000000);
     expect(valueOf(samples, 'sps_cluster_member_sync_status', { ...cm, status: 'synced' })).toBe(1);
     expect(valueOf(samples, 'sps_cluster_member_sync_status', { ...cm, status: 'out of sync' })).toBe(0);
@@ -52,11 +58,18 @@ describe('collectClusterStatus', () => {
     const { samples } = collect(status);
     const old = { member: 'c0ffee' };
     expect(valueOf(samples, 'sps_cluster_member_up', old)).toBe(1);
-    expect(samples.filter((s) => s.labels?.member === 'c0ffee').map((s) => s.family.name).sort()).toEqual(['sps_cluster_member_up']);
+    expect(
+      samples
+        .filter((s) => s.labels?.member === 'c0ffee')
+        .map((s) => s.family.name)
+        .sort(),
+    ).toEqual(['sps_cluster_member_up']);
   });
 
   it('exports what a member item has when it lacks health_status, but no sps_cluster_member_up', () => {
-    const { samples } = collect({ items: [{ key: 'k', fqdn: 'sps-3.example.com', last_seen: 1764000000, sync_status: 'synced' }] });
+    const { samples } = collect({
+      items: [{ key: 'k', fqdn: 'sps-3.example.com', last_seen: 1764000000, sync_status: 'synced' }],
+    });
     const three = { member: 'sps-3.example.com' };
     expect(valueOf(samples, 'sps_cluster_member_last_seen_timestamp_seconds', three)).toBe(1764000000);
     expect(valueOf(samples, 'sps_cluster_member_sync_status', { ...three, status: 'synced' })).toBe(1);

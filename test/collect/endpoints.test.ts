@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 
 describe('the endpoint registry', () => {
   it('every endpoint but the up signal can be turned off in the config, by the name docs/metrics.md lists', () => {
-    expect([...SWITCHABLE_ENDPOINTS].sort()).toEqual(ENDPOINTS.filter((e) => !e.upSignal).map((e) => e.name).sort());
+    expect([...SWITCHABLE_ENDPOINTS].sort()).toEqual(
+      ENDPOINTS.filter((e) => !e.upSignal)
+        .map((e) => e.name)
+        .sort(),
+    );
     const metricsDoc = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
     for (const name of ENDPOINTS.map((e) => e.name)) expect(metricsDoc, name).toContain(`\`${name}\``);
   });

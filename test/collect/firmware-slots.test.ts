@@ -4,18 +4,40 @@ import { parseResponse, FirmwareSlotsSchema } from '../../src/sps/schemas.js';
 import { firmwareSlots } from '../../tools/simulator/responses.js';
 import { valueOf } from '../helpers/fixtures.js';
 
-const collect = (json: unknown) => collectFirmwareSlots(parseResponse(FirmwareSlotsSchema, json, '/api/firmware/slots'));
+const collect = (json: unknown) =>
+  collectFirmwareSlots(parseResponse(FirmwareSlotsSchema, json, '/api/firmware/slots'));
 const node = (scenario: 'healthy' | 'firmware_staged') => ({ name: 'n', index: 0, scenario, startedAt: 0 });
 
 // The shape the SPS 7.1+ REST reference describes: items keyed by slot number, an empty body for an
 // empty slot, and meta with the hrefs of the running slot and the one that boots next.
 const slots = (flags: boolean) => ({
   items: [
-    { key: '1', body: { ...(flags ? { after_reboot: false, current: true } : {}), version: '7.4.2', upgrade_notes: null, upgrade_news: null } },
-    { key: '2', body: { ...(flags ? { after_reboot: true, current: false } : {}), version: '7.5.0', upgrade_notes: 'x', upgrade_news: null } },
+    {
+      key: '1',
+      body: {
+        ...(flags ? { after_reboot: false, current: true } : {}),
+        version: '7.4.2',
+        upgrade_notes: null,
+        upgrade_news: null,
+      },
+    },
+    {
+      key: '2',
+      body: {
+        ...(flags ? { after_reboot: true, current: false } : {}),
+        version: '7.5.0',
+        upgrade_notes: 'x',
+        upgrade_news: null,
+      },
+    },
     { key: '3', body: {} },
   ],
-  meta: { href: '/api/firmware/slots', current_slot: '/api/firmware/slots/1', slot_after_reboot: '/api/firmware/slots/2', number_of_empty_slots: 1 },
+  meta: {
+    href: '/api/firmware/slots',
+    current_slot: '/api/firmware/slots/1',
+    slot_after_reboot: '/api/firmware/slots/2',
+    number_of_empty_slots: 1,
+  },
 });
 
 describe('collectFirmwareSlots', () => {
@@ -26,7 +48,7 @@ describe('collectFirmwareSlots', () => {
     expect(valueOf(samples, 'sps_firmware_empty_slots')).toBe(1);
   });
 
-  it('reads the slots from meta\'s hrefs where the slots carry no flags', () => {
+  it("reads the slots from meta's hrefs where the slots carry no flags", () => {
     expect(valueOf(collect(slots(false)).samples, 'sps_firmware_reboot_pending')).toBe(1);
   });
 

@@ -47,7 +47,8 @@ describe('collectHealthStatus on the seed sample', () => {
   it('maps RAID state as a code and one series per documented state, disks per state', () => {
     expect(valueOf(samples, 'sps_raid_status_code')).toBe(0);
     expect(valueOf(samples, 'sps_raid_status', { status: 'OK' })).toBe(1);
-    for (const status of ['WARNING', 'DEGRADED', 'DEGRADED_SYNCING', 'CRITICAL']) expect(valueOf(samples, 'sps_raid_status', { status })).toBe(0);
+    for (const status of ['WARNING', 'DEGRADED', 'DEGRADED_SYNCING', 'CRITICAL'])
+      expect(valueOf(samples, 'sps_raid_status', { status })).toBe(0);
     expect(valueOf(samples, 'sps_raid_operation_progress_ratio')).toBe(0);
     expect(valueOf(samples, 'sps_raid_disk_status', { disk: '252:0', status: 'OK' })).toBe(1);
     expect(valueOf(samples, 'sps_raid_disk_status', { disk: '252:3', status: 'FAULTY' })).toBe(0);
@@ -80,7 +81,7 @@ describe('collectHealthStatus on the seed sample', () => {
 });
 
 describe('collectHealthStatus on variants', () => {
-  it('reads total_sessions, the field table\'s name, when sessions_total is absent', () => {
+  it("reads total_sessions, the field table's name, when sessions_total is absent", () => {
     const raw = seed();
     delete raw.sessions_total;
     raw.total_sessions = 11;
@@ -99,7 +100,15 @@ describe('collectHealthStatus on variants', () => {
     raw.firmware = [];
     const { samples } = collect(raw);
     const names = namesOf(samples);
-    for (const gone of ['sps_load1', 'sps_load5', 'sps_cpu_usage_ratio', 'sps_raid_status_code', 'sps_raid_status', 'sps_memory_total_bytes', 'sps_firmware_integrity_ok']) {
+    for (const gone of [
+      'sps_load1',
+      'sps_load5',
+      'sps_cpu_usage_ratio',
+      'sps_raid_status_code',
+      'sps_raid_status',
+      'sps_memory_total_bytes',
+      'sps_firmware_integrity_ok',
+    ]) {
       expect(names.has(gone), gone).toBe(false);
     }
     expect(() => valueOf(samples, 'sps_active_sessions', { protocol: 'ssh' })).toThrow();
@@ -137,7 +146,15 @@ describe('collectHealthStatus on variants', () => {
 
   it('adds up worker groups that share capabilities and address instead of duplicating a series', () => {
     const raw = seed();
-    raw.indexer.indexer_status.push({ capabilities: ['index'], ip: '127.0.0.1', workers_count: 2, idle_workers_count: 0, indexer_jobs: 3, screenshot_jobs: 0, video_jobs: 0 });
+    raw.indexer.indexer_status.push({
+      capabilities: ['index'],
+      ip: '127.0.0.1',
+      workers_count: 2,
+      idle_workers_count: 0,
+      indexer_jobs: 3,
+      screenshot_jobs: 0,
+      video_jobs: 0,
+    });
     raw.indexer.indexer_status.push(null, 'junk', { capabilities: 'index', workers_count: 'x' });
     raw.indexer.remaining_tasks = [{ connection: 'ssh_connection' }, {}];
     const { samples } = collect(raw);

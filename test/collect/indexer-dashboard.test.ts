@@ -15,7 +15,15 @@ describe('parseOpensslDate', () => {
   });
 
   it('refuses anything else rather than guess', () => {
-    for (const bad of ['', 'Oct 9 2024', 'Foo 9 12:09:31 2024 GMT', 'Feb 30 12:00:00 2025 GMT', 'Oct 9 25:00:00 2024 GMT', '2024-10-09T12:09:31Z', 'Oct 9 12:09:31 2024 CET']) {
+    for (const bad of [
+      '',
+      'Oct 9 2024',
+      'Foo 9 12:09:31 2024 GMT',
+      'Feb 30 12:00:00 2025 GMT',
+      'Oct 9 25:00:00 2024 GMT',
+      '2024-10-09T12:09:31Z',
+      'Oct 9 12:09:31 2024 CET',
+    ]) {
       expect(parseOpensslDate(bad), bad).toBeUndefined();
       expect(parseOpensslDate(bad), `${bad} (remembered)`).toBeUndefined();
     }
@@ -35,7 +43,9 @@ describe('collectIndexerDashboard', () => {
       expect(valueOf(samples, 'sps_certificate_expiry_days', { certificate })).toBeCloseTo(-10);
     }
     expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'indexer-service.service' })).toBe(1);
-    expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'indexer-metadb-service.service' })).toBe(0);
+    expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'indexer-metadb-service.service' })).toBe(
+      0,
+    );
     expect(samples.filter((s) => s.family.name === 'sps_indexer_service_active')).toHaveLength(6);
     expect(warnings).toEqual([]);
   });
@@ -46,7 +56,10 @@ describe('collectIndexerDashboard', () => {
   });
 
   it('reads boolean service states as the field table documents them', () => {
-    const { samples } = collect({ required_service_statuses: { 'a.service': true, 'b.service': false, 'c.service': 'failed', 'd.service': 3 } }, 0);
+    const { samples } = collect(
+      { required_service_statuses: { 'a.service': true, 'b.service': false, 'c.service': 'failed', 'd.service': 3 } },
+      0,
+    );
     expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'a.service' })).toBe(1);
     expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'b.service' })).toBe(0);
     expect(valueOf(samples, 'sps_indexer_service_active', { indexer_service: 'c.service' })).toBe(0);
@@ -54,7 +67,14 @@ describe('collectIndexerDashboard', () => {
   });
 
   it('skips and reports a date it cannot read, never turning it into 0', () => {
-    const raw = { certificates: { 'ca.pem': { expiration_date: 'soon' }, 'x.pem': { expiration_date: 5 }, 'y.pem': null, 'ok.pem': { expiration_date: 'Oct 9 12:09:31 2024 GMT' } } };
+    const raw = {
+      certificates: {
+        'ca.pem': { expiration_date: 'soon' },
+        'x.pem': { expiration_date: 5 },
+        'y.pem': null,
+        'ok.pem': { expiration_date: 'Oct 9 12:09:31 2024 GMT' },
+      },
+    };
     const { samples, warnings } = collect(raw, OCT_9_2024);
     expect(samples.map((s) => s.labels?.certificate)).toEqual(['ok.pem', 'ok.pem']);
     expect(warnings).toEqual(['certificate "ca.pem" has an unreadable expiration_date "soon"']);

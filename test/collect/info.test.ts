@@ -20,7 +20,7 @@ describe('collectInfo', () => {
     expect(samples).toHaveLength(1);
   });
 
-  it('the seed\'s own authenticated sample is not JSON (a missing comma): exactly what the client must survive', () => {
+  it("the seed's own authenticated sample is not JSON (a missing comma): exactly what the client must survive", () => {
     expect(() => JSON.parse(fixtureText('info_authenticated.seed.txt'))).toThrow(SyntaxError);
   });
 
@@ -38,17 +38,23 @@ describe('appliance thresholds', () => {
   });
 
   it('exports each load threshold that is set, by period', () => {
-    const { samples } = collectHealthMonitoring(parseBody(HealthMonitoringSchema, { body: { maximum_load1: 12, maximum_load5: '10', maximum_load15: 8 } }));
+    const { samples } = collectHealthMonitoring(
+      parseBody(HealthMonitoringSchema, { body: { maximum_load1: 12, maximum_load5: '10', maximum_load15: 8 } }),
+    );
     expect(valueOf(samples, 'sps_threshold_load', { period: '1' })).toBe(12);
     expect(valueOf(samples, 'sps_threshold_load', { period: '15' })).toBe(8);
     expect(() => valueOf(samples, 'sps_threshold_load', { period: '5' })).toThrow();
   });
 
   it('maps disk fill-up prevention', () => {
-    const on = collectDiskFillupPrevention(parseBody(DiskFillupPreventionSchema, fixture('disk_fillup_prevention.json'))).samples;
+    const on = collectDiskFillupPrevention(
+      parseBody(DiskFillupPreventionSchema, fixture('disk_fillup_prevention.json')),
+    ).samples;
     expect(valueOf(on, 'sps_disk_fillup_prevention_enabled')).toBe(1);
     expect(valueOf(on, 'sps_disk_fillup_prevention_limit_ratio')).toBeCloseTo(0.9);
-    const off = collectDiskFillupPrevention(parseBody(DiskFillupPreventionSchema, { body: { enabled: false, used_space_ratio_limit: null } })).samples;
+    const off = collectDiskFillupPrevention(
+      parseBody(DiskFillupPreventionSchema, { body: { enabled: false, used_space_ratio_limit: null } }),
+    ).samples;
     expect(valueOf(off, 'sps_disk_fillup_prevention_enabled')).toBe(0);
     expect(off).toHaveLength(1);
   });

@@ -8,7 +8,8 @@ describe('durations', () => {
     expect(parseDuration('1m30s')).toBe(90_000);
     expect(parseDuration('2h')).toBe(7_200_000);
     expect(parseDuration('1d')).toBe(86_400_000);
-    for (const bad of ['', '30', '1.5s', '-1s', '1 s', '30 s', '1w', 's']) expect(parseDuration(bad), bad).toBeUndefined();
+    for (const bad of ['', '30', '1.5s', '-1s', '1 s', '30 s', '1w', 's'])
+      expect(parseDuration(bad), bad).toBeUndefined();
   });
 
   it('formats back in the largest whole unit', () => {

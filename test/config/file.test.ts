@@ -58,10 +58,16 @@ describe('readTextFile', () => {
 
 describe('files named by a config', () => {
   it('a password_file, ca_file or config file that is a device, a FIFO or too large is a config problem', () => {
-    const doc = (file: string) => `targets:\n  - { name: a, url: "https://a", username: u, password_file: ${file}, tls: { ca_file: ${file} } }\n`;
-    expect(problems(doc('/dev/zero'))).toEqual(['targets[0].password_file: cannot read /dev/zero (not a regular file)', 'targets[0].tls.ca_file: cannot read /dev/zero (not a regular file)']);
+    const doc = (file: string) =>
+      `targets:\n  - { name: a, url: "https://a", username: u, password_file: ${file}, tls: { ca_file: ${file} } }\n`;
+    expect(problems(doc('/dev/zero'))).toEqual([
+      'targets[0].password_file: cannot read /dev/zero (not a regular file)',
+      'targets[0].tls.ca_file: cannot read /dev/zero (not a regular file)',
+    ]);
     expect(problems(doc(fifo))).toContain(`targets[0].password_file: cannot read ${fifo} (not a regular file)`);
-    expect(problems(doc(big))).toContain(`targets[0].password_file: cannot read ${big} (larger than ${MAX_FILE_BYTES} bytes)`);
+    expect(problems(doc(big))).toContain(
+      `targets[0].password_file: cannot read ${big} (larger than ${MAX_FILE_BYTES} bytes)`,
+    );
     expect(() => loadConfig('/dev/zero')).toThrow('cannot read config file (not a regular file)');
     expect(() => loadConfig(fifo)).toThrow('cannot read config file (not a regular file)');
   });
@@ -75,20 +81,24 @@ describe('files named by a config', () => {
 });
 
 describe('file paths with ${VAR}', () => {
-  it('reads password_file and ca_file from an environment variable\'s folder, as systemd\'s $CREDENTIALS_DIRECTORY', () => {
+  it("reads password_file and ca_file from an environment variable's folder, as systemd's $CREDENTIALS_DIRECTORY", () => {
     writeFileSync(join(dir, 'sps-password'), 'from-credentials\n');
     const ca = new TestCa().certPem;
     writeFileSync(join(dir, 'ca.pem'), ca);
-    const doc = 'targets:\n  - { name: a, url: "https://a", username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password", tls: { ca_file: "${CREDENTIALS_DIRECTORY}/ca.pem" } }\n';
+    const doc =
+      'targets:\n  - { name: a, url: "https://a", username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password", tls: { ca_file: "${CREDENTIALS_DIRECTORY}/ca.pem" } }\n';
     const target = parseConfig(doc, 't', { env: { CREDENTIALS_DIRECTORY: dir } }).targets[0]!;
     expect(target.password.reveal()).toBe('from-credentials');
     expect(target.tls.ca).toBe(ca.replace(/\r?\n$/, ''));
-    expect(problems(doc).map((p) => p.replace(/ \(systemd sets it .*\)$/, ''))).toEqual(['targets[0].password_file: environment variable CREDENTIALS_DIRECTORY is not set', 'targets[0].tls.ca_file: environment variable CREDENTIALS_DIRECTORY is not set']);
+    expect(problems(doc).map((p) => p.replace(/ \(systemd sets it .*\)$/, ''))).toEqual([
+      'targets[0].password_file: environment variable CREDENTIALS_DIRECTORY is not set',
+      'targets[0].tls.ca_file: environment variable CREDENTIALS_DIRECTORY is not set',
+    ]);
   });
 });
 
 describe('--check-config names every problem in one run', () => {
-  it('a typo\'d key hides no missing password_file, ca_file or unset variable; a ca_file without a certificate is refused', () => {
+  it("a typo'd key hides no missing password_file, ca_file or unset variable; a ca_file without a certificate is refused", () => {
     const noCert = join(dir, 'not-a-ca.pem');
     writeFileSync(noCert, 'just text\n');
     const doc = `defaults: { username: u, intervall: 30s }\ntargets:\n  - { name: a, url: "https://a", passwrd: x, password_file: /nonexistent/pw, tls: { ca_file: /nonexistent/ca.pem } }\n  - { name: b, url: "https://b", password: "\${UNSET}", tls: { ca_file: ${noCert} } }\n`;
@@ -103,8 +113,16 @@ describe('--check-config names every problem in one run', () => {
   });
 
   it('the web config too: an unknown key, an unreadable certificate and a bad user hash together', () => {
-    const message = webConfigError('web-all.yml', 'tls_server_config: { cert_file: /nonexistent/tls.crt, key_file: /nonexistent/tls.key }\nbasic_auth_users: { admin: plaintext }\nhttp_server_config: { http2: true }\n');
-    for (const expected of ['unsupported key(s) http_server_config', 'basic_auth_users.admin: must be a bcrypt hash', 'tls_server_config.cert_file: cannot read /nonexistent/tls.crt (ENOENT)', 'tls_server_config.key_file: cannot read /nonexistent/tls.key (ENOENT)']) {
+    const message = webConfigError(
+      'web-all.yml',
+      'tls_server_config: { cert_file: /nonexistent/tls.crt, key_file: /nonexistent/tls.key }\nbasic_auth_users: { admin: plaintext }\nhttp_server_config: { http2: true }\n',
+    );
+    for (const expected of [
+      'unsupported key(s) http_server_config',
+      'basic_auth_users.admin: must be a bcrypt hash',
+      'tls_server_config.cert_file: cannot read /nonexistent/tls.crt (ENOENT)',
+      'tls_server_config.key_file: cannot read /nonexistent/tls.key (ENOENT)',
+    ]) {
       expect(message).toContain(expected);
     }
   });
@@ -112,8 +130,12 @@ describe('--check-config names every problem in one run', () => {
 
 describe('YAML problems never repeat the text', () => {
   it('an unquoted password starting with * is an alias to no anchor: named by line, the value never shown', () => {
-    const found = problems('targets:\n  - name: a\n    url: https://a\n    username: u\n    password: *Xy9-S3cretPassw0rd\n');
-    expect(found).toEqual(['YAML line 5: an alias (a value starting with *) refers to no anchor; quote the value if it is meant literally']);
+    const found = problems(
+      'targets:\n  - name: a\n    url: https://a\n    username: u\n    password: *Xy9-S3cretPassw0rd\n',
+    );
+    expect(found).toEqual([
+      'YAML line 5: an alias (a value starting with *) refers to no anchor; quote the value if it is meant literally',
+    ]);
     expect(found.join('\n')).not.toContain('S3cret');
   });
 

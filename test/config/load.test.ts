@@ -46,16 +46,32 @@ targets:
     );
     expect(config.concurrency).toBe(8);
     const [a, b] = config.targets;
-    expect(a).toMatchObject({ name: 'sps1', origin: 'https://sps1.example.com', intervalMs: 15_000, timeoutMs: 10_000, username: 'monitor', labels: { site: 'eu', tier: 'prod' } });
+    expect(a).toMatchObject({
+      name: 'sps1',
+      origin: 'https://sps1.example.com',
+      intervalMs: 15_000,
+      timeoutMs: 10_000,
+      username: 'monitor',
+      labels: { site: 'eu', tier: 'prod' },
+    });
     expect(a!.tls).toEqual({ ca: undefined, insecureSkipVerify: true, serverName: undefined });
     expect(a!.password.reveal()).toBe('from-a-file');
-    expect(b).toMatchObject({ origin: 'https://10.0.0.2:8443', intervalMs: 60_000, timeoutMs: 5_000, labels: { site: 'eu', tier: 'dr' } });
+    expect(b).toMatchObject({
+      origin: 'https://10.0.0.2:8443',
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+      labels: { site: 'eu', tier: 'dr' },
+    });
     expect(b!.tls).toEqual({ ca: undefined, insecureSkipVerify: false, serverName: 'sps2.example.com' });
     expect(b!.password.reveal()).toBe('from-env');
   });
 
   it('never shows a password when the config is logged, printed or serialized', () => {
-    const config = parseConfig(`targets: [{ name: a, url: "https://a", username: u, password: "hunter2-secret" }]`, 't', {});
+    const config = parseConfig(
+      `targets: [{ name: a, url: "https://a", username: u, password: "hunter2-secret" }]`,
+      't',
+      {},
+    );
     for (const text of [JSON.stringify(config), inspect(config, { depth: 10 }), String(config.targets[0]!.password)]) {
       expect(text).not.toContain('hunter2-secret');
     }
@@ -63,7 +79,9 @@ targets:
   });
 
   it('changes the fingerprint when the password changes', () => {
-    const make = (password: string) => parseConfig(`targets: [{ name: a, url: "https://a", username: u, password: "${password}" }]`, 't', {}).targets[0]!.fingerprint;
+    const make = (password: string) =>
+      parseConfig(`targets: [{ name: a, url: "https://a", username: u, password: "${password}" }]`, 't', {}).targets[0]!
+        .fingerprint;
     expect(make('one')).not.toBe(make('two'));
     expect(make('one')).toBe(make('one'));
   });
@@ -94,22 +112,28 @@ targets:
         'targets[2]: unknown key "colour"',
         'targets[3].name: is required',
         'targets[4].url: must be the appliance origin only, such as https://sps1.example.com[:port]',
-        'targets[4].labels.node: is used by the exporter\'s own series and cannot be set here',
+        "targets[4].labels.node: is used by the exporter's own series and cannot be set here",
         'targets[4].labels.bad-name: is not a valid Prometheus label name',
       ]),
     );
   });
 
   it('says a name that YAML read as a number must be quoted, and refuses the labels Prometheus and its Operator set on targets', () => {
-    expect(problems('targets: [{ name: 4071, url: "https://a.example", username: u, password: p }]')).toEqual(['targets[0].name: must be a string (quote it: name: "4071")']);
-    const target = problems('targets: [{ name: a, url: "https://a.example", username: u, password: p, labels: { instance: v, job: j, namespace: n, pod: p, container: c, endpoint: e, service: s, site: ok } }]');
+    expect(problems('targets: [{ name: 4071, url: "https://a.example", username: u, password: p }]')).toEqual([
+      'targets[0].name: must be a string (quote it: name: "4071")',
+    ]);
+    const target = problems(
+      'targets: [{ name: a, url: "https://a.example", username: u, password: p, labels: { instance: v, job: j, namespace: n, pod: p, container: c, endpoint: e, service: s, site: ok } }]',
+    );
     expect(target).toHaveLength(7);
     for (const name of ['instance', 'job', 'namespace', 'pod', 'container', 'endpoint', 'service']) {
-      expect(target).toContain(`targets[0].labels.${name}: is a label Prometheus or the Prometheus Operator sets on the scrape target; pick another name (such as site or environment)`);
+      expect(target).toContain(
+        `targets[0].labels.${name}: is a label Prometheus or the Prometheus Operator sets on the scrape target; pick another name (such as site or environment)`,
+      );
     }
   });
 
-  it('says every problem in its own words, never the validator\'s', () => {
+  it("says every problem in its own words, never the validator's", () => {
     const found = problems(
       'defaults: { username: "", timeout: 5, tls: { ca_file: "" } }\ntargets:\n  - { name: a, url: "https://a.example", max_response_bytes: 10, session_min_requests: "x", series_limit_per_family: 2000000 }\n  - "just a string"\n',
     );
@@ -126,9 +150,20 @@ targets:
   });
 
   it('turns endpoints off in defaults and per target (a target may turn one back on), and names a switch it cannot take', () => {
-    const config = parseConfig('defaults: { username: u, password: "${P}", endpoints: { info: false, firmware_slots: false } }\ntargets:\n  - { name: a, url: "https://a.example" }\n  - { name: b, url: "https://b.example", endpoints: { info: true, cluster_status: false } }\n', 't', { env: { P: 'p' } });
-    expect(config.targets.map((t) => t.disabledEndpoints)).toEqual([['firmware_slots', 'info'], ['cluster_status', 'firmware_slots']]);
-    expect(problems('targets: [{ name: a, url: "https://a.example", username: u, password: p, endpoints: { health_status: false, cluster_nodes: false, cluster: false, info: "no" } }]')).toEqual([
+    const config = parseConfig(
+      'defaults: { username: u, password: "${P}", endpoints: { info: false, firmware_slots: false } }\ntargets:\n  - { name: a, url: "https://a.example" }\n  - { name: b, url: "https://b.example", endpoints: { info: true, cluster_status: false } }\n',
+      't',
+      { env: { P: 'p' } },
+    );
+    expect(config.targets.map((t) => t.disabledEndpoints)).toEqual([
+      ['firmware_slots', 'info'],
+      ['cluster_status', 'firmware_slots'],
+    ]);
+    expect(
+      problems(
+        'targets: [{ name: a, url: "https://a.example", username: u, password: p, endpoints: { health_status: false, cluster_nodes: false, cluster: false, info: "no" } }]',
+      ),
+    ).toEqual([
       'targets[0].endpoints.info: must be true or false',
       'targets[0].endpoints.health_status: is what sps_up reports, and cannot be turned off',
       'targets[0].endpoints.cluster_nodes: is read for discover: cluster; leave discover out to stop it',
@@ -137,9 +172,11 @@ targets:
   });
 
   it('reports duplicate names', () => {
-    expect(problems(`targets: [{ name: a, url: "https://a", username: u, password: p }, { name: a, url: "https://b", username: u, password: p }]`)).toEqual([
-      'targets[1].name: duplicate name "a" (also targets[0])',
-    ]);
+    expect(
+      problems(
+        `targets: [{ name: a, url: "https://a", username: u, password: p }, { name: a, url: "https://b", username: u, password: p }]`,
+      ),
+    ).toEqual(['targets[1].name: duplicate name "a" (also targets[0])']);
   });
 
   it('reports missing secrets, unset variables and unreadable files', () => {
@@ -166,7 +203,7 @@ targets:
     ]);
   });
 
-  it('names every problem in one check: the schema\'s, duplicate names, and the files and variables of whatever parsed', () => {
+  it("names every problem in one check: the schema's, duplicate names, and the files and variables of whatever parsed", () => {
     expect(
       problems(
         `
@@ -185,24 +222,48 @@ targets:
       'targets[2].password_file: cannot read /nonexistent/secret (ENOENT)',
     ]);
     // Defaults that do not parse: targets are not resolved against them (each would seem to lack a username).
-    expect(problems(`defaults: { interval: soon }\ntargets: [{ name: a, url: "https://a" }, { name: a, url: "https://b" }]`)).toEqual([
+    expect(
+      problems(`defaults: { interval: soon }\ntargets: [{ name: a, url: "https://a" }, { name: a, url: "https://b" }]`),
+    ).toEqual([
       'defaults.interval: "soon" is not a duration (use e.g. 500ms, 30s, 5m)',
       'targets[1].name: duplicate name "a" (also targets[0])',
     ]);
   });
 
   it('accepts discover: cluster on a target, labels it cluster=<its name>, and refuses a cluster label beside it', () => {
-    const ok = parseConfig(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { site: x } }]`, 't', {});
+    const ok = parseConfig(
+      `targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { site: x } }]`,
+      't',
+      {},
+    );
     expect(ok.targets[0]!.discover).toBe('cluster');
     expect(ok.targets[0]!.labels).toEqual({ site: 'x', cluster: 'cm' });
     expect(ok.targets[0]!.discoveryIntervalMs).toBe(300_000);
-    expect(parseConfig(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, discovery_interval: 1m }]`, 't', {}).targets[0]!.discoveryIntervalMs).toBe(60_000);
-    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { cluster: x } }]`)).toEqual([
+    expect(
+      parseConfig(
+        `targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, discovery_interval: 1m }]`,
+        't',
+        {},
+      ).targets[0]!.discoveryIntervalMs,
+    ).toBe(60_000);
+    expect(
+      problems(
+        `targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, labels: { cluster: x } }]`,
+      ),
+    ).toEqual([
       'targets[0].labels.cluster: cannot be set on a target with discover: cluster (its series and its members\' carry cluster="cm")',
     ]);
-    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: everything }]`)).toEqual(['targets[0].discover: must be "cluster"']);
-    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discovery_interval: 1m }]`)).toEqual(['targets[0].discovery_interval: only applies to a target with discover: cluster']);
-    expect(problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, discovery_interval: 0s }]`)).toEqual(['targets[0].discovery_interval: "0s" must be between 1000ms and 86400000ms']);
+    expect(
+      problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: everything }]`),
+    ).toEqual(['targets[0].discover: must be "cluster"']);
+    expect(
+      problems(`targets: [{ name: cm, url: "https://cm", username: u, password: p, discovery_interval: 1m }]`),
+    ).toEqual(['targets[0].discovery_interval: only applies to a target with discover: cluster']);
+    expect(
+      problems(
+        `targets: [{ name: cm, url: "https://cm", username: u, password: p, discover: cluster, discovery_interval: 0s }]`,
+      ),
+    ).toEqual(['targets[0].discovery_interval: "0s" must be between 1000ms and 86400000ms']);
   });
 
   it('keeps $$ as a literal dollar', () => {

@@ -10,13 +10,15 @@ describe('sharding', () => {
     for (const bad of ['3/3', '1/0', '-1/3', '1', 'a/b', '1/3/5']) expect(parseShard(bad), bad).toBeUndefined();
   });
 
-  it('takes the index of auto/COUNT from the hostname\'s ordinal, as a StatefulSet names its pods, and says clearly when it cannot', () => {
+  it("takes the index of auto/COUNT from the hostname's ordinal, as a StatefulSet names its pods, and says clearly when it cannot", () => {
     expect(autoShard('auto/3', 'sps-exporter-2')).toEqual({ index: 2, count: 3 });
     expect(autoShard('0/3', 'sps-exporter-2')).toBeUndefined();
     expect(() => autoShard('auto/3', 'sps-exporter')).toThrow('the hostname "sps-exporter" does not end in -ORDINAL');
     expect(() => autoShard('auto/3', 'sps-exporter-3')).toThrow('ordinal 3 is not below the count 3');
     // A minus sign is no ordinal's: "--1" is not ordinal 1.
-    expect(() => autoShard('auto/3', 'sps-exporter--1')).toThrow('the hostname "sps-exporter--1" does not end in -ORDINAL');
+    expect(() => autoShard('auto/3', 'sps-exporter--1')).toThrow(
+      'the hostname "sps-exporter--1" does not end in -ORDINAL',
+    );
     // An ordinal out of range is named as such, however long.
     expect(() => autoShard('auto/3', 'a-99999')).toThrow('ordinal 99999 is not below the count 3');
     expect(() => autoShard('auto/3', 'a-01')).toThrow('leading zero');
@@ -44,13 +46,17 @@ describe('sharding', () => {
     for (const name of names) expect(after.get(name)).toBe(before.get(name));
   });
 
-  it('filters the config\'s targets; the flag overrides the config', () => {
+  it("filters the config's targets; the flag overrides the config", () => {
     const yaml = `shard: 1/2\ndefaults: { username: u, password: p }\ntargets:\n${Array.from({ length: 20 }, (_, i) => `  - { name: n${i}, url: "https://n${i}" }`).join('\n')}\n`;
     const fromFile = parseConfig(yaml, 't');
     expect(fromFile.shard).toEqual({ index: 1, count: 2 });
     expect(fromFile.targets.every((t) => inShard(t.name, { index: 1, count: 2 }))).toBe(true);
     const fromFlag = parseConfig(yaml, 't', { shard: { index: 0, count: 2 } });
-    expect(fromFlag.targets.map((t) => t.name).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`).filter((n) => !fromFile.targets.some((t) => t.name === n)).sort());
+    expect(fromFlag.targets.map((t) => t.name).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `n${i}`)
+        .filter((n) => !fromFile.targets.some((t) => t.name === n))
+        .sort(),
+    );
     expect(() => parseConfig(yaml.replace('1/2', '2/2'), 't')).toThrow(/shard: "2\/2" is not INDEX\/COUNT/);
   });
 });

@@ -21,7 +21,9 @@ describe('deploy/docker-compose.yml', () => {
   });
 
   it('mounts only files and folders that exist', () => {
-    const mounts = Object.values(compose.services).flatMap((s) => s.volumes ?? []).filter((v) => v.startsWith('.'));
+    const mounts = Object.values(compose.services)
+      .flatMap((s) => s.volumes ?? [])
+      .filter((v) => v.startsWith('.'));
     expect(mounts.length).toBeGreaterThanOrEqual(6);
     for (const mount of mounts) {
       const path = resolve(dirname(composeFile), mount.split(':')[0]!);
@@ -33,14 +35,31 @@ describe('deploy/docker-compose.yml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sps-compose-'));
     try {
       const service = compose.services.simulator!;
-      const args = service.command!.map((arg, i, all) => (all[i - 1] === '--port' ? '0' : all[i - 1] === '--write-config' ? dir : all[i - 1] === '--host' ? '127.0.0.1' : arg));
-      const simulator = run(process.execPath, [fileURLToPath(new URL(`../../${service.entrypoint![1]}`, import.meta.url)), ...args]);
+      const args = service.command!.map((arg, i, all) =>
+        all[i - 1] === '--port'
+          ? '0'
+          : all[i - 1] === '--write-config'
+            ? dir
+            : all[i - 1] === '--host'
+              ? '127.0.0.1'
+              : arg,
+      );
+      const simulator = run(process.execPath, [
+        fileURLToPath(new URL(`../../${service.entrypoint![1]}`, import.meta.url)),
+        ...args,
+      ]);
       try {
         await simulator.waitFor(/simulator listening/);
         const config = readFileSync(join(dir, 'exporter.yaml'), 'utf8');
         expect(config).toContain('url: https://simulator:');
         expect((parse(config) as { targets: unknown[] }).targets).toHaveLength(6);
-        const check = spawnSync(process.execPath, [EXPORTER_MAIN, `--config.file=${join(dir, 'exporter.yaml')}`, '--check-config'], { encoding: 'utf8' });
+        const check = spawnSync(
+          process.execPath,
+          [EXPORTER_MAIN, `--config.file=${join(dir, 'exporter.yaml')}`, '--check-config'],
+          {
+            encoding: 'utf8',
+          },
+        );
         expect(check.stderr).toBe('');
         expect(check.stdout).toContain('ok, 6 target(s)');
         const exporter = compose.services.exporter!;

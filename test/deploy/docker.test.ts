@@ -18,7 +18,10 @@ describe('Dockerfile', () => {
       const sources = line.split(/\s+/).slice(1, -1);
       for (const source of sources) {
         expect(existsSync(repo(source)), source).toBe(true);
-        expect(ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)), `${source} is ignored`).toBe(false);
+        expect(
+          ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+          `${source} is ignored`,
+        ).toBe(false);
       }
     }
   });
@@ -28,7 +31,9 @@ describe('Dockerfile', () => {
       const source = line.split(/\s+/)[2]!.replace('/app/', '');
       expect(existsSync(repo(source)), source).toBe(true);
     }
-    const entrypoint = JSON.parse(instructions.findLast((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)) as string[];
+    const entrypoint = JSON.parse(
+      instructions.findLast((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length),
+    ) as string[];
     expect(entrypoint[0]).toBe('node');
     expect(existsSync(repo(entrypoint.at(-1)!)), entrypoint.at(-1)).toBe(true);
     expect(entrypoint.slice(1, -1).every((flag) => flag.startsWith('--'))).toBe(true);
@@ -45,7 +50,10 @@ describe('Dockerfile', () => {
 
   it('ships the Node the tests also run on, one version everywhere, and package.json says what is tested', () => {
     const version = /^ARG NODE_VERSION=(\d+\.\d+\.\d+)$/m.exec(dockerfile)![1]!;
-    const pkg = JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { engines: { node: string }; config: { containerNode: string } };
+    const pkg = JSON.parse(readFileSync(repo('package.json'), 'utf8')) as {
+      engines: { node: string };
+      config: { containerNode: string };
+    };
     expect(version).toBe(pkg.config.containerNode);
     expect(Number(version.split('.')[0]) % 2, 'LTS lines are even').toBe(0);
     expect(pkg.engines.node).toContain(`^${version.split('.')[0]}.`);

@@ -27,7 +27,13 @@ const MODELS: Record<string, (object: any) => { validate(): void }> = {
   'monitoring.coreos.com/v1/PrometheusRule': (o) => new PrometheusRule(o),
 };
 
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+};
 
 const PASSWORD = 'the-real-password';
 
@@ -54,7 +60,9 @@ function render(overlay = ''): K8sObject[] {
   expect(result.status).toBe(0);
   const objects = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject);
   // kustomize folds a long base64 value over lines (the API server reads it so); the schema wants it on one.
-  for (const object of objects) if (object.kind === 'Secret') for (const key in object.data) object.data[key] = object.data[key]!.replace(/\s+/g, '');
+  for (const object of objects)
+    if (object.kind === 'Secret')
+      for (const key in object.data) object.data[key] = object.data[key]!.replace(/\s+/g, '');
   return objects;
 }
 
@@ -69,11 +77,23 @@ describe('deploy/kubernetes', () => {
   // Rendered on first use, after the tests above have (re)generated what the base includes.
   let rendered: K8sObject[] | undefined;
   const all = () => (rendered ??= render());
-  const find = (kind: string, name?: string) => all().find((o) => o.kind === kind && (name === undefined || o.metadata.name.startsWith(name)))!;
+  const find = (kind: string, name?: string) =>
+    all().find((o) => o.kind === kind && (name === undefined || o.metadata.name.startsWith(name)))!;
 
   it('renders with kubectl kustomize, and every object passes its schema', () => {
     const objects = all();
-    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'NetworkPolicy', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor']);
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'Deployment',
+      'NetworkPolicy',
+      'PrometheusRule',
+      'Secret',
+      'Service',
+      'ServiceMonitor',
+    ]);
     validate(objects);
   });
 
@@ -104,7 +124,9 @@ describe('deploy/kubernetes', () => {
     const version = (JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { version: string }).version;
     const image = `sps-exporter:${version}`;
     expect(find('Deployment').spec.template.spec.containers[0].image).toBe(image);
-    const compose = parse(readFileSync(repo('deploy/docker-compose.yml'), 'utf8')) as { services: { exporter: { image: string } } };
+    const compose = parse(readFileSync(repo('deploy/docker-compose.yml'), 'utf8')) as {
+      services: { exporter: { image: string } };
+    };
     expect(compose.services.exporter.image).toBe(image);
     expect(readFileSync(repo('README.md'), 'utf8')).toContain(`docker build -t ${image} .`);
   });
@@ -117,14 +139,22 @@ describe('deploy/kubernetes', () => {
     const args: string[] = sts.spec.template.spec.containers[0].args;
     const count = Number(/^--shard=auto\/(\d+)$/.exec(args.find((a) => a.startsWith('--shard='))!)![1]);
     expect(sts.spec.replicas).toBe(count);
-    expect(sts.spec.template.spec.volumes.find((v: any) => v.name === 'secrets').secret.secretName).toMatch(/^sps-exporter-credentials-/);
+    expect(sts.spec.template.spec.volumes.find((v: any) => v.name === 'secrets').secret.secretName).toMatch(
+      /^sps-exporter-credentials-/,
+    );
     expect(objects.filter((o) => o.kind === 'ServiceMonitor')).toHaveLength(1); // scrapes every replica's pod
     // The StatefulSet's serviceName is a headless Service selecting its pods; scrapes go through the ordinary one.
     const governing = objects.find((o) => o.kind === 'Service' && o.metadata.name === sts.spec.serviceName)!;
     expect(governing.spec.clusterIP).toBe('None');
     expect(governing.spec.selector).toEqual(sts.spec.template.metadata.labels);
     const monitor = objects.find((o) => o.kind === 'ServiceMonitor')!;
-    expect(objects.filter((o) => o.kind === 'Service' && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v))).toHaveLength(1);
+    expect(
+      objects.filter(
+        (o) =>
+          o.kind === 'Service' &&
+          Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v),
+      ),
+    ).toHaveLength(1);
   });
 
   it('the schema check would catch a broken object', () => {
@@ -138,7 +168,11 @@ describe('deploy/kubernetes', () => {
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(container.resources.requests).toBeDefined();
     expect(container.resources.limits.memory).toBeDefined();
     expect(container.livenessProbe.httpGet.path).toBe('/-/healthy');
@@ -151,7 +185,7 @@ describe('deploy/kubernetes', () => {
     expect(find('ServiceMonitor').spec.endpoints[0].port).toBe('http');
   });
 
-  it('the PrometheusRule holds exactly the rules file\'s groups, and each dashboard is a sidecar ConfigMap', () => {
+  it("the PrometheusRule holds exactly the rules file's groups, and each dashboard is a sidecar ConfigMap", () => {
     const rules = parse(readFileSync(repo('deploy/prometheus/sps-rules.yml'), 'utf8')) as { groups: unknown[] };
     expect(find('PrometheusRule').spec.groups).toEqual(rules.groups);
     for (const file of ['sps-fleet-overview.json', 'sps-node-detail.json', 'sps-exporter-health.json']) {
@@ -165,23 +199,54 @@ describe('deploy/kubernetes', () => {
     const policy = find('NetworkPolicy');
     expect(policy.spec.podSelector.matchLabels).toEqual(find('Deployment').spec.template.metadata.labels);
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ port: 'http', protocol: 'TCP' }] }]);
-    const egressPorts = policy.spec.egress.flatMap((rule: { ports: { port: number; protocol: string }[] }) => rule.ports.map((p) => `${p.port}/${p.protocol}`)).sort();
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+        ports: [{ port: 'http', protocol: 'TCP' }],
+      },
+    ]);
+    const egressPorts = policy.spec.egress
+      .flatMap((rule: { ports: { port: number; protocol: string }[] }) =>
+        rule.ports.map((p) => `${p.port}/${p.protocol}`),
+      )
+      .sort();
     expect(egressPorts).toEqual(['443/TCP', '53/TCP', '53/UDP']);
   });
 
-  it('every alert\'s runbook_url is absolute and follows the one runbook-url setting of the common Component', () => {
+  it("every alert's runbook_url is absolute and follows the one runbook-url setting of the common Component", () => {
     const rule = find('PrometheusRule');
-    const urls = rule.spec.groups.flatMap((g: { rules: { alert?: string; annotations?: { runbook_url?: string } }[] }) => g.rules.filter((r) => r.alert).map((r) => r.annotations!.runbook_url!));
+    const urls = rule.spec.groups.flatMap(
+      (g: { rules: { alert?: string; annotations?: { runbook_url?: string } }[] }) =>
+        g.rules.filter((r) => r.alert).map((r) => r.annotations!.runbook_url!),
+    );
     expect(urls.length).toBeGreaterThan(20);
-    for (const url of urls) expect(url).toMatch(/^https:\/\/runbooks\.example\.com\/sps-exporter\/runbooks\.md#sps[a-z0-9]+$/);
+    for (const url of urls)
+      expect(url).toMatch(/^https:\/\/runbooks\.example\.com\/sps-exporter\/runbooks\.md#sps[a-z0-9]+$/);
     const dir = copyOfKubernetes();
     const kustomization = join(dir, 'common/kustomization.yaml');
-    writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace('value: https://runbooks.example.com/sps-exporter/runbooks.md', 'value: https://wiki.corp.example/ops/sps-runbooks'));
+    writeFileSync(
+      kustomization,
+      readFileSync(kustomization, 'utf8').replace(
+        'value: https://runbooks.example.com/sps-exporter/runbooks.md',
+        'value: https://wiki.corp.example/ops/sps-runbooks',
+      ),
+    );
     const result = kustomize(dir);
     expect(result.status).toBe(0);
-    const moved = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject).find((o) => o.kind === 'PrometheusRule')!;
-    const movedUrls = moved.spec.groups.flatMap((g: { rules: { alert?: string; annotations?: { runbook_url?: string } }[] }) => g.rules.filter((r) => r.alert).map((r) => r.annotations!.runbook_url!));
-    expect(movedUrls).toEqual(urls.map((url: string) => url.replace('https://runbooks.example.com/sps-exporter/runbooks.md', 'https://wiki.corp.example/ops/sps-runbooks')));
+    const moved = parseAllDocuments(result.stdout)
+      .map((doc) => doc.toJS() as K8sObject)
+      .find((o) => o.kind === 'PrometheusRule')!;
+    const movedUrls = moved.spec.groups.flatMap(
+      (g: { rules: { alert?: string; annotations?: { runbook_url?: string } }[] }) =>
+        g.rules.filter((r) => r.alert).map((r) => r.annotations!.runbook_url!),
+    );
+    expect(movedUrls).toEqual(
+      urls.map((url: string) =>
+        url.replace(
+          'https://runbooks.example.com/sps-exporter/runbooks.md',
+          'https://wiki.corp.example/ops/sps-runbooks',
+        ),
+      ),
+    );
   });
 });

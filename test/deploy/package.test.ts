@@ -8,7 +8,9 @@ describe('npm package', () => {
   it('holds the exporter, its example config and docs: no tool, test or source map', () => {
     const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8' });
     expect(pack.status, pack.stderr).toBe(0);
-    const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path).sort();
+    const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0]!.files
+      .map((file) => file.path)
+      .sort();
     expect(files).toContain('dist/main.js');
     expect(files).toContain('config.example.yaml');
     const other = files.filter((file) => !/^dist\/[a-z/-]+\.js$/.test(file));

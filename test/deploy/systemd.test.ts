@@ -18,18 +18,39 @@ function analyze(...args: string[]) {
 }
 
 /** Whether this machine runs systemd as init, so systemd-run can start a transient unit (not in most containers). */
-const systemdRuns = spawnSync('systemd-run', ['--pipe', '--wait', '--quiet', 'true'], { encoding: 'utf8' }).status === 0;
+const systemdRuns =
+  spawnSync('systemd-run', ['--pipe', '--wait', '--quiet', 'true'], { encoding: 'utf8' }).status === 0;
 
 describe('deploy/systemd/sps-exporter.service', () => {
-  it.skipIf(!systemdRuns)('its config can be checked by hand the way the unit runs it: systemd-run with the same LoadCredential=', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sps-credential-'));
-    writeFileSync(join(dir, 'password'), 'pw', { mode: 0o600 });
-    writeFileSync(join(dir, 'config.yaml'), 'defaults: { username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password" }\ntargets: [{ name: a, url: "https://a.example" }]\n');
-    const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-    const result = spawnSync('systemd-run', ['--pipe', '--wait', '--quiet', '-p', `LoadCredential=sps-password:${join(dir, 'password')}`, process.execPath, main, `--config.file=${join(dir, 'config.yaml')}`, '--check-config'], { encoding: 'utf8' });
-    expect(result.stdout).toContain('ok, 1 target(s)');
-    expect(result.status).toBe(0);
-  });
+  it.skipIf(!systemdRuns)(
+    'its config can be checked by hand the way the unit runs it: systemd-run with the same LoadCredential=',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sps-credential-'));
+      writeFileSync(join(dir, 'password'), 'pw', { mode: 0o600 });
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        'defaults: { username: u, password_file: "${CREDENTIALS_DIRECTORY}/sps-password" }\ntargets: [{ name: a, url: "https://a.example" }]\n',
+      );
+      const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+      const result = spawnSync(
+        'systemd-run',
+        [
+          '--pipe',
+          '--wait',
+          '--quiet',
+          '-p',
+          `LoadCredential=sps-password:${join(dir, 'password')}`,
+          process.execPath,
+          main,
+          `--config.file=${join(dir, 'config.yaml')}`,
+          '--check-config',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(result.stdout).toContain('ok, 1 target(s)');
+      expect(result.status).toBe(0);
+    },
+  );
 
   it('passes systemd-analyze verify', () => {
     const result = analyze('verify');
@@ -43,7 +64,7 @@ describe('deploy/systemd/sps-exporter.service', () => {
     expect(exposure).toBeLessThanOrEqual(1.5);
   });
 
-  it('reads the password as a credential, reloads by SIGHUP, and runs node with the image\'s heap flags', () => {
+  it("reads the password as a credential, reloads by SIGHUP, and runs node with the image's heap flags", () => {
     const unit = readFileSync(unitFile, 'utf8');
     expect(unit).toMatch(/^DynamicUser=yes$/m);
     expect(unit).toMatch(/^LoadCredential=sps-password:/m);

@@ -49,10 +49,14 @@ const query = (expr: string) => prometheus.query(expr);
 
 /** Waits until `expr` returns one series per simulated node. */
 const forEveryNode = (expr: string, what: string) =>
-  eventually(async () => {
-    const result = await query(expr);
-    return result.length === fleet.nodes.length ? result : undefined;
-  }, 60_000, what);
+  eventually(
+    async () => {
+      const result = await query(expr);
+      return result.length === fleet.nodes.length ? result : undefined;
+    },
+    60_000,
+    what,
+  );
 
 describe('real Prometheus scraping the exporter polling the simulator', () => {
   it('sees sps_up == 1 for every node through /metrics', async () => {
@@ -61,21 +65,36 @@ describe('real Prometheus scraping the exporter polling the simulator', () => {
   });
 
   it('sees every node through /probe with its own up and node label', async () => {
-    const result = await forEveryNode('sps_up{job="sps-probe"} == 1 and on(instance) up{job="sps-probe"} == 1', 'probe targets up');
+    const result = await forEveryNode(
+      'sps_up{job="sps-probe"} == 1 and on(instance) up{job="sps-probe"} == 1',
+      'probe targets up',
+    );
     expect(result.every((r) => r.metric.node === r.metric.instance)).toBe(true);
   });
 
   it('discovers every node through /sd and scrapes each through /probe', async () => {
-    const result = await forEveryNode('sps_up{job="sps-sd"} == 1 and on(instance) up{job="sps-sd"} == 1', 'http_sd targets up');
+    const result = await forEveryNode(
+      'sps_up{job="sps-sd"} == 1 and on(instance) up{job="sps-sd"} == 1',
+      'http_sd targets up',
+    );
     expect(result.map((r) => r.metric.node).sort()).toEqual(fleet.nodes.map((n) => n.name).sort());
-    expect(result.every((r) => r.metric.instance === r.metric.node && r.metric.environment === 'simulated' && !('exported_node' in r.metric))).toBe(true);
+    expect(
+      result.every(
+        (r) =>
+          r.metric.instance === r.metric.node && r.metric.environment === 'simulated' && !('exported_node' in r.metric),
+      ),
+    ).toBe(true);
   });
 
   it('stores the degraded RAID and session counts as queryable series', async () => {
-    const raid = await eventually(async () => {
-      const r = await query('sps_raid_status_code{job="sps"} > 0');
-      return r.length > 0 ? r : undefined;
-    }, 30_000, 'raid status');
+    const raid = await eventually(
+      async () => {
+        const r = await query('sps_raid_status_code{job="sps"} > 0');
+        return r.length > 0 ? r : undefined;
+      },
+      30_000,
+      'raid status',
+    );
     expect(raid.map((r) => [r.metric.node, r.value[1]])).toEqual([[fleet.nodes[2]!.name, '2']]);
     const sessions = await query('sum by (node) (sps_active_sessions{job="sps"})');
     expect(sessions).toHaveLength(fleet.nodes.length);

@@ -10,11 +10,15 @@ describe('FamilyTable', () => {
     expect(table.slot(METRICS.up)).not.toBe(slot);
   });
 
-  it('throws for two families of one name with another type or help, as prom-client\'s registry does', () => {
+  it("throws for two families of one name with another type or help, as prom-client's registry does", () => {
     const table = new FamilyTable();
     table.slot(METRICS.up);
-    expect(() => table.slot({ ...METRICS.up, type: 'counter' })).toThrow('two metric families are named sps_up, with different types or help texts');
-    expect(() => table.slot({ ...METRICS.up, help: 'Something else.' })).toThrow('two metric families are named sps_up');
+    expect(() => table.slot({ ...METRICS.up, type: 'counter' })).toThrow(
+      'two metric families are named sps_up, with different types or help texts',
+    );
+    expect(() => table.slot({ ...METRICS.up, help: 'Something else.' })).toThrow(
+      'two metric families are named sps_up',
+    );
   });
 
   it('every fixed family has a name of its own', () => {

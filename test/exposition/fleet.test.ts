@@ -32,11 +32,17 @@ class FakeNode {
 
   poll(): void {
     this.polls++;
-    const status: Sample[] = [{ family: up, value: 1 }, { family: polls, value: this.polls }];
+    const status: Sample[] = [
+      { family: up, value: 1 },
+      { family: polls, value: this.polls },
+    ];
     const parts = [this.#status.render(status)];
     if (this.hasData) {
       const protocols = this.index % 3 === 0 ? ['ssh'] : ['ssh', 'rdp', 'ica'];
-      const data: Sample[] = [{ family: load, value: (this.index * this.polls) % 7 }, ...protocols.map((protocol, k) => ({ family: sessions, labels: { protocol }, value: this.polls * 10 ** k }))];
+      const data: Sample[] = [
+        { family: load, value: (this.index * this.polls) % 7 },
+        ...protocols.map((protocol, k) => ({ family: sessions, labels: { protocol }, value: this.polls * 10 ** k })),
+      ];
       parts.push(this.#data.render(data));
     }
     this.#view = viewOf(parts, this.#view);
@@ -51,12 +57,17 @@ class FakeNode {
 function readAll(reader: ExpositionReader, block = 97): Buffer {
   const out: Buffer[] = [];
   const buffer = Buffer.alloc(block);
-  for (let n = reader.read(buffer, false); n > 0; n = reader.read(buffer, false)) out.push(Buffer.from(buffer.subarray(0, n)));
+  for (let n = reader.read(buffer, false); n > 0; n = reader.read(buffer, false))
+    out.push(Buffer.from(buffer.subarray(0, n)));
   return Buffer.concat(out);
 }
 
 /** What the fleet's merged groups must equal byte for byte: a reader of the nodes themselves. */
-const direct = (nodes: FakeNode[]) => readerOf(context, nodes.map((node) => node.view())).toBuffer();
+const direct = (nodes: FakeNode[]) =>
+  readerOf(
+    context,
+    nodes.map((node) => node.view()),
+  ).toBuffer();
 
 // Every family merged, none, and the small ones only (the sessions family averages ~90 bytes a node, the others under 30).
 describe.each([Infinity, 0, 50])('fleet exposition merging families under %s bytes a node', (mergeBelow) => {
@@ -70,7 +81,8 @@ describe.each([Infinity, 0, 50])('fleet exposition merging families under %s byt
       if (scrape % 4 === 1) for (const node of nodes) if (next() < 0.1) node.poll(); // a few nodes polled
       if (scrape % 4 === 2) for (const node of nodes) node.poll(); // every node polled
       if (scrape === 10) nodes = nodes.filter((_, i) => i % 7 !== 3); // reload: nodes removed, groups shift
-      if (scrape === 20) nodes = [...nodes, ...Array.from({ length: GROUP_NODES }, (_, i) => new FakeNode(1000 + i, true))];
+      if (scrape === 20)
+        nodes = [...nodes, ...Array.from({ length: GROUP_NODES }, (_, i) => new FakeNode(1000 + i, true))];
       if (scrape === 30) nodes = nodes.slice(0, 3);
       const expected = direct(nodes);
       const scrapeReader = reader(nodes.map((node) => node.view()));
@@ -107,7 +119,10 @@ describe('fleet exposition: merged and direct families', () => {
   it('merges the small families into one row each and points to the nodes for a large one', () => {
     const nodes = Array.from({ length: GROUP_NODES }, (_, i) => new FakeNode(i, true));
     const views = nodes.map((node) => node.view());
-    const { views: [group], readsParts } = new FleetView(context.table, 50).groups(views);
+    const {
+      views: [group],
+      readsParts,
+    } = new FleetView(context.table, 50).groups(views);
     // up, polls and load merged (a row each), sessions (~90 bytes a node) one row per node, into its parts.
     expect(readsParts).toBe(true);
     expect(group!.rows.length / 4).toBe(3 + GROUP_NODES);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReadGuard, reusableMemory } from '../../src/exposition/memory.js';
 
 describe('ReadGuard', () => {
-  it('is held while any reader holds it; a reader\'s release frees only its own hold, however often it is called', () => {
+  it("is held while any reader holds it; a reader's release frees only its own hold, however often it is called", () => {
     const guard = new ReadGuard();
     expect(guard.held).toBe(false);
     const first = guard.acquire();

@@ -14,14 +14,30 @@ const families: Family[] = [
 
 /** Values whose texts differ in length, so patches move text both ways. */
 const value = fc.oneof(
-  fc.constantFrom(0, -0, 1, -1, 10, 1e21, 1e-7, 0.1 + 0.2, NaN, Infinity, -Infinity, Number.MAX_VALUE, -Number.MIN_VALUE),
+  fc.constantFrom(
+    0,
+    -0,
+    1,
+    -1,
+    10,
+    1e21,
+    1e-7,
+    0.1 + 0.2,
+    NaN,
+    Infinity,
+    -Infinity,
+    Number.MAX_VALUE,
+    -Number.MIN_VALUE,
+  ),
   fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
   fc.double({ noDefaultInfinity: false }),
 );
 const labelValue = fc.constantFrom('ssh', 'rdp', 'é日本', 'a"b\\c\nd', '🙂', '');
 const series = fc.record({
   family: fc.nat({ max: families.length - 1 }),
-  labels: fc.option(fc.dictionary(fc.constantFrom('protocol', 'disk', 'status'), labelValue, { maxKeys: 2 }), { nil: undefined }),
+  labels: fc.option(fc.dictionary(fc.constantFrom('protocol', 'disk', 'status'), labelValue, { maxKeys: 2 }), {
+    nil: undefined,
+  }),
 });
 /** A poll: the same series as the node's first poll with new values, sometimes other series, sometimes a reader opened first. */
 const poll = fc.record({
@@ -47,27 +63,36 @@ function readAll(readers: { reader: ExpositionReader; expected: string }[]): voi
 describe('PartRenderer', () => {
   it('writes the same bytes as a whole render, poll after poll, whether it patches in place, copies under an open reader or renders anew', () => {
     fc.assert(
-      fc.property(fc.array(series, { minLength: 0, maxLength: 12 }), fc.array(poll, { minLength: 1, maxLength: 12 }), (first, polls) => {
-        const nodeLabels = 'node="n-é",env="x"';
-        const renderer = new PartRenderer(context, nodeLabels);
-        let shape = first;
-        let values = shape.map((_, i) => i);
-        const readers: { reader: ExpositionReader; expected: string }[] = [];
-        const samplesOf = (): Sample[] => shape.map((s, i) => ({ family: families[s.family]!, labels: s.labels && { ...s.labels }, value: values[i]! }));
-        let part = renderer.render(samplesOf());
-        expect(text(part)).toBe(text(renderWhole(context, samplesOf(), nodeLabels)));
-        for (const next of polls) {
-          if (next.openReader) readers.push({ reader: readerOf(context, [viewOf([part])]), expected: text(part) });
-          if (next.reshape) {
-            shape = next.reshape;
-            values = shape.map((_, i) => next.values[i]!);
-          } else values = values.map((v, i) => (next.changed[i] ? next.values[i]! : v));
-          part = renderer.render(samplesOf());
+      fc.property(
+        fc.array(series, { minLength: 0, maxLength: 12 }),
+        fc.array(poll, { minLength: 1, maxLength: 12 }),
+        (first, polls) => {
+          const nodeLabels = 'node="n-é",env="x"';
+          const renderer = new PartRenderer(context, nodeLabels);
+          let shape = first;
+          let values = shape.map((_, i) => i);
+          const readers: { reader: ExpositionReader; expected: string }[] = [];
+          const samplesOf = (): Sample[] =>
+            shape.map((s, i) => ({
+              family: families[s.family]!,
+              labels: s.labels && { ...s.labels },
+              value: values[i]!,
+            }));
+          let part = renderer.render(samplesOf());
           expect(text(part)).toBe(text(renderWhole(context, samplesOf(), nodeLabels)));
-          if (next.closeReaders) readAll(readers.splice(0));
-        }
-        readAll(readers);
-      }),
+          for (const next of polls) {
+            if (next.openReader) readers.push({ reader: readerOf(context, [viewOf([part])]), expected: text(part) });
+            if (next.reshape) {
+              shape = next.reshape;
+              values = shape.map((_, i) => next.values[i]!);
+            } else values = values.map((v, i) => (next.changed[i] ? next.values[i]! : v));
+            part = renderer.render(samplesOf());
+            expect(text(part)).toBe(text(renderWhole(context, samplesOf(), nodeLabels)));
+            if (next.closeReaders) readAll(readers.splice(0));
+          }
+          readAll(readers);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -75,18 +100,28 @@ describe('PartRenderer', () => {
   it('patches a poll with the same series in the memory it had, and keeps the part when no value changed', () => {
     const labels: Labels = { protocol: 'ssh' };
     const renderer = new PartRenderer(context, 'node="n"');
-    const samples = (v: number): Sample[] => [{ family: families[0]!, value: v }, { family: families[1]!, labels: { ...labels }, value: 2 * v }, { family: families[0]!, value: 7 }];
+    const samples = (v: number): Sample[] => [
+      { family: families[0]!, value: v },
+      { family: families[1]!, labels: { ...labels }, value: 2 * v },
+      { family: families[0]!, value: 7 },
+    ];
     const first = renderer.render(samples(1));
     expect(renderer.render(samples(1))).toBe(first);
     const second = renderer.render(samples(1000.5));
     expect(second.memory).toBe(first.memory);
-    expect(text(second).split('\n').filter((l) => l && !l.startsWith('#')).sort()).toEqual(['test_r_a{node="n"} 1000.5', 'test_r_a{node="n"} 7', 'test_r_b{node="n",protocol="ssh"} 2001']);
+    expect(
+      text(second)
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .sort(),
+    ).toEqual(['test_r_a{node="n"} 1000.5', 'test_r_a{node="n"} 7', 'test_r_b{node="n",protocol="ssh"} 2001']);
     expect(text(second)).toBe(text(renderWhole(context, samples(1000.5), 'node="n"')));
     const shorter = renderer.render(samples(2));
     expect(shorter.memory).toBe(first.memory);
     expect(text(shorter)).toBe(text(renderWhole(context, samples(2), 'node="n"')));
     // Text that outgrows its memory (values a few bytes longer fit in its spare room) moves to new memory.
-    const many = (v: number): Sample[] => Array.from({ length: 20 }, (_, i) => ({ family: families[i % 2]!, labels: { disk: String(i) }, value: v }));
+    const many = (v: number): Sample[] =>
+      Array.from({ length: 20 }, (_, i) => ({ family: families[i % 2]!, labels: { disk: String(i) }, value: v }));
     const small = renderer.render(many(0));
     const grown = renderer.render(many(-Number.MAX_VALUE));
     expect(grown.memory).not.toBe(small.memory);

@@ -20,8 +20,12 @@ describe('text exposition', () => {
     expect(escapeLabelValue('plain')).toBe('plain');
     expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
     expect(formatLabels({ x: '1', y: '"' })).toBe('x="1",y="\\""');
-    const text = renderExposition([renderSamples([{ family: a, labels: { disk: '252:0 "x"\n\\' }, value: 1 }], 'node="n"')]);
-    expect(text).toBe('# HELP test_a A with a \\\\ backslash\\nand newline.\n# TYPE test_a gauge\ntest_a{node="n",disk="252:0 \\"x\\"\\n\\\\"} 1\n');
+    const text = renderExposition([
+      renderSamples([{ family: a, labels: { disk: '252:0 "x"\n\\' }, value: 1 }], 'node="n"'),
+    ]);
+    expect(text).toBe(
+      '# HELP test_a A with a \\\\ backslash\\nand newline.\n# TYPE test_a gauge\ntest_a{node="n",disk="252:0 \\"x\\"\\n\\\\"} 1\n',
+    );
     expect(promtoolCheckMetrics(text)).toEqual([]);
   });
 
@@ -33,27 +37,72 @@ describe('text exposition', () => {
     expect(formatValue(-0.25)).toBe('-0.25');
   });
 
-  it('groups every node\'s samples under one HELP/TYPE per family', () => {
-    const n1 = renderSamples([{ family: a, value: 1 }, { family: b, value: 5 }], 'node="n1"');
-    const n2 = renderSamples([{ family: b, value: 7 }, { family: a, value: 2 }], 'node="n2"');
+  it("groups every node's samples under one HELP/TYPE per family", () => {
+    const n1 = renderSamples(
+      [
+        { family: a, value: 1 },
+        { family: b, value: 5 },
+      ],
+      'node="n1"',
+    );
+    const n2 = renderSamples(
+      [
+        { family: b, value: 7 },
+        { family: a, value: 2 },
+      ],
+      'node="n2"',
+    );
     const text = renderExposition([n1, n2]);
     expect(text.match(/# TYPE/g)).toHaveLength(2);
     const samples = text.split('\n').filter((l) => l && !l.startsWith('#'));
-    expect(samples).toEqual(['test_a{node="n1"} 1', 'test_a{node="n2"} 2', 'test_events_total{node="n1"} 5', 'test_events_total{node="n2"} 7']);
+    expect(samples).toEqual([
+      'test_a{node="n1"} 1',
+      'test_a{node="n2"} 2',
+      'test_events_total{node="n1"} 5',
+      'test_events_total{node="n2"} 7',
+    ]);
     expect(promtoolCheckMetrics(text)).toEqual([]);
   });
 
-  it('puts a node\'s parts side by side within each family', () => {
-    const text = renderExposition([renderSamples([{ family: a, value: 1 }, { family: b, value: 3 }], 'node="n"'), renderSamples([{ family: a, labels: { k: 'v' }, value: 2 }], 'node="n"')]);
-    expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['test_a{node="n"} 1', 'test_a{node="n",k="v"} 2', 'test_events_total{node="n"} 3']);
+  it("puts a node's parts side by side within each family", () => {
+    const text = renderExposition([
+      renderSamples(
+        [
+          { family: a, value: 1 },
+          { family: b, value: 3 },
+        ],
+        'node="n"',
+      ),
+      renderSamples([{ family: a, labels: { k: 'v' }, value: 2 }], 'node="n"'),
+    ]);
+    expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([
+      'test_a{node="n"} 1',
+      'test_a{node="n",k="v"} 2',
+      'test_events_total{node="n"} 3',
+    ]);
   });
 
   it('keeps families apart when label values are multi-byte UTF-8', () => {
-    const n1 = renderSamples([{ family: a, labels: { disk: 'é日本' }, value: 1 }, { family: b, labels: { service: '🙂' }, value: 2 }], 'node="ü"');
-    const n2 = renderSamples([{ family: b, value: 3 }, { family: a, value: 4 }], 'node="n2"');
+    const n1 = renderSamples(
+      [
+        { family: a, labels: { disk: 'é日本' }, value: 1 },
+        { family: b, labels: { service: '🙂' }, value: 2 },
+      ],
+      'node="ü"',
+    );
+    const n2 = renderSamples(
+      [
+        { family: b, value: 3 },
+        { family: a, value: 4 },
+      ],
+      'node="n2"',
+    );
     const text = renderExposition([n1, n2]);
     expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([
-      'test_a{node="ü",disk="é日本"} 1', 'test_a{node="n2"} 4', 'test_events_total{node="ü",service="🙂"} 2', 'test_events_total{node="n2"} 3',
+      'test_a{node="ü",disk="é日本"} 1',
+      'test_a{node="n2"} 4',
+      'test_events_total{node="ü",service="🙂"} 2',
+      'test_events_total{node="n2"} 3',
     ]);
     expect(promtoolCheckMetrics(text)).toEqual([]);
   });
@@ -61,13 +110,29 @@ describe('text exposition', () => {
   it('reads the same bytes in blocks of any size and bands of any width as in one piece, and knows the size up front', () => {
     const c: Family = { name: 'test_c', help: 'C.', type: 'gauge' };
     const parts = [
-      renderSamples([{ family: a, labels: { disk: 'é日本' }, value: 1 }, { family: b, value: 2 }, { family: c, value: 6 }], 'node="n1"'),
+      renderSamples(
+        [
+          { family: a, labels: { disk: 'é日本' }, value: 1 },
+          { family: b, value: 2 },
+          { family: c, value: 6 },
+        ],
+        'node="n1"',
+      ),
       renderSamples([{ family: b, labels: { x: 'y' }, value: 3 }], 'node="n1"'),
       renderSamples([], 'node="n2"'),
-      renderSamples([{ family: c, value: 7 }, { family: b, value: 4 }, { family: a, value: 5 }], 'node="n3"'),
+      renderSamples(
+        [
+          { family: c, value: 7 },
+          { family: b, value: 4 },
+          { family: a, value: 5 },
+        ],
+        'node="n3"',
+      ),
     ];
     const whole = renderBuffer(parts);
-    expect(whole.toString('utf8')).toMatch(/^# HELP test_a [^]*# HELP test_events_total [^]*# HELP test_c [^]*test_c\{node="n3"\} 7\n$/);
+    expect(whole.toString('utf8')).toMatch(
+      /^# HELP test_a [^]*# HELP test_events_total [^]*# HELP test_c [^]*test_c\{node="n3"\} 7\n$/,
+    );
     // One node per served table (n1 has two parts): the same bytes as all parts in one table.
     const nodes = () => [viewOf(parts.slice(0, 2)), viewOf([parts[2]!]), viewOf([parts[3]!])];
     const sized = readerOf(context, nodes());
@@ -93,7 +158,8 @@ describe('text exposition', () => {
         const reader = readerOf(context, nodes(), bandBytes);
         const out: Buffer[] = [];
         const buffer = Buffer.alloc(block);
-        for (let n = reader.read(buffer, false); n > 0; n = reader.read(buffer, false)) out.push(Buffer.from(buffer.subarray(0, n)));
+        for (let n = reader.read(buffer, false); n > 0; n = reader.read(buffer, false))
+          out.push(Buffer.from(buffer.subarray(0, n)));
         expect(Buffer.concat(out).equals(whole)).toBe(true);
         if (bandBytes === 1) expect(out.slice(0, -1).every((chunk) => chunk.length === block)).toBe(true);
         if (bandBytes === 1 << 20 && block >= whole.length) expect(out).toHaveLength(1);
@@ -115,7 +181,11 @@ describe('text exposition', () => {
 
   it('rewrites a part in place only while no reader is open, so an open reader reads what it was given', () => {
     const renderer = new PartRenderer(context, 'node="n"');
-    const poll = (value: number) => renderer.render([{ family: a, value }, { family: b, labels: { k: 'v' }, value: value * 2 }]);
+    const poll = (value: number) =>
+      renderer.render([
+        { family: a, value },
+        { family: b, labels: { k: 'v' }, value: value * 2 },
+      ]);
     const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
     const first = poll(1);
     const second = poll(2);
@@ -148,18 +218,29 @@ describe('text exposition', () => {
     expect(poll(7).memory).toBe(sixth.memory);
 
     // Text that outgrows the memory moves to new memory.
-    const long = renderer.render(Array.from({ length: 50 }, (_, i) => ({ family: a, labels: { i: String(i) }, value: i })));
+    const long = renderer.render(
+      Array.from({ length: 50 }, (_, i) => ({ family: a, labels: { i: String(i) }, value: i })),
+    );
     expect(long.memory).not.toBe(sixth.memory);
     expect(lines(renderExposition([long]))).toHaveLength(50);
   });
 
-  it('reuses a node\'s row table when it is large enough', () => {
-    const part = renderSamples([{ family: a, value: 1 }, { family: b, value: 2 }], 'node="n"');
+  it("reuses a node's row table when it is large enough", () => {
+    const part = renderSamples(
+      [
+        { family: a, value: 1 },
+        { family: b, value: 2 },
+      ],
+      'node="n"',
+    );
     const first = viewOf([part]);
     const second = viewOf([part], first);
     expect(second.rows.buffer).toBe(first.rows.buffer);
     expect(Array.from(second.rows)).toEqual(Array.from(viewOf([part]).rows));
-    const grown = viewOf(Array.from({ length: 20 }, () => part), second);
+    const grown = viewOf(
+      Array.from({ length: 20 }, () => part),
+      second,
+    );
     expect(grown.rows.buffer).not.toBe(second.rows.buffer);
     expect(grown.rows.length).toBe(4 * 2 * 20);
   });

@@ -15,18 +15,31 @@ export function renderContext(): RenderContext {
 
 /** A reader of node views whose parts `context` rendered. */
 export function readerOf(context: RenderContext, views: readonly NodeView[], bandBytes?: number): ExpositionReader {
-  return new ExpositionReader({ views, table: context.table, guards: [context.guard], bands: new BandPool(), bandBytes });
+  return new ExpositionReader({
+    views,
+    table: context.table,
+    guards: [context.guard],
+    bands: new BandPool(),
+    bandBytes,
+  });
 }
 
 /** A reader of a fleet's merged groups, as Exposition.reader makes one. */
 export function fleetReader(context: RenderContext, fleet: FleetView, views: readonly NodeView[]): ExpositionReader {
   const { views: groups, readsParts } = fleet.groups(views);
-  return new ExpositionReader({ views: groups, table: context.table, guards: readsParts ? [fleet.guard, context.guard] : [fleet.guard], bands: new BandPool() });
+  return new ExpositionReader({
+    views: groups,
+    table: context.table,
+    guards: readsParts ? [fleet.guard, context.guard] : [fleet.guard],
+    bands: new BandPool(),
+  });
 }
 
 /** The exposition of parts (one node's, side by side) as text. */
 export function partsText(context: RenderContext, parts: readonly RenderedPart[]): string {
-  return readerOf(context, [viewOf(parts)]).toBuffer().toString('utf8');
+  return readerOf(context, [viewOf(parts)])
+    .toBuffer()
+    .toString('utf8');
 }
 
 /** `samples` rendered whole by a renderer of their own, as a patch must equal byte for byte. */

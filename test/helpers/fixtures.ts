@@ -13,7 +13,9 @@ export function fixtureText(name: string): string {
 /** The value of the one sample with this name and exactly these labels; throws if absent or repeated. */
 export function valueOf(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
   const key = JSON.stringify(Object.entries(labels).sort());
-  const found = samples.filter((s) => s.family.name === name && JSON.stringify(Object.entries(s.labels ?? {}).sort()) === key);
+  const found = samples.filter(
+    (s) => s.family.name === name && JSON.stringify(Object.entries(s.labels ?? {}).sort()) === key,
+  );
   if (found.length !== 1) throw new Error(`${found.length} samples for ${name} ${key}`);
   return found[0]!.value;
 }

@@ -24,5 +24,8 @@ export const DAYS_NOTE = 'sps_certificate_expiry_days use base unit "seconds" in
 export function promtoolCheckMetrics(body: string): string[] {
   const result = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
   if (result.error) throw result.error;
-  return `${result.stdout}${result.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return `${result.stdout}${result.stderr}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }

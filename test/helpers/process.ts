@@ -21,8 +21,8 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = pr
     out += chunk.toString('utf8');
     for (const listener of listeners) listener();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
@@ -67,7 +67,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -79,12 +83,22 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+  );
 }
 
 /** Starts the built exporter and resolves once it listens, with its URL. */
-export async function startExporter(configFile: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Running & { url: string }> {
-  const exporter = run(process.execPath, [EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0', ...extraArgs], env);
+export async function startExporter(
+  configFile: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Running & { url: string }> {
+  const exporter = run(
+    process.execPath,
+    [EXPORTER_MAIN, `--config.file=${configFile}`, '--web.listen-address=127.0.0.1:0', ...extraArgs],
+    env,
+  );
   const match = await exporter.waitFor(/"port":(\d+).*"msg":"listening"/);
   return Object.assign(exporter, { url: `http://127.0.0.1:${match[1]}` });
 }

@@ -8,10 +8,17 @@ export interface PrometheusQueryResult {
 }
 
 /** A real Prometheus (Debian package) on loopback, with the given config body. */
-export async function startPrometheus(dir: string, config: string): Promise<Running & { url: string; query(expr: string): Promise<PrometheusQueryResult[]> }> {
+export async function startPrometheus(
+  dir: string,
+  config: string,
+): Promise<Running & { url: string; query(expr: string): Promise<PrometheusQueryResult[]> }> {
   const port = await freePort();
   writeFileSync(join(dir, 'prometheus.yml'), config);
-  const prometheus = run('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`]);
+  const prometheus = run('prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
   const url = `http://127.0.0.1:${port}`;
   return Object.assign(prometheus, {
     url,
@@ -26,5 +33,9 @@ export async function startPrometheus(dir: string, config: string): Promise<Runn
 
 /** Debian names the binary prometheus-alertmanager; upstream names it alertmanager. */
 export function alertmanagerBinary(): string {
-  return ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertmanager', '/usr/bin/alertmanager'].find((p) => existsSync(p)) ?? 'prometheus-alertmanager';
+  return (
+    ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertmanager', '/usr/bin/alertmanager'].find((p) =>
+      existsSync(p),
+    ) ?? 'prometheus-alertmanager'
+  );
 }

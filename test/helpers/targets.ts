@@ -5,9 +5,16 @@ import type { Fleet } from '../../tools/simulator/fleet.js';
 export const silentLog = createLogger('error', { write() {} });
 
 /** An exporter config for fleet nodes, built through the real config parser. */
-export function fleetConfig(fleet: Fleet, extra: Record<string, unknown> = {}, names = fleet.nodes.map((n) => n.name)): ExporterConfig {
+export function fleetConfig(
+  fleet: Fleet,
+  extra: Record<string, unknown> = {},
+  names = fleet.nodes.map((n) => n.name),
+): ExporterConfig {
   const targets = fleet.nodes.filter((n) => names.includes(n.name)).map((n) => ({ name: n.name, url: n.url }));
-  const doc = { defaults: { interval: '30s', timeout: '5s', username: fleet.username, password: fleet.password, ...extra }, targets };
+  const doc = {
+    defaults: { interval: '30s', timeout: '5s', username: fleet.username, password: fleet.password, ...extra },
+    targets,
+  };
   const config = parseConfig(JSON.stringify(doc), 'test', {});
   for (const target of config.targets) target.tls.ca = fleet.caPem;
   return config;

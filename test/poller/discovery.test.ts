@@ -14,12 +14,24 @@ targets:
   't',
   {},
 );
-const member = (key: string, address: string, fqdn?: string, roles: string[] = []): ClusterMember => ({ key, address, roles, ...(fqdn ? { fqdn } : {}) });
+const member = (key: string, address: string, fqdn?: string, roles: string[] = []): ClusterMember => ({
+  key,
+  address,
+  roles,
+  ...(fqdn ? { fqdn } : {}),
+});
 
 describe('planTargets', () => {
   it('adds each member once, after the configured targets, and never the Central Management node itself', () => {
     const members = new Map([
-      ['cm1', [member('k0', '10.0.1.1', 'cm1.example.com', ['central-management']), member('k2', '10.0.1.2', 'm2.example.com'), member('k3', '10.0.1.3', 'm3.example.com')]],
+      [
+        'cm1',
+        [
+          member('k0', '10.0.1.1', 'cm1.example.com', ['central-management']),
+          member('k2', '10.0.1.2', 'm2.example.com'),
+          member('k3', '10.0.1.3', 'm3.example.com'),
+        ],
+      ],
       ['cm2', [member('j1', '10.0.1.2', 'm2-again.example.com'), member('j2', '10.0.2.2')]],
     ]);
     const { targets, skipped } = planTargets(config.targets, members);
@@ -44,6 +56,9 @@ describe('planTargets', () => {
     ]);
     const { targets, skipped } = planTargets(config.targets, members);
     expect(targets).toHaveLength(4);
-    expect(skipped).toEqual(['member "k1" of cm1: the name taken.example.com is taken by another target', 'member "k2" of cm1: address "evil.example/x" is not a usable host (more than a host, or a loopback or unspecified address while the Central Management node is not on loopback)']);
+    expect(skipped).toEqual([
+      'member "k1" of cm1: the name taken.example.com is taken by another target',
+      'member "k2" of cm1: address "evil.example/x" is not a usable host (more than a host, or a loopback or unspecified address while the Central Management node is not on loopback)',
+    ]);
   });
 });

@@ -10,7 +10,9 @@ describe('a fleet with 10% hanging nodes', () => {
   let fleet: Fleet;
   let scheduler: Scheduler;
   beforeAll(async () => {
-    fleet = await Fleet.start({ nodes: Array.from({ length: 20 }, (_, i) => ({ name: `n${i}`, scenario: i % 10 === 0 ? 'hang' : 'healthy' })) });
+    fleet = await Fleet.start({
+      nodes: Array.from({ length: 20 }, (_, i) => ({ name: `n${i}`, scenario: i % 10 === 0 ? 'hang' : 'healthy' })),
+    });
   });
   afterAll(async () => {
     await scheduler?.stop();
@@ -74,9 +76,17 @@ describe('50 reloads while 200 nodes are polled', () => {
     const names = scheduler.nodes.map((n) => n.name);
     expect(names).toHaveLength(200);
     expect(new Set(names).size).toBe(200);
-    await eventually(async () => (scheduler.nodes.every((n) => n.healthOk) ? true : undefined), 20_000, 'every node up after the reloads');
+    await eventually(
+      () => (scheduler.nodes.every((n) => n.healthOk) ? true : undefined),
+      20_000,
+      'every node up after the reloads',
+    );
     // Settled: one connection per node, the removed pollers' connections closed.
-    await eventually(async () => (fleet.openConnections <= 200 ? true : undefined), 10_000, `connections to settle (open: ${fleet.openConnections})`);
+    await eventually(
+      () => (fleet.openConnections <= 200 ? true : undefined),
+      10_000,
+      `connections to settle (open: ${fleet.openConnections})`,
+    );
     const text = scheduler.fleetReader().toBuffer().toString();
     expect(text.match(/^sps_up\{/gm)).toHaveLength(200);
     expect(text).not.toContain('wave="two"');

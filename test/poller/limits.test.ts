@@ -19,7 +19,12 @@ afterEach(async () => {
 });
 
 /** A node that answers every endpoint with `bodies[path]` (404 for the rest). */
-async function nodeServing(name: string, bodies: Record<string, unknown>, extra: Record<string, unknown> = {}, log = silentLog): Promise<NodePoller> {
+async function nodeServing(
+  name: string,
+  bodies: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  log = silentLog,
+): Promise<NodePoller> {
   const handler: Handler = (req, res) => {
     if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
     const body = bodies[req.url ?? ''];
@@ -27,7 +32,19 @@ async function nodeServing(name: string, bodies: Record<string, unknown>, extra:
   };
   const server = await startHttps(handler);
   servers.push(server);
-  const doc = { targets: [{ name, url: server.url, username: 'u', password: 'p', timeout: '10s', max_response_bytes: 64 * 1024 * 1024, ...extra }] };
+  const doc = {
+    targets: [
+      {
+        name,
+        url: server.url,
+        username: 'u',
+        password: 'p',
+        timeout: '10s',
+        max_response_bytes: 64 * 1024 * 1024,
+        ...extra,
+      },
+    ],
+  };
   const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;
   const p = new NodePoller({ target, log, exposition, now: clock });
@@ -39,7 +56,7 @@ const text = (p: NodePoller) => exposition.render(p.view(now)).toString('utf8');
 const health = () => fixture('health_status.json');
 
 describe('series limits per node', () => {
-  it('a value outside its metric\'s range is a broken answer: dropped, counted by family with reason out_of_range, noted once', async () => {
+  it("a value outside its metric's range is a broken answer: dropped, counted by family with reason out_of_range, noted once", async () => {
     const logged: { msg?: string; level?: string }[] = [];
     const log = createLogger('info', { write: (line: string) => void logged.push(JSON.parse(line)) });
     const body = health();
@@ -59,8 +76,15 @@ describe('series limits per node', () => {
     expect(lines(out, 'sps_swap_usage_ratio')).toEqual([]);
     expect(lines(out, 'sps_cpu_usage_ratio')).toEqual(['sps_cpu_usage_ratio{node="broken-values"} 1.2']);
     expect(lines(out, 'sps_disk_total_bytes')).toHaveLength(1);
-    for (const family of ['sps_active_sessions', 'sps_memory_total_bytes', 'sps_disk_free_bytes', 'sps_swap_usage_ratio']) {
-      expect(out).toContain(`sps_exporter_samples_dropped_total{node="broken-values",family="${family}",reason="out_of_range"} 2`);
+    for (const family of [
+      'sps_active_sessions',
+      'sps_memory_total_bytes',
+      'sps_disk_free_bytes',
+      'sps_swap_usage_ratio',
+    ]) {
+      expect(out).toContain(
+        `sps_exporter_samples_dropped_total{node="broken-values",family="${family}",reason="out_of_range"} 2`,
+      );
     }
     const notes = logged.filter((l) => l.level === 'warn' && /outside the metric's range/.test(l.msg ?? ''));
     expect(notes).toHaveLength(4); // once per family, not per poll
@@ -76,7 +100,9 @@ describe('series limits per node', () => {
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_node_role')).toHaveLength(1000);
-    expect(lines(out, 'sps_exporter_samples_dropped_total')).toEqual(['sps_exporter_samples_dropped_total{node="hostile",family="sps_node_role",reason="series_limit"} 199000']);
+    expect(lines(out, 'sps_exporter_samples_dropped_total')).toEqual([
+      'sps_exporter_samples_dropped_total{node="hostile",family="sps_node_role",reason="series_limit"} 199000',
+    ]);
     expect(out.split('\n').length).toBeLessThan(1300);
     expect(logged.filter((l) => l.msg?.startsWith('sps_node_role:'))).toHaveLength(1);
   });
@@ -88,20 +114,37 @@ describe('series limits per node', () => {
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_info')).toEqual([]);
-    expect(out).toContain('sps_exporter_samples_dropped_total{node="hostile",family="sps_info",reason="label_value_length"} 1');
+    expect(out).toContain(
+      'sps_exporter_samples_dropped_total{node="hostile",family="sps_info",reason="label_value_length"} 1',
+    );
     expect(out.length).toBeLessThan(64 * 1024);
 
     const roles = fixture('info_authenticated.json');
     roles.body.roles = ['a', 'b', 'c', 'd'];
-    const small = await nodeServing('small', { '/api/health_status': health(), '/api/info': roles }, { series_limit_per_family: 2, label_value_length_limit: 16 });
+    const small = await nodeServing(
+      'small',
+      { '/api/health_status': health(), '/api/info': roles },
+      { series_limit_per_family: 2, label_value_length_limit: 16 },
+    );
     await small.poll();
     expect(lines(text(small), 'sps_node_role')).toHaveLength(2);
-    expect(text(small)).toContain('sps_exporter_samples_dropped_total{node="small",family="sps_node_role",reason="series_limit"} 2');
+    expect(text(small)).toContain(
+      'sps_exporter_samples_dropped_total{node="small",family="sps_node_role",reason="series_limit"} 2',
+    );
   });
 
   it('1000 cluster members with 1000 sync statuses: at most three series a member and the family limit, never a cross product', async () => {
-    const items = Array.from({ length: 1000 }, (_, i) => ({ key: `k${i}`, fqdn: `m${i}.example`, sync_status: `state-${i}`, health_status: {} }));
-    const p = await nodeServing('cm', { '/api/health_status': health(), '/api/cluster/status': { items }, '/api/cluster/nodes': { items: [] } }, { discover: 'cluster' });
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      key: `k${i}`,
+      fqdn: `m${i}.example`,
+      sync_status: `state-${i}`,
+      health_status: {},
+    }));
+    const p = await nodeServing(
+      'cm',
+      { '/api/health_status': health(), '/api/cluster/status': { items }, '/api/cluster/nodes': { items: [] } },
+      { discover: 'cluster' },
+    );
     await p.poll();
     const out = text(p);
     const sync = lines(out, 'sps_cluster_member_sync_status');
@@ -122,11 +165,14 @@ describe('series limits per node', () => {
     await hostile.poll();
     const junkOut = text(hostile);
     expect(junkOut.split('\n').filter((l) => /^sps_memory_junk_\d+_bytes\{/.test(l))).toHaveLength(40);
-    expect(junkOut).toContain('sps_exporter_samples_dropped_total{node="junk",family="sps_memory_<other>_bytes",reason="series_limit"} 20');
+    expect(junkOut).toContain(
+      'sps_exporter_samples_dropped_total{node="junk",family="sps_memory_<other>_bytes",reason="series_limit"} 20',
+    );
     const healthy = await nodeServing('healthy', { '/api/health_status': health() });
     await healthy.poll();
     const out = text(healthy);
-    for (const field of ['total', 'available', 'used', 'free', 'cached', 'buffers']) expect(lines(out, `sps_memory_${field}_bytes`)).toHaveLength(1);
+    for (const field of ['total', 'available', 'used', 'free', 'cached', 'buffers'])
+      expect(lines(out, `sps_memory_${field}_bytes`)).toHaveLength(1);
     expect(promtoolCheckMetrics(junkOut).filter((line) => line !== DAYS_NOTE)).toEqual([]);
   });
 });

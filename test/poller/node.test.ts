@@ -20,7 +20,14 @@ const pollers: NodePoller[] = [];
 const servers: LocalServer[] = [];
 
 beforeAll(async () => {
-  fleet = await Fleet.start({ nodes: [{ name: 'good' }, { name: 'locked', scenario: 'wrong_password' }, { name: 'broken', scenario: 'malformed_json' }], now: clock });
+  fleet = await Fleet.start({
+    nodes: [
+      { name: 'good' },
+      { name: 'locked', scenario: 'wrong_password' },
+      { name: 'broken', scenario: 'malformed_json' },
+    ],
+    now: clock,
+  });
 });
 afterAll(() => fleet.close());
 afterEach(async () => {
@@ -42,7 +49,18 @@ async function pollerAgainst(
 ): Promise<{ server: LocalServer; p: NodePoller }> {
   const server = await startHttps(handler);
   servers.push(server);
-  const doc = { targets: [{ name: 'good', url: server.url, username: fleet.username, password: fleet.password, timeout: '5s', ...targetExtra }] };
+  const doc = {
+    targets: [
+      {
+        name: 'good',
+        url: server.url,
+        username: fleet.username,
+        password: fleet.password,
+        timeout: '5s',
+        ...targetExtra,
+      },
+    ],
+  };
   const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;
   const p = new NodePoller({ target, log, exposition, now: clock, onMembers });
@@ -58,12 +76,15 @@ describe('NodePoller', () => {
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
-    for (const endpoint of ['health_status', 'indexer_dashboard', 'info']) expect(out).toContain(`sps_endpoint_up{node="good",api_endpoint="${endpoint}"} 1`);
+    for (const endpoint of ['health_status', 'indexer_dashboard', 'info'])
+      expect(out).toContain(`sps_endpoint_up{node="good",api_endpoint="${endpoint}"} 1`);
     expect(lines(out, 'sps_info')).toHaveLength(1);
     expect(out).toContain('sps_node_role{node="good",role="central-management"} 1');
     expect(lines(out, 'sps_raid_status_code')).toEqual(['sps_raid_status_code{node="good"} 0']);
     expect(lines(out, 'sps_exporter_logins_total')).toEqual(['sps_exporter_logins_total{node="good"} 1']);
-    expect(lines(out, 'sps_last_success_timestamp_seconds')).toEqual([`sps_last_success_timestamp_seconds{node="good"} ${now / 1000}`]);
+    expect(lines(out, 'sps_last_success_timestamp_seconds')).toEqual([
+      `sps_last_success_timestamp_seconds{node="good"} ${now / 1000}`,
+    ]);
   });
 
   it('reuses its session and reads /api/info again only after 10 minutes or a new login', async () => {
@@ -104,10 +125,22 @@ describe('NodePoller', () => {
     now += 1;
     const stale = text(p);
     expect(lines(stale, 'sps_up')).toEqual(['sps_up{node="good"} 0']);
-    const names = new Set(stale.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.indexOf('{'))));
+    const names = new Set(
+      stale
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.slice(0, l.indexOf('{'))),
+    );
     expect([...names].sort()).toEqual([
-      'sps_endpoint_up', 'sps_exporter_connections_total', 'sps_exporter_login_failures_total', 'sps_exporter_logins_total', 'sps_exporter_polls_total',
-      'sps_last_poll_timestamp_seconds', 'sps_last_success_timestamp_seconds', 'sps_poll_duration_seconds', 'sps_up',
+      'sps_endpoint_up',
+      'sps_exporter_connections_total',
+      'sps_exporter_login_failures_total',
+      'sps_exporter_logins_total',
+      'sps_exporter_polls_total',
+      'sps_last_poll_timestamp_seconds',
+      'sps_last_success_timestamp_seconds',
+      'sps_poll_duration_seconds',
+      'sps_up',
     ]);
   });
 
@@ -121,15 +154,21 @@ describe('NodePoller', () => {
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="locked"} 0']);
     expect(out).toContain('sps_exporter_poll_errors_total{node="locked",api_endpoint="health_status",reason="auth"} 2');
-    expect(out).toContain('sps_exporter_poll_errors_total{node="locked",api_endpoint="indexer_dashboard",reason="auth"} 2');
-    expect(lines(out, 'sps_exporter_login_failures_total')).toEqual(['sps_exporter_login_failures_total{node="locked",reason="auth"} 1']);
+    expect(out).toContain(
+      'sps_exporter_poll_errors_total{node="locked",api_endpoint="indexer_dashboard",reason="auth"} 2',
+    );
+    expect(lines(out, 'sps_exporter_login_failures_total')).toEqual([
+      'sps_exporter_login_failures_total{node="locked",reason="auth"} 1',
+    ]);
     expect(p.lastError).toMatchObject({ reason: 'auth' });
     expect(lines(out, 'sps_load1')).toEqual([]);
   });
 
   it('a node-wide failure is reported where it happened, and warned of once: the endpoints it skipped are counted and down, not logged', async () => {
     const logged: { endpoint?: string; msg?: string; level?: string }[] = [];
-    const log = createLogger('debug', { write: (line: string) => void logged.push(JSON.parse(line)) }).child({ node: 'locked' });
+    const log = createLogger('debug', { write: (line: string) => void logged.push(JSON.parse(line)) }).child({
+      node: 'locked',
+    });
     const p = new NodePoller({ target: fleetTarget(fleet, 'locked'), log: log, exposition, now: clock });
     pollers.push(p);
     await p.poll();
@@ -143,7 +182,9 @@ describe('NodePoller', () => {
     expect(warned()).toEqual(['health_status']);
     await p.poll(); // the same failure again (backing off now): at debug only
     expect(warned()).toEqual(['health_status']);
-    expect(logged.filter((l) => l.msg === 'poll failed' && l.level === 'debug').map((l) => l.endpoint)).toEqual(['health_status']);
+    expect(logged.filter((l) => l.msg === 'poll failed' && l.level === 'debug').map((l) => l.endpoint)).toEqual([
+      'health_status',
+    ]);
   });
 
   it('two endpoints failing on every poll for a minute: one warning each when the failure starts or changes, info when it recovers', async () => {
@@ -159,7 +200,8 @@ describe('NodePoller', () => {
       {},
       { log },
     );
-    const warnings = () => logged.filter((l) => l.msg === 'poll failed' && l.level === 'warn').map((l) => `${l.endpoint}:${l.reason}`);
+    const warnings = () =>
+      logged.filter((l) => l.msg === 'poll failed' && l.level === 'warn').map((l) => `${l.endpoint}:${l.reason}`);
     for (let i = 0; i < 20; i++, now += 3_000) await p.poll(); // a minute of 3-second polls
     expect(warnings()).toEqual(['indexer_dashboard:http', 'info:http']);
     status = 200; // now answered, but with broken JSON: the failure changed
@@ -189,7 +231,9 @@ describe('NodePoller', () => {
     broken = false;
     await p.poll();
     await p.poll();
-    expect(logged.filter((l) => l.level === 'info' && l.msg === 'endpoint recovered').map((l) => l.endpoint)).toEqual(['indexer_dashboard']);
+    expect(logged.filter((l) => l.level === 'info' && l.msg === 'endpoint recovered').map((l) => l.endpoint)).toEqual([
+      'indexer_dashboard',
+    ]);
   });
 
   it('an endpoint turned off in the config is never requested, and its series are absent, sps_endpoint_up included', async () => {
@@ -206,10 +250,21 @@ describe('NodePoller', () => {
     );
     for (let i = 0; i < 3; i++, now += 30_000) await p.poll();
     const paths = new Set(server.requests.map((r) => r.path));
-    expect(paths).toEqual(new Set(['/api/authentication', '/api/health_status', '/api/indexer/dashboard', '/api/configuration/management/disk_fillup_prevention']));
+    expect(paths).toEqual(
+      new Set([
+        '/api/authentication',
+        '/api/health_status',
+        '/api/indexer/dashboard',
+        '/api/configuration/management/disk_fillup_prevention',
+      ]),
+    );
     const out = text(p);
     expect(lines(out, 'sps_info')).toEqual([]);
-    expect(lines(out, 'sps_endpoint_up').map((l) => /api_endpoint="([a-z_]+)"/.exec(l)![1]).sort()).toEqual(['disk_fillup_prevention', 'health_status', 'indexer_dashboard']);
+    expect(
+      lines(out, 'sps_endpoint_up')
+        .map((l) => /api_endpoint="([a-z_]+)"/.exec(l)![1])
+        .sort(),
+    ).toEqual(['disk_fillup_prevention', 'health_status', 'indexer_dashboard']);
     expect(out).not.toContain('api_endpoint="info"');
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
   });
@@ -219,7 +274,9 @@ describe('NodePoller', () => {
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="broken"} 0']);
-    expect(out).toContain('sps_exporter_poll_errors_total{node="broken",api_endpoint="health_status",reason="parse"} 1');
+    expect(out).toContain(
+      'sps_exporter_poll_errors_total{node="broken",api_endpoint="health_status",reason="parse"} 1',
+    );
     expect(out).toContain('sps_endpoint_up{node="broken",api_endpoint="indexer_dashboard"} 1');
     expect(lines(out, 'sps_certificate_expiry_days')).toHaveLength(3);
   });
@@ -234,18 +291,22 @@ describe('NodePoller', () => {
       return sendJson(res, 404, { error: { type: 'NotFound' } });
     });
     await p.poll();
-    expect(text(p)).toContain('sps_exporter_poll_errors_total{node="good",api_endpoint="health_status",reason="no_data"} 1');
+    expect(text(p)).toContain(
+      'sps_exporter_poll_errors_total{node="good",api_endpoint="health_status",reason="no_data"} 1',
+    );
     expect(lines(text(p), 'sps_up')).toEqual(['sps_up{node="good"} 0']);
     nullHealth = false;
     await p.poll();
     const out = text(p);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
     expect(out).toContain('sps_endpoint_up{node="good",api_endpoint="indexer_dashboard"} 0');
-    expect(out).toContain('sps_exporter_poll_errors_total{node="good",api_endpoint="indexer_dashboard",reason="http"} 2');
+    expect(out).toContain(
+      'sps_exporter_poll_errors_total{node="good",api_endpoint="indexer_dashboard",reason="http"} 2',
+    );
     expect(lines(out, 'sps_active_sessions_reported')).toEqual(['sps_active_sessions_reported{node="good"} 28']);
   });
 
-  it('exports the appliance\'s own thresholds, and a 403 or 404 on them never marks the node down', async () => {
+  it("exports the appliance's own thresholds, and a 403 or 404 on them never marks the node down", async () => {
     const health = fixture('health_status.json');
     let configStatus = 200;
     const { server, p } = await pollerAgainst((req, res) => {
@@ -254,7 +315,8 @@ describe('NodePoller', () => {
       if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
       if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
       if (configStatus !== 200) return sendJson(res, configStatus, { error: { type: 'Unauthorized' } });
-      if (req.url === '/api/configuration/management/health_monitoring') return sendJson(res, 200, fixture('health_monitoring.json'));
+      if (req.url === '/api/configuration/management/health_monitoring')
+        return sendJson(res, 200, fixture('health_monitoring.json'));
       return sendJson(res, 200, fixture('disk_fillup_prevention.json'));
     });
     await p.poll();
@@ -262,8 +324,12 @@ describe('NodePoller', () => {
     expect(lines(out, 'sps_threshold_disk_usage_ratio')).toEqual(['sps_threshold_disk_usage_ratio{node="good"} 0.8']);
     expect(lines(out, 'sps_threshold_swap_usage_ratio')).toEqual(['sps_threshold_swap_usage_ratio{node="good"} 0.7']);
     expect(lines(out, 'sps_threshold_load')).toEqual([]); // all null in the reference sample
-    expect(lines(out, 'sps_disk_fillup_prevention_enabled')).toEqual(['sps_disk_fillup_prevention_enabled{node="good"} 1']);
-    expect(lines(out, 'sps_disk_fillup_prevention_limit_ratio')).toEqual(['sps_disk_fillup_prevention_limit_ratio{node="good"} 0.9']);
+    expect(lines(out, 'sps_disk_fillup_prevention_enabled')).toEqual([
+      'sps_disk_fillup_prevention_enabled{node="good"} 1',
+    ]);
+    expect(lines(out, 'sps_disk_fillup_prevention_limit_ratio')).toEqual([
+      'sps_disk_fillup_prevention_limit_ratio{node="good"} 0.9',
+    ]);
 
     for (const status of [403, 404]) {
       configStatus = status;
@@ -276,22 +342,46 @@ describe('NodePoller', () => {
       out = text(p);
       expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good"} 1']);
       expect(out).toContain('sps_endpoint_up{node="good",api_endpoint="health_monitoring"} 0');
-      expect(out).toContain(`sps_exporter_poll_errors_total{node="good",api_endpoint="disk_fillup_prevention",reason="${status === 403 ? 'auth' : 'http'}"} 1`);
+      expect(out).toContain(
+        `sps_exporter_poll_errors_total{node="good",api_endpoint="disk_fillup_prevention",reason="${status === 403 ? 'auth' : 'http'}"} 1`,
+      );
       expect(lines(out, 'sps_load1')).toHaveLength(1);
     }
   });
 
-  it('reads the Central Management node\'s view of its cluster and its member list when the target says discover: cluster', async () => {
-    const cluster = await Fleet.start({ nodes: [{ name: 'cm' }, { name: 'm1' }, { name: 'm2', scenario: 'hang' }], cluster: true, now: clock });
+  it("reads the Central Management node's view of its cluster and its member list when the target says discover: cluster", async () => {
+    const cluster = await Fleet.start({
+      nodes: [{ name: 'cm' }, { name: 'm1' }, { name: 'm2', scenario: 'hang' }],
+      cluster: true,
+      now: clock,
+    });
     try {
       const target = parseConfig(
-        JSON.stringify({ targets: [{ name: 'cm', url: cluster.nodes[0]!.url, username: cluster.username, password: cluster.password, discover: 'cluster', interval: '30s', discovery_interval: '5m' }] }),
+        JSON.stringify({
+          targets: [
+            {
+              name: 'cm',
+              url: cluster.nodes[0]!.url,
+              username: cluster.username,
+              password: cluster.password,
+              discover: 'cluster',
+              interval: '30s',
+              discovery_interval: '5m',
+            },
+          ],
+        }),
         't',
         {},
       ).targets[0]!;
       target.tls.ca = cluster.caPem;
       const found: ClusterMember[][] = [];
-      const p = new NodePoller({ target, log: silentLog, exposition, now: clock, onMembers: (members) => found.push(members) });
+      const p = new NodePoller({
+        target,
+        log: silentLog,
+        exposition,
+        now: clock,
+        onMembers: (members) => found.push(members),
+      });
       pollers.push(p);
       await p.poll();
       await vi.waitFor(() => expect(found).toHaveLength(1)); // the member list is read beside the polls, not within them
@@ -302,12 +392,19 @@ describe('NodePoller', () => {
         'sps_cluster_member_up{node="cm",cluster="cm",member="m2.sps.example"} 0',
       ]);
       expect(lines(out, 'sps_cluster_member_last_seen_timestamp_seconds')).toHaveLength(3);
-      expect(out).toContain('sps_cluster_member_sync_status{node="cm",cluster="cm",member="m1.sps.example",status="synced"} 1');
+      expect(out).toContain(
+        'sps_cluster_member_sync_status{node="cm",cluster="cm",member="m1.sps.example",status="synced"} 1',
+      );
       expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",api_endpoint="cluster_status"} 1');
       expect(out).toContain('sps_endpoint_up{node="cm",cluster="cm",api_endpoint="cluster_nodes"} 1');
       expect(found).toEqual([
         [
-          { key: '00000000-0000-4000-8000-000000000000', address: '127.0.0.1', roles: ['central-management'], fqdn: 'cm.sps.example' },
+          {
+            key: '00000000-0000-4000-8000-000000000000',
+            address: '127.0.0.1',
+            roles: ['central-management'],
+            fqdn: 'cm.sps.example',
+          },
           { key: '00000000-0000-4000-8000-000000000001', address: '127.0.0.2', roles: [], fqdn: 'm1.sps.example' },
           { key: '00000000-0000-4000-8000-000000000002', address: '127.0.0.3', roles: [], fqdn: 'm2.sps.example' },
         ],
@@ -336,21 +433,28 @@ describe('NodePoller', () => {
 
   it('keeps the previous member list when the list cannot be read, counting the failure without marking the node down', async () => {
     const found: ClusterMember[][] = [];
-    const { p } = await pollerAgainst((req, res) => {
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
-      if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
-      if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
-      if (req.url === '/api/cluster/nodes/k1') return sendJson(res, 200, { body: { address: '10.0.0.1', roles: [] } });
-      if (req.url === '/api/cluster/nodes/k2') return sendJson(res, 200, { body: { roles: [] } }); // no address: the whole list is unusable
-      return sendJson(res, 404, {});
-    }, { discover: 'cluster' }, { onMembers: (members) => found.push(members) });
+    const { p } = await pollerAgainst(
+      (req, res) => {
+        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
+        if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
+        if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
+        if (req.url === '/api/cluster/nodes/k1')
+          return sendJson(res, 200, { body: { address: '10.0.0.1', roles: [] } });
+        if (req.url === '/api/cluster/nodes/k2') return sendJson(res, 200, { body: { roles: [] } }); // no address: the whole list is unusable
+        return sendJson(res, 404, {});
+      },
+      { discover: 'cluster' },
+      { onMembers: (members) => found.push(members) },
+    );
     await p.poll();
     await vi.waitFor(() => expect(text(p)).toContain('api_endpoint="cluster_nodes"'));
     const out = text(p);
     expect(found).toEqual([]);
     expect(lines(out, 'sps_up')).toEqual(['sps_up{node="good",cluster="good"} 1']);
     expect(out).toContain('sps_endpoint_up{node="good",cluster="good",api_endpoint="cluster_nodes"} 0');
-    expect(out).toContain('sps_exporter_poll_errors_total{node="good",cluster="good",api_endpoint="cluster_nodes",reason="parse"} 1');
+    expect(out).toContain(
+      'sps_exporter_poll_errors_total{node="good",cluster="good",api_endpoint="cluster_nodes",reason="parse"} 1',
+    );
   });
 
   it('reads the member list beside its polls: a Central Management node slow to list its members holds up its own health poll by one request at most, not the whole list', async () => {
@@ -363,8 +467,10 @@ describe('NodePoller', () => {
         if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
         if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
         // The first member's details wait until the test lets them go: as long as it likes.
-        if (req.url === '/api/cluster/nodes/k1') return void gate.then(() => sendJson(res, 200, { body: { address: '10.0.0.1', roles: [] } }));
-        if (req.url === '/api/cluster/nodes/k2') return sendJson(res, 200, { body: { address: '10.0.0.2', roles: [] } });
+        if (req.url === '/api/cluster/nodes/k1')
+          return void gate.then(() => sendJson(res, 200, { body: { address: '10.0.0.1', roles: [] } }));
+        if (req.url === '/api/cluster/nodes/k2')
+          return sendJson(res, 200, { body: { address: '10.0.0.2', roles: [] } });
         return sendJson(res, 404, {});
       },
       { discover: 'cluster', timeout: '30s', interval: '30s' },
@@ -387,10 +493,17 @@ describe('NodePoller', () => {
   });
 
   it('puts configured labels on every series of the node', async () => {
-    const p = new NodePoller({ target: fleetTarget(fleet, 'good', { labels: { site: 'eu "west"' } }), log: silentLog, exposition, now: clock });
+    const p = new NodePoller({
+      target: fleetTarget(fleet, 'good', { labels: { site: 'eu "west"' } }),
+      log: silentLog,
+      exposition,
+      now: clock,
+    });
     pollers.push(p);
     await p.poll();
-    const samples = text(p).split('\n').filter((l) => l && !l.startsWith('#'));
+    const samples = text(p)
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(samples.length).toBeGreaterThan(50);
     expect(samples.every((l) => l.includes('{node="good",site="eu \\"west\\""'))).toBe(true);
   });
@@ -401,7 +514,8 @@ describe('NodePoller', () => {
     let hold: ((res: ServerResponse) => void) | undefined;
     const { p } = await pollerAgainst((req, res) => {
       if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
-      if (req.url === '/api/health_status') return sendJson(res, 200, { health_status: { ...health.health_status, load1: load } });
+      if (req.url === '/api/health_status')
+        return sendJson(res, 200, { health_status: { ...health.health_status, load1: load } });
       if (req.url === '/api/indexer/dashboard') {
         if (hold) return hold(res);
         return sendJson(res, 200, fixture('indexer_dashboard.json'));

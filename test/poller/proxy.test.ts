@@ -35,10 +35,11 @@ function connectProxy(expectedAuth: string) {
     server,
     tunnels,
     url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -56,10 +57,20 @@ afterAll(async () => {
 });
 
 describe('nodes behind an HTTP proxy', () => {
-  it('tunnels each node\'s HTTPS through CONNECT: one tunnel and one login per node over many polls, the header a secret never logged', async () => {
+  it("tunnels each node's HTTPS through CONNECT: one tunnel and one login per node over many polls, the header a secret never logged", async () => {
     const logged: string[] = [];
     const log = createLogger('debug', { write: (line: string) => void logged.push(line) });
-    const doc = { defaults: { interval: '30s', timeout: '5s', username: fleet.username, password: fleet.password, proxy_url: proxy.url(), proxy_connect_header: { 'Proxy-Authorization': '${PROXY_AUTH}' } }, targets: fleet.nodes.map((n) => ({ name: n.name, url: n.url })) };
+    const doc = {
+      defaults: {
+        interval: '30s',
+        timeout: '5s',
+        username: fleet.username,
+        password: fleet.password,
+        proxy_url: proxy.url(),
+        proxy_connect_header: { 'Proxy-Authorization': '${PROXY_AUTH}' },
+      },
+      targets: fleet.nodes.map((n) => ({ name: n.name, url: n.url })),
+    };
     const parsed = parseConfig(JSON.stringify(doc), 't', { env: { PROXY_AUTH: AUTH } });
     for (const target of parsed.targets) target.tls.ca = fleet.caPem;
     const scheduler = new Scheduler({ log, exposition: new Exposition() });
@@ -80,8 +91,20 @@ describe('nodes behind an HTTP proxy', () => {
 
   it('credentials in HTTPS_PROXY reach the proxy as Proxy-Authorization (never dropped); NO_PROXY with an IPv4 port entry sends one node direct', async () => {
     const direct = new URL(fleet.nodes[2]!.url);
-    const env = { HTTPS_PROXY: `http://monitor:proxy-s3cret@${new URL(proxy.url()).host}`, NO_PROXY: `${direct.hostname}:${direct.port}` };
-    const doc = { defaults: { interval: '30s', timeout: '5s', username: fleet.username, password: fleet.password, proxy_from_environment: true }, targets: fleet.nodes.map((n) => ({ name: n.name, url: n.url })) };
+    const env = {
+      HTTPS_PROXY: `http://monitor:proxy-s3cret@${new URL(proxy.url()).host}`,
+      NO_PROXY: `${direct.hostname}:${direct.port}`,
+    };
+    const doc = {
+      defaults: {
+        interval: '30s',
+        timeout: '5s',
+        username: fleet.username,
+        password: fleet.password,
+        proxy_from_environment: true,
+      },
+      targets: fleet.nodes.map((n) => ({ name: n.name, url: n.url })),
+    };
     const parsed = parseConfig(JSON.stringify(doc), 't', { env });
     for (const target of parsed.targets) target.tls.ca = fleet.caPem;
     const scheduler = new Scheduler({ log: createLogger('error', { write() {} }), exposition: new Exposition() });
@@ -90,16 +113,38 @@ describe('nodes behind an HTTP proxy', () => {
     try {
       await Promise.all(scheduler.nodes.map((node) => node.poll()));
       expect(scheduler.nodes.map((node) => node.healthOk)).toEqual([true, true, true]);
-      expect(proxy.tunnels.slice(tunnelsBefore).sort()).toEqual(fleet.nodes.slice(0, 2).map((n) => new URL(n.url).host).sort());
+      expect(proxy.tunnels.slice(tunnelsBefore).sort()).toEqual(
+        fleet.nodes
+          .slice(0, 2)
+          .map((n) => new URL(n.url).host)
+          .sort(),
+      );
     } finally {
       await scheduler.stop();
     }
   });
 
   it('a proxy that refuses the CONNECT, or cannot be reached, is reason proxy, not connect', async () => {
-    const refusing = parseConfig(JSON.stringify({ defaults: { username: 'u', password: 'p', proxy_url: proxy.url() }, targets: [{ name: 'a', url: fleet.nodes[0]!.url }] }), 't', {});
-    const closed = parseConfig(JSON.stringify({ defaults: { username: 'u', password: 'p', proxy_url: 'http://127.0.0.1:1' }, targets: [{ name: 'a', url: fleet.nodes[0]!.url }] }), 't', {});
-    for (const [config, message] of [[refusing, /refused CONNECT .*HTTP 407/], [closed, /cannot reach the proxy 127.0.0.1:1 \(ECONNREFUSED\)/]] as const) {
+    const refusing = parseConfig(
+      JSON.stringify({
+        defaults: { username: 'u', password: 'p', proxy_url: proxy.url() },
+        targets: [{ name: 'a', url: fleet.nodes[0]!.url }],
+      }),
+      't',
+      {},
+    );
+    const closed = parseConfig(
+      JSON.stringify({
+        defaults: { username: 'u', password: 'p', proxy_url: 'http://127.0.0.1:1' },
+        targets: [{ name: 'a', url: fleet.nodes[0]!.url }],
+      }),
+      't',
+      {},
+    );
+    for (const [config, message] of [
+      [refusing, /refused CONNECT .*HTTP 407/],
+      [closed, /cannot reach the proxy 127.0.0.1:1 \(ECONNREFUSED\)/],
+    ] as const) {
       config.targets[0]!.tls.ca = fleet.caPem;
       const scheduler = new Scheduler({ log: createLogger('error', { write() {} }), exposition: new Exposition() });
       scheduler.apply(config);
@@ -116,8 +161,17 @@ describe('nodes behind an HTTP proxy', () => {
   });
 
   it('no_proxy and proxy_from_environment as Prometheus reads them; --check-config names the mistakes', () => {
-    const doc = (defaults: object) => JSON.stringify({ defaults: { username: 'u', password: 'p', ...defaults }, targets: [{ name: 'near', url: 'https://10.20.0.15:8443' }, { name: 'far', url: 'https://sps.remote.example' }] });
-    const fromEnv = parseConfig(doc({ proxy_from_environment: true }), 't', { env: { HTTPS_PROXY: 'http://proxy.example:3128', NO_PROXY: '10.0.0.0/8' } });
+    const doc = (defaults: object) =>
+      JSON.stringify({
+        defaults: { username: 'u', password: 'p', ...defaults },
+        targets: [
+          { name: 'near', url: 'https://10.20.0.15:8443' },
+          { name: 'far', url: 'https://sps.remote.example' },
+        ],
+      });
+    const fromEnv = parseConfig(doc({ proxy_from_environment: true }), 't', {
+      env: { HTTPS_PROXY: 'http://proxy.example:3128', NO_PROXY: '10.0.0.0/8' },
+    });
     expect(fromEnv.targets.map((t) => t.proxy?.url)).toEqual([undefined, 'http://proxy.example:3128']);
     const problems = (defaults: object) => {
       try {
@@ -127,9 +181,15 @@ describe('nodes behind an HTTP proxy', () => {
         return (error as { problems: string[] }).problems;
       }
     };
-    expect(problems({ proxy_url: 'https://proxy.example:3128' })[0]).toMatch(/defaults.proxy_url: must be an http:\/\/ proxy URL/);
+    expect(problems({ proxy_url: 'https://proxy.example:3128' })[0]).toMatch(
+      /defaults.proxy_url: must be an http:\/\/ proxy URL/,
+    );
     expect(problems({ proxy_url: 'http://user:pw@proxy.example:3128' })[0]).toMatch(/must not contain credentials/);
-    expect(problems({ no_proxy: 'example.com' })).toEqual(['defaults: no_proxy and proxy_connect_header need proxy_url or proxy_from_environment']);
-    expect(problems({ proxy_url: 'http://proxy.example:3128', proxy_connect_header: { 'Proxy-Authorization': '${UNSET}' } })).toEqual(['defaults.proxy_connect_header.Proxy-Authorization: environment variable UNSET is not set']);
+    expect(problems({ no_proxy: 'example.com' })).toEqual([
+      'defaults: no_proxy and proxy_connect_header need proxy_url or proxy_from_environment',
+    ]);
+    expect(
+      problems({ proxy_url: 'http://proxy.example:3128', proxy_connect_header: { 'Proxy-Authorization': '${UNSET}' } }),
+    ).toEqual(['defaults.proxy_connect_header.Proxy-Authorization: environment variable UNSET is not set']);
   });
 });

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => fleet.close());
 
 describe('Scheduler reload and SPS sessions', () => {
-  it('a changed label keeps the node\'s session and login backoff; a changed connection setting logs in again', async () => {
+  it("a changed label keeps the node's session and login backoff; a changed connection setting logs in again", async () => {
     const s = new Scheduler({ log: silentLog, exposition: new Exposition() });
     const poll = (name: string) => s.node(name)!.poll();
     const text = () => s.fleetReader().toBuffer().toString('utf8');
@@ -30,7 +30,10 @@ describe('Scheduler reload and SPS sessions', () => {
     expect(good.logins - logins).toBe(1); // the session was handed over
     expect(locked.failedLogins - failed).toBe(1); // still backing off: a relabel is no reason to try the password again
     expect(lines(text(), 'sps_up')).toEqual(['sps_up{node="good",site="b"} 1', 'sps_up{node="locked",site="b"} 0']);
-    expect(lines(text(), 'sps_exporter_logins_total')).toEqual(['sps_exporter_logins_total{node="good",site="b"} 1', 'sps_exporter_logins_total{node="locked",site="b"} 1']);
+    expect(lines(text(), 'sps_exporter_logins_total')).toEqual([
+      'sps_exporter_logins_total{node="good",site="b"} 1',
+      'sps_exporter_logins_total{node="locked",site="b"} 1',
+    ]);
 
     s.apply(fleetConfig(fleet, { labels: { site: 'b' }, timeout: '4s' }));
     await poll('good');

@@ -25,7 +25,10 @@ class FakeNode {
     this.target = target;
     this.onMembers = onMembers;
     const password = target.password.reveal();
-    this.client = (client as unknown as FakeNode['client'] | undefined) ?? { password, serves: (other) => other.password.reveal() === password };
+    this.client = (client as unknown as FakeNode['client'] | undefined) ?? {
+      password,
+      serves: (other) => other.password.reveal() === password,
+    };
     this.#series = exposition.nodeSeries({ node: target.name });
     this.#series.set('up', [{ family: METRICS.up, value: 1 }]);
   }
@@ -44,8 +47,9 @@ class FakeNode {
   view() {
     return this.#series.view(['up']);
   }
-  async close() {
+  close() {
     this.closed = true;
+    return Promise.resolve();
   }
   handOverClient() {
     this.closed = true;
@@ -54,7 +58,15 @@ class FakeNode {
 }
 
 const config = (names: string[], extra = '', concurrency = 100): ExporterConfig =>
-  parseConfig(JSON.stringify({ concurrency, defaults: { interval: '10s', username: 'u', password: 'p' }, targets: names.map((name) => ({ name, url: `https://${name}.example.com` })) }).replace('"p"', `"p${extra}"`), 't', {});
+  parseConfig(
+    JSON.stringify({
+      concurrency,
+      defaults: { interval: '10s', username: 'u', password: 'p' },
+      targets: names.map((name) => ({ name, url: `https://${name}.example.com` })),
+    }).replace('"p"', `"p${extra}"`),
+    't',
+    {},
+  );
 
 let made: Map<string, FakeNode[]>;
 /** The scheduler's start grid: polls start on multiples of it. */
@@ -163,8 +175,23 @@ describe('Scheduler', () => {
 
   it('polls the members a Central Management node lists, follows joins and leaves, and keeps the members that stay', async () => {
     const clusterConfig = (password = 'p') =>
-      parseConfig(JSON.stringify({ defaults: { interval: '10s', username: 'u', password }, targets: [{ name: 'cm', url: 'https://10.0.0.1', discover: 'cluster' }, { name: 'other', url: 'https://10.0.0.9' }] }), 't', {});
-    const member = (n: number): ClusterMember => ({ key: `k${n}`, address: `10.0.0.${n}`, roles: n === 1 ? ['central-management'] : [], fqdn: `sps${n}.example.com` });
+      parseConfig(
+        JSON.stringify({
+          defaults: { interval: '10s', username: 'u', password },
+          targets: [
+            { name: 'cm', url: 'https://10.0.0.1', discover: 'cluster' },
+            { name: 'other', url: 'https://10.0.0.9' },
+          ],
+        }),
+        't',
+        {},
+      );
+    const member = (n: number): ClusterMember => ({
+      key: `k${n}`,
+      address: `10.0.0.${n}`,
+      roles: n === 1 ? ['central-management'] : [],
+      fqdn: `sps${n}.example.com`,
+    });
     const s = scheduler();
     s.apply(clusterConfig());
     s.start();
@@ -172,7 +199,11 @@ describe('Scheduler', () => {
     expect(names()).toEqual(['cm', 'other']);
     nodeOf('cm').onMembers([member(1), member(2), member(3), member(9)]);
     expect(names()).toEqual(['cm', 'other', 'sps2.example.com', 'sps3.example.com']);
-    expect(nodeOf('sps2.example.com').target).toMatchObject({ origin: 'https://10.0.0.2', labels: { cluster: 'cm' }, discoveredBy: 'cm' });
+    expect(nodeOf('sps2.example.com').target).toMatchObject({
+      origin: 'https://10.0.0.2',
+      labels: { cluster: 'cm' },
+      discoveredBy: 'cm',
+    });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(nodeOf('sps3.example.com').polls).toHaveLength(1);
     const two = nodeOf('sps2.example.com');

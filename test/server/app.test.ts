@@ -18,7 +18,9 @@ let server: Awaited<ReturnType<typeof serve>>;
 const reloads: string[] = [];
 
 beforeAll(async () => {
-  fleet = await Fleet.start({ nodes: SCENARIOS.filter((s) => s !== 'slow' && s !== 'hang').map((scenario) => ({ scenario })) });
+  fleet = await Fleet.start({
+    nodes: SCENARIOS.filter((s) => s !== 'slow' && s !== 'hang').map((scenario) => ({ scenario })),
+  });
   scheduler = new Scheduler({ log: silentLog, exposition: new Exposition() });
   scheduler.apply(fleetConfig(fleet, { labels: { site: 'lab' } }));
   await Promise.all(scheduler.nodes.map((node) => node.poll()));
@@ -30,9 +32,9 @@ beforeAll(async () => {
       version: '1.2.3',
       maxRequests: 40,
       externalUrl: () => new URL('http://exporter.example:9684/'),
-      reload: async () => {
+      reload: () => {
         reloads.push('reload');
-        return reloads.length > 1 ? 'targets[0].url: must be an https URL' : undefined;
+        return Promise.resolve(reloads.length > 1 ? 'targets[0].url: must be an https URL' : undefined);
       },
     }),
   );
@@ -46,7 +48,11 @@ afterAll(async () => {
 const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
 
 /** A GET with this Accept-Encoding and the body as sent (fetch would ask for gzip itself and inflate it). */
-function rawGet(path: string, acceptEncoding: string, headers: Record<string, string> = {}): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  path: string,
+  acceptEncoding: string,
+  headers: Record<string, string> = {},
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpGet(`${server.url}${path}`, { headers: { 'accept-encoding': acceptEncoding, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -81,10 +87,12 @@ describe('/metrics', () => {
       expect(zipped.body.length, path).toBeLessThan(text.length / 4);
       expect(lines(text, 'sps_up').sort(), path).toEqual(lines(plain.body.toString('utf8'), 'sps_up').sort());
     }
-    expect(promtoolCheckMetrics(gunzipSync((await rawGet('/metrics', 'gzip')).body).toString('utf8'))).toEqual([DAYS_NOTE]);
+    expect(promtoolCheckMetrics(gunzipSync((await rawGet('/metrics', 'gzip')).body).toString('utf8'))).toEqual([
+      DAYS_NOTE,
+    ]);
   });
 
-  it('has each family\'s HELP and TYPE once, with all its samples together', async () => {
+  it("has each family's HELP and TYPE once, with all its samples together", async () => {
     const body = await (await get('/metrics')).text();
     const families: string[] = [];
     let current = '';
@@ -101,7 +109,7 @@ describe('/metrics', () => {
     expect(body).not.toMatch(/ \d+ \d{13}$/m); // no explicit timestamps
   });
 
-  it('every label a collector puts on a node\'s series is reserved: a configured label can never shadow one', async () => {
+  it("every label a collector puts on a node's series is reserved: a configured label can never shadow one", async () => {
     const body = await (await get('/metrics')).text();
     const names = new Set<string>();
     for (const line of body.split('\n')) {
@@ -117,17 +125,33 @@ describe('/metrics', () => {
     const body = await (await get('/metrics')).text();
     const name = (scenario: string) => fleet.nodes.find((n) => n.scenario === scenario)!.name;
     expect(body).toContain(`sps_raid_status_code{node="${name('raid_degraded')}",site="lab"} 2`);
-    expect(body).toContain(`sps_raid_disk_status{node="${name('raid_degraded')}",site="lab",disk="252:1",status="FAULTY"} 1`);
-    expect(body).toContain(`sps_indexer_service_active{node="${name('indexer_down')}",site="lab",indexer_service="indexer-service.service"} 0`);
-    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('wrong_password')}",site="lab",api_endpoint="health_status",reason="auth"} 1`);
-    expect(body).toContain(`sps_exporter_poll_errors_total{node="${name('malformed_json')}",site="lab",api_endpoint="health_status",reason="parse"} 1`);
+    expect(body).toContain(
+      `sps_raid_disk_status{node="${name('raid_degraded')}",site="lab",disk="252:1",status="FAULTY"} 1`,
+    );
+    expect(body).toContain(
+      `sps_indexer_service_active{node="${name('indexer_down')}",site="lab",indexer_service="indexer-service.service"} 0`,
+    );
+    expect(body).toContain(
+      `sps_exporter_poll_errors_total{node="${name('wrong_password')}",site="lab",api_endpoint="health_status",reason="auth"} 1`,
+    );
+    expect(body).toContain(
+      `sps_exporter_poll_errors_total{node="${name('malformed_json')}",site="lab",api_endpoint="health_status",reason="parse"} 1`,
+    );
     expect(body).toContain(`sps_active_sessions_reported{node="${name('legacy_firmware')}",site="lab"}`);
-    expect(body).toContain(`sps_indexer_service_active{node="${name('legacy_firmware')}",site="lab",indexer_service="postgresql.service"} 1`);
+    expect(body).toContain(
+      `sps_indexer_service_active{node="${name('legacy_firmware')}",site="lab",indexer_service="postgresql.service"} 1`,
+    );
     expect(body).toContain(`sps_firmware_reboot_pending{node="${name('firmware_staged')}",site="lab"} 1`);
-    expect(body).toContain(`sps_firmware_info{node="${name('firmware_staged')}",site="lab",current_version="7.5.1",after_reboot_version="7.6.0"} 1`);
+    expect(body).toContain(
+      `sps_firmware_info{node="${name('firmware_staged')}",site="lab",current_version="7.5.1",after_reboot_version="7.6.0"} 1`,
+    );
     expect(body).toContain(`sps_firmware_reboot_pending{node="${name('healthy')}",site="lab"} 0`);
-    expect(lines(body, 'sps_firmware_reboot_pending').filter((l) => l.includes(`"${name('legacy_firmware')}"`))).toEqual([]); // 404 on older firmware: no series
-    const days = lines(body, 'sps_certificate_expiry_days').find((l) => l.includes(name('cert_expiring')) && l.includes('service.pem'))!;
+    expect(
+      lines(body, 'sps_firmware_reboot_pending').filter((l) => l.includes(`"${name('legacy_firmware')}"`)),
+    ).toEqual([]); // 404 on older firmware: no series
+    const days = lines(body, 'sps_certificate_expiry_days').find(
+      (l) => l.includes(name('cert_expiring')) && l.includes('service.pem'),
+    )!;
     expect(Number(days.split(' ')[1])).toBeCloseTo(3, 1);
   });
 });
@@ -147,8 +171,13 @@ describe('/probe', () => {
     const requests = fleet.nodes.reduce((sum, n) => sum + n.requests, 0);
     const logins = fleet.nodes.reduce((sum, n) => sum + n.logins, 0);
     for (const [query, status] of [
-      ['?target=nope', 404], ['?target=https://evil.example.com', 404], ['?target=%3Cscript%3Ealert(1)%3C/script%3E', 404],
-      ['', 400], ['?target=', 400], [`?target=${'a'.repeat(5000)}`, 400], ['?target=a&target=b', 400],
+      ['?target=nope', 404],
+      ['?target=https://evil.example.com', 404],
+      ['?target=%3Cscript%3Ealert(1)%3C/script%3E', 404],
+      ['', 400],
+      ['?target=', 400],
+      [`?target=${'a'.repeat(5000)}`, 400],
+      ['?target=a&target=b', 400],
     ] as const) {
       const res = await get(`/probe${query}`);
       expect(res.status, query).toBe(status);
@@ -184,8 +213,19 @@ describe('other routes', () => {
     for (const n of fleet.nodes) expect(html).toContain(`>${n.name}</a>`);
     // A node's error text is the node's to choose: it is shown escaped.
     const node = scheduler.nodes[0]!;
-    const hostile = { name: node.name, target: node.target, healthOk: false, lastSuccessAt: undefined, client: node.client, lastError: { endpoint: 'health_status', reason: 'http', message: '<script>alert("x")</script>', at: Date.now() } };
-    const escaped = renderLanding({ version: '1', nodes: [hostile as unknown as typeof node], telemetryPath: '/metrics' });
+    const hostile = {
+      name: node.name,
+      target: node.target,
+      healthOk: false,
+      lastSuccessAt: undefined,
+      client: node.client,
+      lastError: { endpoint: 'health_status', reason: 'http', message: '<script>alert("x")</script>', at: Date.now() },
+    };
+    const escaped = renderLanding({
+      version: '1',
+      nodes: [hostile as unknown as typeof node],
+      telemetryPath: '/metrics',
+    });
     expect(escaped).not.toContain('<script>');
     expect(escaped).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html).toContain('login rejected (HTTP 401)');
@@ -193,18 +233,27 @@ describe('other routes', () => {
   });
 
   it('405 with Allow for another method on a known route', async () => {
-    for (const [path, method, allow] of [['/metrics', 'POST', 'GET, HEAD'], ['/probe', 'DELETE', 'GET, HEAD'], ['/-/healthy', 'PUT', 'GET, HEAD'], ['/-/reload', 'GET', 'POST'], ['/sd', 'PATCH', 'GET, HEAD']] as const) {
+    for (const [path, method, allow] of [
+      ['/metrics', 'POST', 'GET, HEAD'],
+      ['/probe', 'DELETE', 'GET, HEAD'],
+      ['/-/healthy', 'PUT', 'GET, HEAD'],
+      ['/-/reload', 'GET', 'POST'],
+      ['/sd', 'PATCH', 'GET, HEAD'],
+    ] as const) {
       const res = await get(path, { method });
       expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.headers.get('allow')).toBe(allow);
     }
   });
 
-  it('/sd gives the configured external address, never the request\'s Host header', async () => {
+  it("/sd gives the configured external address, never the request's Host header", async () => {
     const res = await rawGet('/sd', 'identity', { host: 'attacker.example:1' });
     const targets = JSON.parse(res.body.toString('utf8')) as { targets: string[]; labels: Record<string, string> }[];
     expect(targets).toHaveLength(fleet.nodes.length);
-    for (const { targets: [address], labels } of targets) {
+    for (const {
+      targets: [address],
+      labels,
+    } of targets) {
       expect(address).toBe('exporter.example:9684');
       expect(labels.__metrics_path__).toBe('/probe');
       expect(labels.__scheme__).toBe('http');
@@ -215,15 +264,33 @@ describe('other routes', () => {
   it('status page: the wait before the next login is computed when the page is served, not when the error happened', () => {
     let wait = 30_000;
     const node = {
-      name: 'locked', target: { origin: 'https://locked.example', discoveredBy: undefined }, healthOk: false, lastSuccessAt: undefined,
-      lastError: { endpoint: 'health_status', reason: 'auth', message: 'login backing off after 1 failed attempt(s)', at: Date.now() },
-      client: { get loginBlockedForMs() { return wait; } },
+      name: 'locked',
+      target: { origin: 'https://locked.example', discoveredBy: undefined },
+      healthOk: false,
+      lastSuccessAt: undefined,
+      lastError: {
+        endpoint: 'health_status',
+        reason: 'auth',
+        message: 'login backing off after 1 failed attempt(s)',
+        at: Date.now(),
+      },
+      client: {
+        get loginBlockedForMs() {
+          return wait;
+        },
+      },
     } as unknown as Parameters<typeof renderLanding>[0]['nodes'][number];
-    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).toContain('login backing off after 1 failed attempt(s); next login attempt in 30s');
+    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).toContain(
+      'login backing off after 1 failed attempt(s); next login attempt in 30s',
+    );
     wait = 4_200;
-    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).toContain('; next login attempt in 5s');
+    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).toContain(
+      '; next login attempt in 5s',
+    );
     wait = 0;
-    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).not.toContain('next login attempt');
+    expect(renderLanding({ version: '1', nodes: [node], telemetryPath: '/metrics' })).not.toContain(
+      'next login attempt',
+    );
   });
 
   it('404 elsewhere', async () => {
@@ -232,9 +299,17 @@ describe('other routes', () => {
 });
 
 describe('--web.telemetry-path', () => {
-  it('serves the fleet\'s metrics at the path given, links it from the landing page, and answers 404 at /metrics then', async () => {
+  it("serves the fleet's metrics at the path given, links it from the landing page, and answers 404 at /metrics then", async () => {
     const moved = await serve(
-      createApp({ scheduler, selfRegistry: createSelfRegistry('t').registry, version: 't', maxRequests: 4, externalUrl: () => new URL('http://x:1/'), reload: async () => undefined, telemetryPath: '/sps/metrics' }),
+      createApp({
+        scheduler,
+        selfRegistry: createSelfRegistry('t').registry,
+        version: 't',
+        maxRequests: 4,
+        externalUrl: () => new URL('http://x:1/'),
+        reload: () => Promise.resolve(undefined),
+        telemetryPath: '/sps/metrics',
+      }),
     );
     try {
       const res = await fetch(`${moved.url}/sps/metrics`);
@@ -242,7 +317,9 @@ describe('--web.telemetry-path', () => {
       expect(await res.text()).toContain('sps_up{');
       expect((await fetch(`${moved.url}/metrics`)).status).toBe(404);
       expect((await fetch(`${moved.url}/sps/metrics`, { method: 'POST' })).headers.get('allow')).toBe('GET, HEAD');
-      expect(await (await fetch(`${moved.url}/`)).text()).toContain('<a href="sps/metrics">Metrics</a> (all nodes, <code>/sps/metrics</code>)');
+      expect(await (await fetch(`${moved.url}/`)).text()).toContain(
+        '<a href="sps/metrics">Metrics</a> (all nodes, <code>/sps/metrics</code>)',
+      );
     } finally {
       await moved.close();
     }

@@ -19,7 +19,17 @@ beforeAll(async () => {
   scheduler.start();
   const self = createSelfRegistry('1.2.3');
   const users = new Map([['prometheus', bcrypt.hashSync('scrape-secret', 10)]]); // cost 10, as htpasswd -B makes them
-  server = await serve(createApp({ scheduler, selfRegistry: self.registry, version: '1.2.3', reload: async () => undefined, users: () => users, maxRequests: 40, externalUrl: () => new URL('http://exporter.example:9684/') }));
+  server = await serve(
+    createApp({
+      scheduler,
+      selfRegistry: self.registry,
+      version: '1.2.3',
+      reload: () => Promise.resolve(undefined),
+      users: () => users,
+      maxRequests: 40,
+      externalUrl: () => new URL('http://exporter.example:9684/'),
+    }),
+  );
 });
 afterAll(async () => {
   await server.close();
@@ -38,7 +48,9 @@ async function window(ms: number, flood: boolean) {
   const floods = flood
     ? Array.from({ length: 30 }, async (_, i) => {
         while (Date.now() < end) {
-          const res = await fetch(`${server.url}/metrics`, { headers: { authorization: basic(`wrong-${i}-${Date.now()}`) } });
+          const res = await fetch(`${server.url}/metrics`, {
+            headers: { authorization: basic(`wrong-${i}-${Date.now()}`) },
+          });
           await res.arrayBuffer();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         }

@@ -1,6 +1,10 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { EVENT_LOOP_DELAY_METRICS, EVENT_LOOP_SAMPLE_MS, registerEventLoopDelay } from '../../src/server/event-loop-delay.js';
+import {
+  EVENT_LOOP_DELAY_METRICS,
+  EVENT_LOOP_SAMPLE_MS,
+  registerEventLoopDelay,
+} from '../../src/server/event-loop-delay.js';
 import { createSelfRegistry } from '../../src/server/self-metrics.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,9 +51,10 @@ describe('event-loop delay', () => {
     expect(value(await registry.metrics(), 'nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0.25);
   });
 
-  it('replaces prom-client\'s statistics under their names, each once', async () => {
+  it("replaces prom-client's statistics under their names, each once", async () => {
     const { registry } = createSelfRegistry('1.2.3');
     const text = await registry.metrics();
-    for (const name of [...EVENT_LOOP_DELAY_METRICS, 'nodejs_eventloop_lag_seconds']) expect(text.match(new RegExp(`^# TYPE ${name} gauge$`, 'gm'))).toHaveLength(1);
+    for (const name of [...EVENT_LOOP_DELAY_METRICS, 'nodejs_eventloop_lag_seconds'])
+      expect(text.match(new RegExp(`^# TYPE ${name} gauge$`, 'gm'))).toHaveLength(1);
   });
 });

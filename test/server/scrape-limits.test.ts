@@ -11,14 +11,30 @@ import { serve } from '../helpers/http.js';
 const family: Family = { name: 'sps_test_value', help: 'A test family.', type: 'gauge' };
 // ~24 MB of exposition: far more than the socket buffers hold, so a client that does not read stalls the scrape.
 const context = renderContext();
-const part = renderWhole(context, Array.from({ length: 200_000 }, (_, i) => ({ family, labels: { i: `series-${i}-${'x'.repeat(80)}` }, value: i })), 'node="big"');
-const scheduler = { nodes: [], fleetReader: () => readerOf(context, [viewOf([part])]), renderTarget: () => undefined } as unknown as Scheduler;
+const part = renderWhole(
+  context,
+  Array.from({ length: 200_000 }, (_, i) => ({ family, labels: { i: `series-${i}-${'x'.repeat(80)}` }, value: i })),
+  'node="big"',
+);
+const scheduler = {
+  nodes: [],
+  fleetReader: () => readerOf(context, [viewOf([part])]),
+  renderTarget: () => undefined,
+} as unknown as Scheduler;
 
 let server: Awaited<ReturnType<typeof serve>>;
 const port = () => Number(new URL(server.url).port);
 beforeAll(async () => {
   server = await serve(
-    createApp({ scheduler, selfRegistry: createSelfRegistry('t').registry, version: 't', reload: async () => undefined, maxRequests: 2, writeTimeoutMs: 500, externalUrl: () => new URL('http://x:1/') }),
+    createApp({
+      scheduler,
+      selfRegistry: createSelfRegistry('t').registry,
+      version: 't',
+      reload: () => Promise.resolve(undefined),
+      maxRequests: 2,
+      writeTimeoutMs: 500,
+      externalUrl: () => new URL('http://x:1/'),
+    }),
   );
 });
 afterAll(() => server.close());

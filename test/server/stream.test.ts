@@ -10,7 +10,8 @@ import { serve } from '../helpers/http.js';
 
 const family: Family = { name: 'test_stream_value', help: 'Streamed.', type: 'gauge' };
 const context = renderContext();
-const renderSamples = (samples: Parameters<typeof renderWhole>[1], nodeLabels: string) => renderWhole(context, samples, nodeLabels);
+const renderSamples = (samples: Parameters<typeof renderWhole>[1], nodeLabels: string) =>
+  renderWhole(context, samples, nodeLabels);
 const renderExposition = (all: typeof parts) => readerOf(context, [viewOf(all)]).toBuffer();
 /** Whether no reader of the parts is open: then a poll rewrites its part in place. */
 function partsRewrittenInPlace(): boolean {
@@ -20,7 +21,10 @@ function partsRewrittenInPlace(): boolean {
 }
 // ~2 MB over 2000 parts: many 4 KiB blocks, with lines cut across block edges.
 const parts = Array.from({ length: 2000 }, (_, n) =>
-  renderSamples(Array.from({ length: 20 }, (_, i) => ({ family, labels: { i: String(i), pad: 'x'.repeat(n % 37) }, value: n * i })), `node="n${n}"`),
+  renderSamples(
+    Array.from({ length: 20 }, (_, i) => ({ family, labels: { i: String(i), pad: 'x'.repeat(n % 37) }, value: n * i })),
+    `node="n${n}"`,
+  ),
 );
 const tail = Buffer.from('# tail\n');
 const pool = new BlockPool(4096, 1);
@@ -39,9 +43,18 @@ beforeAll(async () => {
   const app = express();
   app.get('/metrics', async (req, res) => {
     const gzip = req.query.gzip !== undefined;
-    if (req.query.big === undefined) return sendExposition(res, readerOf(context, [viewOf(parts)]), tail, { pool, gzip, writeTimeoutMs: 30_000 });
+    if (req.query.big === undefined)
+      return sendExposition(res, readerOf(context, [viewOf(parts)]), tail, { pool, gzip, writeTimeoutMs: 30_000 });
     const copies = Number(req.query.copies) || 8;
-    await sendExposition(res, readerOf(context, Array.from({ length: copies }, () => viewOf(parts))), tail, { pool, gzip, writeTimeoutMs: 30_000 });
+    await sendExposition(
+      res,
+      readerOf(
+        context,
+        Array.from({ length: copies }, () => viewOf(parts)),
+      ),
+      tail,
+      { pool, gzip, writeTimeoutMs: 30_000 },
+    );
     bigDone = res.writableFinished;
     bigEnded = true;
   });
@@ -69,7 +82,9 @@ describe('streamed exposition', () => {
     taken.length = 0;
     const { port } = new URL(server.url);
     // Eight times the parts: ~16 MB, more than loopback socket buffers take from a client that reads nothing.
-    const stalled = connect(Number(port), '127.0.0.1', () => stalled.write('GET /metrics?big=1 HTTP/1.1\r\nhost: x\r\n\r\n'));
+    const stalled = connect(Number(port), '127.0.0.1', () =>
+      stalled.write('GET /metrics?big=1 HTTP/1.1\r\nhost: x\r\n\r\n'),
+    );
     stalled.pause();
     await until(() => taken.length === WINDOW_BLOCKS);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -104,7 +119,9 @@ describe('streamed exposition', () => {
     bigEnded = false;
     taken.length = 0;
     const { port } = new URL(server.url);
-    const stalled = connect(Number(port), '127.0.0.1', () => stalled.write('GET /metrics?big=1&copies=64&gzip=1 HTTP/1.1\r\nhost: x\r\n\r\n')); // ~22 MB gzipped
+    const stalled = connect(Number(port), '127.0.0.1', () =>
+      stalled.write('GET /metrics?big=1&copies=64&gzip=1 HTTP/1.1\r\nhost: x\r\n\r\n'),
+    ); // ~22 MB gzipped
     stalled.pause();
     await until(() => taken.length === WINDOW_BLOCKS);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -117,8 +134,16 @@ describe('streamed exposition', () => {
 
   it('closes the reader when the tail is rejected, before anything is sent', async () => {
     const reader = readerOf(context, [viewOf(parts)]);
-    const res = { status: () => expect.unreachable('nothing may be sent') } as unknown as Parameters<typeof sendExposition>[0];
-    await expect(sendExposition(res, reader, Promise.reject(new Error('self metrics failed')), { pool, gzip: false, writeTimeoutMs: 30_000 })).rejects.toThrow('self metrics failed');
+    const res = { status: () => expect.unreachable('nothing may be sent') } as unknown as Parameters<
+      typeof sendExposition
+    >[0];
+    await expect(
+      sendExposition(res, reader, Promise.reject(new Error('self metrics failed')), {
+        pool,
+        gzip: false,
+        writeTimeoutMs: 30_000,
+      }),
+    ).rejects.toThrow('self metrics failed');
     expect(reader.read(Buffer.alloc(16))).toBe(0);
     expect(partsRewrittenInPlace()).toBe(true);
   });

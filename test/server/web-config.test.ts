@@ -32,7 +32,12 @@ beforeAll(async () => {
     'web.yml',
     `tls_server_config:\n  cert_file: ${write('tls.crt', cert.certPem)}\n  key_file: ${write('tls.key', cert.keyPem)}\nbasic_auth_users:\n  prometheus: '${bcrypt.hashSync('scrape-secret', 4)}'\n`,
   );
-  exporter = run(process.execPath, [EXPORTER_MAIN, `--config.file=${configFile}`, `--web.config.file=${web}`, '--web.listen-address=127.0.0.1:0']);
+  exporter = run(process.execPath, [
+    EXPORTER_MAIN,
+    `--config.file=${configFile}`,
+    `--web.config.file=${web}`,
+    '--web.listen-address=127.0.0.1:0',
+  ]);
   const [, port] = await exporter.waitFor(/"port":(\d+).*"msg":"listening"/);
   client = new Client(`https://127.0.0.1:${port}`, { connect: { ca: ca.certPem } });
 });
@@ -53,16 +58,29 @@ async function call(path: string, authorization?: string, method: 'GET' | 'POST'
 describe('--web.config.file', () => {
   it('serves TLS with the configured certificate', async () => {
     expect(exporter.output()).toContain('"tls":true');
-    const plain = await fetch(exporter.output().match(/"port":(\d+)/)![0].replace('"port":', 'http://127.0.0.1:') + '/-/healthy').catch((e: unknown) => e);
+    const plain = await fetch(
+      exporter
+        .output()
+        .match(/"port":(\d+)/)![0]
+        .replace('"port":', 'http://127.0.0.1:') + '/-/healthy',
+    ).catch((e: unknown) => e);
     expect(plain).toBeInstanceOf(Error);
     expect((await call('/-/healthy')).status).toBe(200);
-    const other = new Client(`https://127.0.0.1:${exporter.output().match(/"port":(\d+)/)![1]}`, { connect: { ca: new TestCa('someone else').certPem } });
+    const other = new Client(`https://127.0.0.1:${exporter.output().match(/"port":(\d+)/)![1]}`, {
+      connect: { ca: new TestCa('someone else').certPem },
+    });
     await expect(other.request({ path: '/-/healthy', method: 'GET' })).rejects.toThrow();
     await other.close();
   });
 
   it('refuses a missing or wrong password on every protected endpoint, and accepts the right one', async () => {
-    for (const [path, method] of [['/metrics', 'GET'], ['/probe?target=one', 'GET'], ['/sd', 'GET'], ['/-/reload', 'POST'], ['/', 'GET']] as const) {
+    for (const [path, method] of [
+      ['/metrics', 'GET'],
+      ['/probe?target=one', 'GET'],
+      ['/sd', 'GET'],
+      ['/-/reload', 'POST'],
+      ['/', 'GET'],
+    ] as const) {
       for (const auth of [undefined, basic('prometheus', 'wrong'), basic('nobody', 'scrape-secret'), 'Bearer x']) {
         const res = await call(path, auth, method);
         expect(res.status, `${method} ${path} with ${auth}`).toBe(401);
@@ -76,13 +94,28 @@ describe('--web.config.file', () => {
   it('refuses a malformed web config at start with a clear message', () => {
     const cases: [string, RegExp][] = [
       ['basic_auth_users: [', /is not valid YAML/],
-      ['tls_server_config: { cert_file: /nonexistent.crt, key_file: /nonexistent.key }', /tls_server_config.cert_file: cannot read \/nonexistent.crt \(ENOENT\)/],
-      [`tls_server_config: { cert_file: ${join(dir, 'web.yml')}, key_file: ${join(dir, 'web.yml')} }`, /tls_server_config: the certificate and key do not load/],
+      [
+        'tls_server_config: { cert_file: /nonexistent.crt, key_file: /nonexistent.key }',
+        /tls_server_config.cert_file: cannot read \/nonexistent.crt \(ENOENT\)/,
+      ],
+      [
+        `tls_server_config: { cert_file: ${join(dir, 'web.yml')}, key_file: ${join(dir, 'web.yml')} }`,
+        /tls_server_config: the certificate and key do not load/,
+      ],
       ['basic_auth_users: { admin: plaintext }', /basic_auth_users.admin: must be a bcrypt hash/],
       ['http_server_config: { http2: true }', /unsupported key\(s\) http_server_config/],
     ];
     for (const [text, message] of cases) {
-      const result = spawnSync(process.execPath, [EXPORTER_MAIN, `--config.file=${configFile}`, `--web.config.file=${write('bad-web.yml', text)}`, '--check-config'], { encoding: 'utf8' });
+      const result = spawnSync(
+        process.execPath,
+        [
+          EXPORTER_MAIN,
+          `--config.file=${configFile}`,
+          `--web.config.file=${write('bad-web.yml', text)}`,
+          '--check-config',
+        ],
+        { encoding: 'utf8' },
+      );
       expect(result.status, text).toBe(1);
       expect(result.stderr, text).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -104,12 +137,22 @@ describe('--web.config.file', () => {
     const before = await fingerprint();
     try {
       const rotated = ca.issue({ commonName: 'sps-exporter rotated', hosts: LOOPBACK_HOSTS });
-      write('web.yml', `tls_server_config:\n  cert_file: ${write('tls2.crt', rotated.certPem)}\n  key_file: ${write('tls2.key', rotated.keyPem)}\nbasic_auth_users:\n  prometheus: '${bcrypt.hashSync('rotated-secret', 4)}'\n`);
+      write(
+        'web.yml',
+        `tls_server_config:\n  cert_file: ${write('tls2.crt', rotated.certPem)}\n  key_file: ${write('tls2.key', rotated.keyPem)}\nbasic_auth_users:\n  prometheus: '${bcrypt.hashSync('rotated-secret', 4)}'\n`,
+      );
       const reloaded = await call('/-/reload', basic('prometheus', 'scrape-secret'), 'POST');
       expect(reloaded.status, reloaded.body).toBe(200);
       const fresh = new Client(`https://127.0.0.1:${port}`, { connect: { ca: ca.certPem } }); // a new connection sees the new certificate
       try {
-        const status = async (password: string) => (await fresh.request({ path: '/metrics', method: 'GET', headers: { authorization: basic('prometheus', password) } })).statusCode;
+        const status = async (password: string) =>
+          (
+            await fresh.request({
+              path: '/metrics',
+              method: 'GET',
+              headers: { authorization: basic('prometheus', password) },
+            })
+          ).statusCode;
         expect(await status('scrape-secret')).toBe(401);
         expect(await status('rotated-secret')).toBe(200);
       } finally {

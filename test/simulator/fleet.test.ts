@@ -2,29 +2,44 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'undici';
 import { Fleet, SESSION_IDLE_MS } from '../../tools/simulator/fleet.js';
-import { healthStatus, indexerDashboard, info, opensslDate, SCENARIOS, type SimNodeModel } from '../../tools/simulator/responses.js';
+import {
+  healthStatus,
+  indexerDashboard,
+  info,
+  opensslDate,
+  SCENARIOS,
+  type SimNodeModel,
+} from '../../tools/simulator/responses.js';
 import { parseOpensslDate } from '../../src/collect/openssl-date.js';
 import { fixture } from '../helpers/fixtures.js';
 
 /** Every key path of a JSON value, arrays by their first element. */
 function shape(value: unknown, prefix = ''): string[] {
   if (Array.isArray(value)) return value.length ? shape(value[0], `${prefix}[]`) : [];
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...shape(v, `${prefix}.${k}`)]);
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...shape(v, `${prefix}.${k}`)]);
   return [];
 }
 const sorted = (v: unknown) => [...new Set(shape(v))].sort();
-const model = (scenario: SimNodeModel['scenario']): SimNodeModel => ({ name: 'n', index: 1, scenario, startedAt: Date.now() });
+const model = (scenario: SimNodeModel['scenario']): SimNodeModel => ({
+  name: 'n',
+  index: 1,
+  scenario,
+  startedAt: Date.now(),
+});
 
 describe('simulated responses', () => {
-  it('have exactly the seed samples\' shape', () => {
+  it("have exactly the seed samples' shape", () => {
     expect(sorted(healthStatus(model('healthy'), Date.now()))).toEqual(sorted(fixture('health_status.json')));
     expect(sorted(indexerDashboard(model('healthy')))).toEqual(sorted(fixture('indexer_dashboard.json')));
     const authenticated = sorted((info(model('healthy'), true) as { body: unknown }).body);
     expect(authenticated).toEqual(sorted(fixture('info_authenticated.json').body));
-    expect(sorted((info(model('healthy'), false) as { body: unknown }).body)).toEqual(sorted(fixture('info_anonymous.json').body));
+    expect(sorted((info(model('healthy'), false) as { body: unknown }).body)).toEqual(
+      sorted(fixture('info_anonymous.json').body),
+    );
   });
 
-  it('legacy firmware sends the field table\'s shapes: total_sessions and boolean service states', () => {
+  it("legacy firmware sends the field table's shapes: total_sessions and boolean service states", () => {
     const health = healthStatus(model('legacy_firmware'), Date.now()) as { health_status: Record<string, unknown> };
     expect(health.health_status.total_sessions).toBeTypeOf('number');
     expect(health.health_status).not.toHaveProperty('sessions_total');
@@ -50,7 +65,11 @@ describe('Fleet', () => {
   let now = Date.now();
   let fleet: Fleet;
   beforeAll(async () => {
-    fleet = await Fleet.start({ nodes: [{ name: 'a' }, { name: 'flap', scenario: 'flapping' }], flapPeriodMs: 60_000, now: () => now });
+    fleet = await Fleet.start({
+      nodes: [{ name: 'a' }, { name: 'flap', scenario: 'flapping' }],
+      flapPeriodMs: 60_000,
+      now: () => now,
+    });
   });
   afterAll(() => fleet.close());
 
@@ -63,7 +82,9 @@ describe('Fleet', () => {
       await client.close();
     }
   }
-  const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`${fleet.username}:${password}`).toString('base64')}` });
+  const basic = (password: string) => ({
+    authorization: `Basic ${Buffer.from(`${fleet.username}:${password}`).toString('base64')}`,
+  });
 
   it('answers each node on its own port, with cookie sessions that idle out after 20 minutes', async () => {
     const node = fleet.node('a')!;
@@ -97,21 +118,35 @@ describe('Fleet', () => {
   });
 
   it('knows every scenario the issue names', () => {
-    expect(SCENARIOS).toEqual(expect.arrayContaining(['healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json']));
+    expect(SCENARIOS).toEqual(
+      expect.arrayContaining([
+        'healthy',
+        'raid_degraded',
+        'cert_expiring',
+        'indexer_down',
+        'slow',
+        'flapping',
+        'wrong_password',
+        'malformed_json',
+      ]),
+    );
   });
 });
 
 describe('Fleet web certificates', () => {
-  it('serves a node a web certificate with the lifetime asked for, signed by the fleet\'s CA, and the others the fleet\'s', async () => {
+  it("serves a node a web certificate with the lifetime asked for, signed by the fleet's CA, and the others the fleet's", async () => {
     const fleet = await Fleet.start({ nodes: [{ name: 'short', certificateDays: 20 }, { name: 'plain' }] });
     try {
       const notAfter = (url: string) =>
         new Promise<number>((resolve, reject) => {
           const { hostname, port } = new URL(url);
-          const socket = tlsConnect({ host: hostname, port: Number(port), ca: fleet.caPem, servername: 'localhost' }, () => {
-            resolve(Date.parse(socket.getPeerCertificate().valid_to));
-            socket.end();
-          });
+          const socket = tlsConnect(
+            { host: hostname, port: Number(port), ca: fleet.caPem, servername: 'localhost' },
+            () => {
+              resolve(Date.parse(socket.getPeerCertificate().valid_to));
+              socket.end();
+            },
+          );
           socket.on('error', reject);
         });
       const days = (ms: number) => (ms - Date.now()) / 86_400_000;
@@ -126,7 +161,10 @@ describe('Fleet web certificates', () => {
 describe('Fleet in cluster mode', () => {
   let fleet: Fleet;
   beforeAll(async () => {
-    fleet = await Fleet.start({ nodes: [{ name: 'cm' }, { name: 'one' }, { name: 'two', scenario: 'hang' }], cluster: true });
+    fleet = await Fleet.start({
+      nodes: [{ name: 'cm' }, { name: 'one' }, { name: 'two', scenario: 'hang' }],
+      cluster: true,
+    });
   });
   afterAll(() => fleet.close());
 
@@ -146,23 +184,33 @@ describe('Fleet in cluster mode', () => {
   }
 
   it('puts every node on its own loopback address at one port, each answering as itself', async () => {
-    expect(fleet.nodes.map((n) => n.url)).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3'].map((a) => `https://${a}:${fleet.nodes[0]!.port}`));
+    expect(fleet.nodes.map((n) => n.url)).toEqual(
+      ['127.0.0.1', '127.0.0.2', '127.0.0.3'].map((a) => `https://${a}:${fleet.nodes[0]!.port}`),
+    );
     const one = await session(fleet.node('one')!.url);
     expect((await one.get('/api/health_status')).status).toBe(200);
     await one.close();
     expect(fleet.nodes.map((n) => n.logins)).toEqual([0, 1, 0]);
   });
 
-  it('lists the members on the Central Management node in the seeds\' shapes, one of them down, and follows leaves and joins', async () => {
+  it("lists the members on the Central Management node in the seeds' shapes, one of them down, and follows leaves and joins", async () => {
     const cm = await session(fleet.nodes[0]!.url);
     try {
       const list = (await cm.get('/api/cluster/nodes')).json as { items: { key: string; meta: { href: string } }[] };
       expect(list.items).toHaveLength(3);
       const member = await cm.get(list.items[1]!.meta.href);
       expect(member.json).toMatchObject({ body: { address: '127.0.0.2', roles: [] }, key: list.items[1]!.key });
-      expect(((await cm.get(list.items[0]!.meta.href)).json as { body: { roles: string[] } }).body.roles).toEqual(['central-management']);
-      const status = (await cm.get('/api/cluster/status')).json as { items: { fqdn: string; health_status: unknown }[] };
-      expect(status.items.map((i) => `${i.fqdn} ${i.health_status === null ? 'down' : 'up'}`)).toEqual(['cm.sps.example up', 'one.sps.example up', 'two.sps.example down']);
+      expect(((await cm.get(list.items[0]!.meta.href)).json as { body: { roles: string[] } }).body.roles).toEqual([
+        'central-management',
+      ]);
+      const status = (await cm.get('/api/cluster/status')).json as {
+        items: { fqdn: string; health_status: unknown }[];
+      };
+      expect(status.items.map((i) => `${i.fqdn} ${i.health_status === null ? 'down' : 'up'}`)).toEqual([
+        'cm.sps.example up',
+        'one.sps.example up',
+        'two.sps.example down',
+      ]);
       fleet.leaveCluster('one');
       expect(((await cm.get('/api/cluster/nodes')).json as { items: unknown[] }).items).toHaveLength(2);
       expect((await cm.get(list.items[1]!.meta.href)).status).toBe(404);

@@ -24,7 +24,8 @@ function fakeSps(options: { password?: string; data?: Handler } = {}) {
   const handler: Handler = (req, res) => {
     if (req.url === '/api/authentication') {
       const expected = `Basic ${Buffer.from(`monitor:${options.password ?? PASSWORD}`).toString('base64')}`;
-      if (req.headers.authorization !== expected) return sendJson(res, 401, { error: { type: 'AuthenticationFailure' } });
+      if (req.headers.authorization !== expected)
+        return sendJson(res, 401, { error: { type: 'AuthenticationFailure' } });
       const id = `s${++issued}`;
       live.add(id);
       return sendJson(res, 200, {}, { 'set-cookie': `session_id=${id}; Path=/; Secure; HttpOnly` });
@@ -37,7 +38,11 @@ function fakeSps(options: { password?: string; data?: Handler } = {}) {
   return { handler, live, issued: () => issued };
 }
 
-function client(server: { url: string }, overrides: Partial<ConstructorParameters<typeof SpsClient>[0]['target']> = {}, now?: () => number): SpsClient {
+function client(
+  server: { url: string },
+  overrides: Partial<ConstructorParameters<typeof SpsClient>[0]['target']> = {},
+  now?: () => number,
+): SpsClient {
   const c = new SpsClient({
     target: {
       origin: server.url,
@@ -74,7 +79,8 @@ async function expectReason(promise: Promise<unknown>, reason: FailureReason): P
 
 describe('idleTimeoutMs', () => {
   it('keeps a connection past a skipped poll (two intervals), so a late poll needs no new handshake', () => {
-    for (const interval of [1_000, 5_000, 30_000, 300_000]) expect(idleTimeoutMs(interval)).toBeGreaterThan(2 * interval);
+    for (const interval of [1_000, 5_000, 30_000, 300_000])
+      expect(idleTimeoutMs(interval)).toBeGreaterThan(2 * interval);
   });
 });
 
@@ -84,7 +90,8 @@ describe('SpsClient sessions', () => {
     const server = await startHttps(sps.handler);
     servers.push(server);
     const c = client(server);
-    for (let i = 0; i < 5; i++) expect(await c.getJson('/api/health_status')).toEqual({ health_status: { load1: 1, session: 's1' } });
+    for (let i = 0; i < 5; i++)
+      expect(await c.getJson('/api/health_status')).toEqual({ health_status: { load1: 1, session: 's1' } });
     expect(c.logins).toBe(1);
     expect(sps.issued()).toBe(1);
     const data = server.requests.filter((r) => r.path !== '/api/authentication');
@@ -94,7 +101,8 @@ describe('SpsClient sessions', () => {
 
   it('keeps one connection across requests and counts a new one when the node closes it; the session survives', async () => {
     const sps = fakeSps({
-      data: (req, res) => sendJson(res, 200, { health_status: { load1: 1 } }, req.url === '/close' ? { connection: 'close' } : {}),
+      data: (req, res) =>
+        sendJson(res, 200, { health_status: { load1: 1 } }, req.url === '/close' ? { connection: 'close' } : {}),
     });
     const server = await startHttps(sps.handler);
     servers.push(server);
@@ -119,7 +127,13 @@ describe('SpsClient sessions', () => {
     expect(await c.getJson('/api/health_status')).toEqual({ health_status: { load1: 1, session: 's2' } });
     expect(c.logins).toBe(2);
     expect(failedLogins(c)).toBe(0);
-    expect(server.requests.map((r) => r.path)).toEqual(['/api/authentication', '/api/health_status', '/api/health_status', '/api/authentication', '/api/health_status']);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/api/authentication',
+      '/api/health_status',
+      '/api/health_status',
+      '/api/authentication',
+      '/api/health_status',
+    ]);
   });
 
   it('a session ended before it served session.minRequests requests or lived session.minAgeMs is a failed login, backed off', async () => {
@@ -151,7 +165,10 @@ describe('SpsClient sessions', () => {
     const cookies: (string | undefined)[] = [];
     const server = await startHttps((req, res) => {
       cookies.push(req.headers.cookie);
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': ['session_id=first; Path=/', 'lang=en', 'session_id=second; Path=/'] } as never);
+      if (req.url === '/api/authentication')
+        return sendJson(res, 200, {}, {
+          'set-cookie': ['session_id=first; Path=/', 'lang=en', 'session_id=second; Path=/'],
+        } as never);
       if (req.url === '/rotate') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=third; Path=/; HttpOnly' });
       sendJson(res, 200, { ok: true });
     });
@@ -225,7 +242,7 @@ describe('SpsClient sessions', () => {
   });
 
   it('treats a login answer without a session cookie as a failed login, naming the cookie expected and the ones set', async () => {
-    let now = 1_000_000;
+    const now = 1_000_000;
     const server = await startHttps((_req, res) => sendJson(res, 200, {}, { 'set-cookie': 'sessid=abc123; Path=/' }));
     servers.push(server);
     const c = client(server, {}, () => now);
@@ -246,26 +263,56 @@ describe('SpsClient failure reasons', () => {
   };
 
   it('http with the status for a 5xx, auth for a 403', async () => {
-    expect((await expectReason(data((_q, r) => sendJson(r, 503, {}, { 'retry-after': '30' })), 'http')).status).toBe(503);
-    expect((await expectReason(data((_q, r) => sendJson(r, 500, { error: 'boom' })), 'http')).status).toBe(500);
-    expect((await expectReason(data((_q, r) => sendJson(r, 403, {})), 'auth')).status).toBe(403);
+    expect(
+      (
+        await expectReason(
+          data((_q, r) => sendJson(r, 503, {}, { 'retry-after': '30' })),
+          'http',
+        )
+      ).status,
+    ).toBe(503);
+    expect(
+      (
+        await expectReason(
+          data((_q, r) => sendJson(r, 500, { error: 'boom' })),
+          'http',
+        )
+      ).status,
+    ).toBe(500);
+    expect(
+      (
+        await expectReason(
+          data((_q, r) => sendJson(r, 403, {})),
+          'auth',
+        )
+      ).status,
+    ).toBe(403);
   });
 
   it('does not follow a redirect (credentials stay with the configured node)', async () => {
-    const error = await expectReason(data((_q, r) => { r.writeHead(302, { location: 'https://elsewhere.example.com/api/health_status' }); r.end(); }), 'http');
+    const error = await expectReason(
+      data((_q, r) => {
+        r.writeHead(302, { location: 'https://elsewhere.example.com/api/health_status' });
+        r.end();
+      }),
+      'http',
+    );
     expect(error.status).toBe(302);
   });
 
   it('http, not connect, for an answer that is not valid HTTP: the connection worked, the answer did not', async () => {
-    const raw = (text: string): Handler => (_q, r) => {
-      r.socket!.write(text);
-      r.socket!.destroy();
-    };
+    const raw =
+      (text: string): Handler =>
+      (_q, r) => {
+        r.socket!.write(text);
+        r.socket!.destroy();
+      };
     const answers = {
       'an invalid header character': 'HTTP/1.1 200 OK\r\nX-A\x01b: c\r\nContent-Length: 2\r\n\r\n{}',
       'a bare-LF status line': 'HTTP/1.1 200 OK\nContent-Length: 2\n\n{}',
       'two Content-Lengths': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
-      'Content-Length and Transfer-Encoding': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      'Content-Length and Transfer-Encoding':
+        'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
       'headers over 16 KiB': `HTTP/1.1 200 OK\r\nX-Big: ${'x'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`,
     };
     for (const [what, text] of Object.entries(answers)) {
@@ -275,17 +322,34 @@ describe('SpsClient failure reasons', () => {
   });
 
   it('reads JSON behind a UTF-8 byte order mark', async () => {
-    expect(await data((_q, r) => sendJson(r, 200, '\ufeff{"health_status": {"load1": 2}}'))).toEqual({ health_status: { load1: 2 } });
+    expect(await data((_q, r) => sendJson(r, 200, '\ufeff{"health_status": {"load1": 2}}'))).toEqual({
+      health_status: { load1: 2 },
+    });
   });
 
   it('parse for HTML, empty or truncated bodies', async () => {
-    await expectReason(data((_q, r) => { r.writeHead(200, { 'content-type': 'text/html' }); r.end('<html>Gateway</html>'); }), 'parse');
-    await expectReason(data((_q, r) => sendJson(r, 200, '')), 'parse');
-    await expectReason(data((_q, r) => sendJson(r, 200, '{"health_status": {"cpu": 1.0 "disk": 2}')), 'parse');
+    await expectReason(
+      data((_q, r) => {
+        r.writeHead(200, { 'content-type': 'text/html' });
+        r.end('<html>Gateway</html>');
+      }),
+      'parse',
+    );
+    await expectReason(
+      data((_q, r) => sendJson(r, 200, '')),
+      'parse',
+    );
+    await expectReason(
+      data((_q, r) => sendJson(r, 200, '{"health_status": {"cpu": 1.0 "disk": 2}')),
+      'parse',
+    );
   });
 
   it('too_large for a declared or streamed body over the cap', async () => {
-    await expectReason(data((_q, r) => sendJson(r, 200, 'x'.repeat(70 * 1024))), 'too_large');
+    await expectReason(
+      data((_q, r) => sendJson(r, 200, 'x'.repeat(70 * 1024))),
+      'too_large',
+    );
     const streamed = await expectReason(
       data((_q, r) => {
         r.writeHead(200, { 'content-type': 'application/json' });
@@ -305,17 +369,23 @@ describe('SpsClient failure reasons', () => {
 
   it('timeout when the node never answers', async () => {
     const started = Date.now();
-    await expectReason(data(() => {}, { timeoutMs: 300 }), 'timeout');
+    await expectReason(
+      data(() => {}, { timeoutMs: 300 }),
+      'timeout',
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('timeout when the body trickles past the deadline', async () => {
     await expectReason(
-      data((_q, r) => {
-        r.writeHead(200, { 'content-type': 'application/json' });
-        r.write('{"health_status": ');
-        const timer = setInterval(() => (r.destroyed ? clearInterval(timer) : r.write(' ')), 50);
-      }, { timeoutMs: 400 }),
+      data(
+        (_q, r) => {
+          r.writeHead(200, { 'content-type': 'application/json' });
+          r.write('{"health_status": ');
+          const timer = setInterval(() => (r.destroyed ? clearInterval(timer) : r.write(' ')), 50);
+        },
+        { timeoutMs: 400 },
+      ),
       'timeout',
     );
   });
@@ -324,11 +394,20 @@ describe('SpsClient failure reasons', () => {
     const server = await startHttps(() => {});
     await server.close();
     const error = await expectReason(client(server).getJson('/api/health_status'), 'connect');
-    expect(error.message).toBe(`connection to 127.0.0.1:${server.port} failed (ECONNREFUSED): nothing listens there, or a firewall refuses: check the host and port in url`);
+    expect(error.message).toBe(
+      `connection to 127.0.0.1:${server.port} failed (ECONNREFUSED): nothing listens there, or a firewall refuses: check the host and port in url`,
+    );
   });
 
   it('connect when the connection is reset mid-body', async () => {
-    await expectReason(data((req, r) => { r.writeHead(200, { 'content-length': '1000' }); r.write('{"health'); setTimeout(() => req.socket.destroy(), 20); }), 'connect');
+    await expectReason(
+      data((req, r) => {
+        r.writeHead(200, { 'content-length': '1000' });
+        r.write('{"health');
+        setTimeout(() => req.socket.destroy(), 20);
+      }),
+      'connect',
+    );
   });
 });
 
@@ -337,7 +416,12 @@ describe('SpsClient TLS', () => {
     const sps = fakeSps();
     const server = await startHttps(sps.handler);
     servers.push(server);
-    await expectReason(client(server, { tls: { ca: new TestCa('another CA').certPem, insecureSkipVerify: false } }).getJson('/api/health_status'), 'tls');
+    await expectReason(
+      client(server, { tls: { ca: new TestCa('another CA').certPem, insecureSkipVerify: false } }).getJson(
+        '/api/health_status',
+      ),
+      'tls',
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -352,35 +436,61 @@ describe('SpsClient TLS', () => {
     const server = await startHttps(fakeSps().handler, named);
     servers.push(server);
     const ca = testTls().ca.certPem;
-    const wrongName = await expectReason(client(server, { tls: { ca, insecureSkipVerify: false } }).getJson('/api/health_status'), 'tls');
-    expect(wrongName.message).toMatch(/\(ERR_TLS_CERT_ALTNAME_INVALID\): the certificate does not name this host: use a name it holds in url, or set tls.server_name to one$/);
-    expect(await client(server, { tls: { ca, insecureSkipVerify: false, serverName: 'sps.example.com' } }).getJson('/api/health_status')).toBeTruthy();
+    const wrongName = await expectReason(
+      client(server, { tls: { ca, insecureSkipVerify: false } }).getJson('/api/health_status'),
+      'tls',
+    );
+    expect(wrongName.message).toMatch(
+      /\(ERR_TLS_CERT_ALTNAME_INVALID\): the certificate does not name this host: use a name it holds in url, or set tls.server_name to one$/,
+    );
+    expect(
+      await client(server, { tls: { ca, insecureSkipVerify: false, serverName: 'sps.example.com' } }).getJson(
+        '/api/health_status',
+      ),
+    ).toBeTruthy();
   });
 
   it('tls, not connect, whatever the verification code: a CA that changed (same name, other key), a self-signed certificate, a plain-HTTP port', async () => {
     const sameNameOtherKey = new TestCa(); // the name testTls's CA has: OpenSSL finds it, and its signature fails
-    const changed = await startHttps(fakeSps().handler, sameNameOtherKey.issue({ commonName: 'localhost', hosts: ['127.0.0.1'] }));
+    const changed = await startHttps(
+      fakeSps().handler,
+      sameNameOtherKey.issue({ commonName: 'localhost', hosts: ['127.0.0.1'] }),
+    );
     servers.push(changed);
     // Each message says what was tried and what to check, in the exporter's words beside OpenSSL's code.
     expect((await expectReason(client(changed).getJson('/api/health_status'), 'tls')).message).toMatch(
-      new RegExp(`^TLS handshake with 127\\.0\\.0\\.1:${changed.port} failed \\((CERT_SIGNATURE_FAILURE|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\\): the node's certificate is not signed by a CA in tls.ca_file`),
+      new RegExp(
+        `^TLS handshake with 127\\.0\\.0\\.1:${changed.port} failed \\((CERT_SIGNATURE_FAILURE|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\\): the node's certificate is not signed by a CA in tls.ca_file`,
+      ),
     );
     const selfSigned = new TestCa('localhost');
     const own = await startHttps(fakeSps().handler, { certPem: selfSigned.certPem, keyPem: selfSigned.keyPem });
     servers.push(own);
-    expect((await expectReason(client(own).getJson('/api/health_status'), 'tls')).message).toMatch(/not signed by a CA in tls\.ca_file|not made for a TLS server/);
+    expect((await expectReason(client(own).getJson('/api/health_status'), 'tls')).message).toMatch(
+      /not signed by a CA in tls\.ca_file|not made for a TLS server/,
+    );
     const plain = createHttpServer((_req, res) => res.end('{}'));
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
     try {
-      const error = await expectReason(client({ url: `https://127.0.0.1:${(plain.address() as AddressInfo).port}` }).getJson('/api/health_status'), 'tls');
-      expect(error.message).toMatch(/\(ERR_SSL_[A-Z_]+\): the port does not speak TLS \(plain HTTP\?\): check the port in url$/);
+      const error = await expectReason(
+        client({ url: `https://127.0.0.1:${(plain.address() as AddressInfo).port}` }).getJson('/api/health_status'),
+        'tls',
+      );
+      expect(error.message).toMatch(
+        /\(ERR_SSL_[A-Z_]+\): the port does not speak TLS \(plain HTTP\?\): check the port in url$/,
+      );
     } finally {
       plain.close();
     }
   });
 
   it('tls for an expired certificate', async () => {
-    const expired = testTls().ca.issue({ commonName: 'localhost', hosts: ['127.0.0.1'], notBefore: new Date(Date.now() - 20 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    const expired = testTls().ca.issue({
+      commonName: 'localhost',
+      hosts: ['127.0.0.1'],
+      notBefore: new Date(Date.now() - 20 * 86_400_000),
+      notAfter: new Date(Date.now() - 86_400_000),
+    });
     const server = await startHttps(fakeSps().handler, expired);
     servers.push(server);
     const error = await expectReason(client(server).getJson('/api/health_status'), 'tls');

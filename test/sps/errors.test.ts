@@ -7,10 +7,18 @@ const coded = (code: string, name = 'Error') => Object.assign(new Error('x'), { 
 describe('classifyTransportError', () => {
   it('names what was tried and what to check, by what failed', () => {
     const cases: [unknown, string, RegExp][] = [
-      [coded('ECONNREFUSED'), 'connect', /^connection to sps1\.example\.com:8443 failed \(ECONNREFUSED\): nothing listens there/],
+      [
+        coded('ECONNREFUSED'),
+        'connect',
+        /^connection to sps1\.example\.com:8443 failed \(ECONNREFUSED\): nothing listens there/,
+      ],
       [coded('ENOTFOUND'), 'connect', /the host name does not resolve/],
       [coded('EHOSTUNREACH'), 'connect', /no route to the host/],
-      [coded('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'tls', /^TLS handshake with sps1\.example\.com:8443 failed \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): the node's certificate is not signed by a CA in tls\.ca_file/],
+      [
+        coded('UNABLE_TO_VERIFY_LEAF_SIGNATURE'),
+        'tls',
+        /^TLS handshake with sps1\.example\.com:8443 failed \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): the node's certificate is not signed by a CA in tls\.ca_file/,
+      ],
       [coded('ERR_TLS_CERT_ALTNAME_INVALID'), 'tls', /set tls\.server_name/],
       [coded('CERT_HAS_EXPIRED'), 'tls', /outside its validity period/],
       [coded('ERR_SSL_WRONG_VERSION_NUMBER'), 'tls', /does not speak TLS \(plain HTTP\?\)/],
@@ -30,6 +38,8 @@ describe('classifyTransportError', () => {
   it('passes an SpsError through as it is, and reads a code from the cause chain', () => {
     const own = new SpsError('auth', 'no');
     expect(classifyTransportError(own, context)).toBe(own);
-    expect(classifyTransportError(Object.assign(new Error('fetch failed'), { cause: coded('ECONNRESET') }), context).message).toMatch(/\(ECONNRESET\): the connection was closed/);
+    expect(
+      classifyTransportError(Object.assign(new Error('fetch failed'), { cause: coded('ECONNRESET') }), context).message,
+    ).toMatch(/\(ECONNRESET\): the connection was closed/);
   });
 });

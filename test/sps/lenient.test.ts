@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { parseResponse } from '../../src/sps/schemas.js';
 import { SpsError } from '../../src/sps/errors.js';
-import { array, boolean, INVALID, lenient, list, map, nullable, number, object, responseSchema, string, union, unknown } from '../../src/sps/lenient.js';
+import {
+  array,
+  boolean,
+  INVALID,
+  lenient,
+  list,
+  map,
+  nullable,
+  number,
+  object,
+  responseSchema,
+  string,
+  union,
+  unknown,
+} from '../../src/sps/lenient.js';
 
 describe('lenient readers', () => {
   it('take only their own JSON type: a numeric string is not a number', () => {
@@ -44,7 +58,11 @@ describe('lenient readers', () => {
   it('read an open-ended object as a Map of its valid entries, keeping keys such as __proto__ (the series limits, not the reader, bound how many are exported)', () => {
     const read = (input: unknown) => map(number)(input) as Map<string, number> | undefined;
     const input = JSON.parse('{"ssh": 2, "rdp": "3", "vnc": null, "__proto__": 4, "constructor": 5}');
-    expect([...read(input)!]).toEqual([['ssh', 2], ['__proto__', 4], ['constructor', 5]]);
+    expect([...read(input)!]).toEqual([
+      ['ssh', 2],
+      ['__proto__', 4],
+      ['constructor', 5],
+    ]);
     expect(read([1])).toBe(undefined);
     expect(read(null)).toBe(undefined);
     const many = Object.fromEntries(Array.from({ length: 1050 }, (_, i) => [`k${i}`, i]));
@@ -54,6 +72,8 @@ describe('lenient readers', () => {
   it('serve as response schemas: a body of another shape is a parse failure naming the path', () => {
     const schema = responseSchema(object({ body: object({ n: number }) }));
     expect(parseResponse(schema, { body: { n: 1 } }, '/api/x')).toEqual({ body: { n: 1 } });
-    expect(() => parseResponse(schema, { body: {} }, '/api/x')).toThrow(new SpsError('parse', 'response to /api/x has an unexpected shape'));
+    expect(() => parseResponse(schema, { body: {} }, '/api/x')).toThrow(
+      new SpsError('parse', 'response to /api/x has an unexpected shape'),
+    );
   });
 });

@@ -28,7 +28,10 @@ const rawAnswer = (res: ServerResponse, raw: string) => {
   res.socket!.destroy();
 };
 /** A node that answers every login with `answer`, and every other request with 401 (no session). */
-const loginAnswers = (answer: (res: ServerResponse) => void): Handler => (req, res) => (isLogin(req) ? answer(res) : sendJson(res, 401, {}));
+const loginAnswers =
+  (answer: (res: ServerResponse) => void): Handler =>
+  (req, res) =>
+    isLogin(req) ? answer(res) : sendJson(res, 401, {});
 
 interface HostileNode {
   handler: () => Handler;
@@ -42,41 +45,74 @@ interface HostileNode {
 
 /** Nodes that never let a session last, each in its own way: every answer kind seen from real appliances, proxies and portals. */
 const hostile: Record<string, HostileNode> = {
-  'rejects every login (401)': { reason: 'auth', handler: () => loginAnswers((res) => sendJson(res, 401, { error: { type: 'AuthenticationFailure' } })) },
-  'answers every login with 500': { reason: 'http', handler: () => loginAnswers((res) => sendJson(res, 500, { error: 'internal' })) },
+  'rejects every login (401)': {
+    reason: 'auth',
+    handler: () => loginAnswers((res) => sendJson(res, 401, { error: { type: 'AuthenticationFailure' } })),
+  },
+  'answers every login with 500': {
+    reason: 'http',
+    handler: () => loginAnswers((res) => sendJson(res, 500, { error: 'internal' })),
+  },
   'answers every login with 503 and Retry-After: 3600': {
     reason: 'http',
     atLeast: Math.floor(DAY_MS / LOGIN_BACKOFF_MAX_MS), // the pause asked for is capped at the backoff maximum
     handler: () => loginAnswers((res) => sendJson(res, 503, 'busy', { 'retry-after': '3600' })),
   },
-  'answers every login with 429': { reason: 'http', handler: () => loginAnswers((res) => sendJson(res, 429, { error: 'too many requests' })) },
+  'answers every login with 429': {
+    reason: 'http',
+    handler: () => loginAnswers((res) => sendJson(res, 429, { error: 'too many requests' })),
+  },
   'redirects every login to a login page (302)': {
     reason: 'http',
-    handler: () => loginAnswers((res) => {
-      res.writeHead(302, { location: '/login?next=/api/authentication', 'content-length': 0 });
-      res.end();
-    }),
+    handler: () =>
+      loginAnswers((res) => {
+        res.writeHead(302, { location: '/login?next=/api/authentication', 'content-length': 0 });
+        res.end();
+      }),
   },
   'answers every login with an HTML page and no cookie': {
     reason: 'auth',
-    handler: () => loginAnswers((res) => sendJson(res, 200, '<html><body>Please sign in</body></html>', { 'content-type': 'text/html' })),
+    handler: () =>
+      loginAnswers((res) =>
+        sendJson(res, 200, '<html><body>Please sign in</body></html>', { 'content-type': 'text/html' }),
+      ),
   },
   'sets a 20 KB cookie at login (over the 16 KiB header limit)': {
     reason: 'http',
-    handler: () => loginAnswers((res) => rawAnswer(res, `HTTP/1.1 200 OK\r\nSet-Cookie: session_id=${'x'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`)),
+    handler: () =>
+      loginAnswers((res) =>
+        rawAnswer(
+          res,
+          `HTTP/1.1 200 OK\r\nSet-Cookie: session_id=${'x'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`,
+        ),
+      ),
   },
   'sets 3,000 cookies at login': {
     reason: 'http',
-    handler: () => loginAnswers((res) => rawAnswer(res, `HTTP/1.1 200 OK\r\n${Array.from({ length: 3000 }, (_, i) => `Set-Cookie: c${i}=v\r\n`).join('')}Content-Length: 2\r\n\r\n{}`)),
+    handler: () =>
+      loginAnswers((res) =>
+        rawAnswer(
+          res,
+          `HTTP/1.1 200 OK\r\n${Array.from({ length: 3000 }, (_, i) => `Set-Cookie: c${i}=v\r\n`).join('')}Content-Length: 2\r\n\r\n{}`,
+        ),
+      ),
   },
   'answers logins with malformed HTTP (bare LF)': {
     reason: 'http',
-    handler: () => loginAnswers((res) => rawAnswer(res, 'HTTP/1.1 200 OK\nSet-Cookie: session_id=abc\nContent-Length: 2\n\n{}')),
+    handler: () =>
+      loginAnswers((res) => rawAnswer(res, 'HTTP/1.1 200 OK\nSet-Cookie: session_id=abc\nContent-Length: 2\n\n{}')),
   },
-  'answers logins later than the timeout': { reason: 'timeout', timeout: '100ms', handler: () => loginAnswers(() => {}) },
+  'answers logins later than the timeout': {
+    reason: 'timeout',
+    timeout: '100ms',
+    handler: () => loginAnswers(() => {}),
+  },
   'refuses every session it issues': {
     reason: 'auth',
-    handler: () => (req, res) => (isLogin(req) ? sendJson(res, 200, {}, { 'set-cookie': `session_id=s${Date.now()}` }) : sendJson(res, 401, { error: { type: 'Unauthenticated' } })),
+    handler: () => (req, res) =>
+      isLogin(req)
+        ? sendJson(res, 200, {}, { 'set-cookie': `session_id=s${Date.now()}` })
+        : sendJson(res, 401, { error: { type: 'Unauthenticated' } }),
   },
   // A load balancer without sticky sessions in front of two nodes behaves the same.
   'honours each session for exactly one request': {
@@ -93,12 +129,18 @@ const hostile: Record<string, HostileNode> = {
       };
     },
   },
-  'sets its cookie under another name': { reason: 'auth', handler: () => loginAnswers((res) => sendJson(res, 200, {}, { 'set-cookie': 'sessid=abc; Path=/' })) },
+  'sets its cookie under another name': {
+    reason: 'auth',
+    handler: () => loginAnswers((res) => sendJson(res, 200, {}, { 'set-cookie': 'sessid=abc; Path=/' })),
+  },
   'deletes the session cookie on every answer': {
     reason: 'auth',
     handler: () => {
       let issued = 0;
-      return (req, res) => (isLogin(req) ? sendJson(res, 200, {}, { 'set-cookie': `session_id=s${++issued}` }) : sendJson(res, 200, { health_status: { load1: 1 } }, { 'set-cookie': 'session_id=; Max-Age=0' }));
+      return (req, res) =>
+        isLogin(req)
+          ? sendJson(res, 200, {}, { 'set-cookie': `session_id=s${++issued}` })
+          : sendJson(res, 200, { health_status: { load1: 1 } }, { 'set-cookie': 'session_id=; Max-Age=0' });
     },
   },
 };
@@ -114,7 +156,9 @@ afterAll(async () => {
 /** A day of 30-second polls by the real poller (every endpoint a poll reads); returns the login attempts that reached the node, and the poller. */
 async function pollForADay(server: LocalServer, timeout = '5s'): Promise<{ attempts: number; poller: NodePoller }> {
   let now = 0;
-  const doc = { targets: [{ name: 'hostile', url: server.url, username: 'monitor', password: 'pw', interval: '30s', timeout }] };
+  const doc = {
+    targets: [{ name: 'hostile', url: server.url, username: 'monitor', password: 'pw', interval: '30s', timeout }],
+  };
   const target = parseConfig(JSON.stringify(doc), 'test', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;
   const poller = new NodePoller({ target, log: silentLog, exposition: new Exposition(), now: () => now });
@@ -139,7 +183,9 @@ describe('lockout safety over 24 simulated hours of 30-second polls', () => {
       expect(attempts).toBeGreaterThanOrEqual(node.atLeast ?? 140);
       expect(poller.client.logins).toBe(attempts);
       expect(failedLogins(poller.client)).toBe(attempts);
-      expect([...poller.client.loginFailures].filter(([, count]) => count > 0).map(([reason]) => reason)).toEqual([node.reason]);
+      expect([...poller.client.loginFailures].filter(([, count]) => count > 0).map(([reason]) => reason)).toEqual([
+        node.reason,
+      ]);
       expect(poller.lastError?.reason).toBe(node.reason);
       expect(poller.healthOk).toBe(false);
       const data = server.requests.length - attempts;
@@ -150,7 +196,9 @@ describe('lockout safety over 24 simulated hours of 30-second polls', () => {
   it('a Retry-After on a failed login is a floor for the next attempt, capped at the backoff maximum', async () => {
     let now = 0;
     const answers = ['120', '999999', new Date(12 * 60_000 + 300_000).toUTCString(), new Date(0).toUTCString()];
-    const server = await startHttps(loginAnswers((res) => sendJson(res, 503, 'busy', { 'retry-after': answers.shift() ?? '0' })));
+    const server = await startHttps(
+      loginAnswers((res) => sendJson(res, 503, 'busy', { 'retry-after': answers.shift() ?? '0' })),
+    );
     const doc = { targets: [{ name: 'busy', url: server.url, username: 'monitor', password: 'pw' }] };
     const target = parseConfig(JSON.stringify(doc), 'test', {}).targets[0]!;
     target.tls.ca = testTls().ca.certPem;

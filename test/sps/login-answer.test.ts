@@ -12,16 +12,24 @@ const failure = (response: RawResponse) => {
 
 describe('readLoginAnswer', () => {
   it('a 2xx with a usable session_id cookie is a session, and only that', () => {
-    expect(readLoginAnswer(answer(200, { 'set-cookie': ['lang=en', 'session_id=abc; Path=/'] }), 0)).toEqual({ sessionId: 'abc' });
+    expect(readLoginAnswer(answer(200, { 'set-cookie': ['lang=en', 'session_id=abc; Path=/'] }), 0)).toEqual({
+      sessionId: 'abc',
+    });
   });
 
   it('anything else says why, by reason: auth for a rejection or no cookie, http for any other status', () => {
     expect(failure(answer(401))).toMatchObject({ reason: 'auth', status: 401 });
     expect(failure(answer(403))).toMatchObject({ reason: 'auth', status: 403 });
-    expect(failure(answer(302, { location: '/login' })).message).toMatch(/redirect \(HTTP 302\).*portal or a single sign-on page/);
-    expect(failure(answer(503, { 'retry-after': '60' })).message).toBe('login answered HTTP 503, asking for a pause (Retry-After)');
+    expect(failure(answer(302, { location: '/login' })).message).toMatch(
+      /redirect \(HTTP 302\).*portal or a single sign-on page/,
+    );
+    expect(failure(answer(503, { 'retry-after': '60' })).message).toBe(
+      'login answered HTTP 503, asking for a pause (Retry-After)',
+    );
     expect(failure(answer(500))).toMatchObject({ reason: 'http', status: 500 });
-    expect(failure(answer(200, { 'set-cookie': 'session_id=; Max-Age=0' })).message).toMatch(/without a usable session_id cookie \(cookies set: session_id\)/);
+    expect(failure(answer(200, { 'set-cookie': 'session_id=; Max-Age=0' })).message).toMatch(
+      /without a usable session_id cookie \(cookies set: session_id\)/,
+    );
   });
 
   it('names at most five of the cookies set, never their values', () => {

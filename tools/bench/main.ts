@@ -21,7 +21,19 @@ import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { parseDuration } from '../../src/config/duration.js';
 import { promClientTimes, registryOf } from './prom-client-baseline.js';
-import { cpuSeconds, memoryBytes, percentile, runScript, scrape, sleep, start, startExporter, startSimulators, sum, waitAllUp } from './stack.js';
+import {
+  cpuSeconds,
+  memoryBytes,
+  percentile,
+  runScript,
+  scrape,
+  sleep,
+  start,
+  startExporter,
+  startSimulators,
+  sum,
+  waitAllUp,
+} from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,23 +66,37 @@ function splitConfig(file: string, dir: string): { exporter: string; raw: string
     writeFileSync(join(dir, name), stringify({ ...doc, targets }));
     return join(dir, name);
   };
-  return { exporter: write('exporter-half.yaml', doc.targets.slice(0, half)), raw: write('raw-half.yaml', doc.targets.slice(half)) };
+  return {
+    exporter: write('exporter-half.yaml', doc.targets.slice(0, half)),
+    raw: write('raw-half.yaml', doc.targets.slice(half)),
+  };
 }
 
-const median = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50);
+const median = (list: number[]) =>
+  percentile(
+    [...list].sort((a, b) => a - b),
+    50,
+  );
 const round = (value: number, digits = 3) => +value.toFixed(digits);
 
 runScript('bench', async (dir) => {
   const configs = splitConfig(await startSimulators(dir, 2 * nodes, [], interval), dir);
   const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ') ?? imageNodeFlags();
-  const exporter = await startExporter(configs.exporter, [], values.exporter ? resolve(values.exporter) : 'main.js', nodeFlags);
+  const exporter = await startExporter(
+    configs.exporter,
+    [],
+    values.exporter ? resolve(values.exporter) : 'main.js',
+    nodeFlags,
+  );
   let raw = { polls: 0, errors: 0, logins: 0, answered: 0 };
   const { child: rawChild } = await start('bench/raw-client.js', [`--config.file=${configs.raw}`], /^\{"polls"/m);
   rawChild.stdout!.on('data', (chunk: Buffer) => {
     const last = chunk.toString('utf8').trim().split('\n').at(-1);
     if (last?.startsWith('{')) raw = JSON.parse(last) as typeof raw;
   });
-  process.stderr.write(`bench: ${nodes} nodes for the exporter and ${nodes} for the raw-TLS client, interval ${interval}; waiting for every node\n`);
+  process.stderr.write(
+    `bench: ${nodes} nodes for the exporter and ${nodes} for the raw-TLS client, interval ${interval}; waiting for every node\n`,
+  );
   await waitAllUp(exporter.url, nodes, intervalMs * 3 + 120_000);
   while (raw.answered < nodes) await sleep(500);
   await sleep(intervalMs); // past the start-up burst of logins
@@ -106,7 +132,10 @@ runScript('bench', async (dir) => {
     zippedBytes = result.bytes;
   }
   const last = await scrape(exporter.url);
-  const nodeSeries = last.text.split('\n').filter((line) => line.startsWith('sps_')).join('\n');
+  const nodeSeries = last.text
+    .split('\n')
+    .filter((line) => line.startsWith('sps_'))
+    .join('\n');
   const baseline = await promClientTimes(registryOf(nodeSeries), Math.min(scrapes, 15));
 
   const result = {

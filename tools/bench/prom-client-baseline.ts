@@ -24,7 +24,8 @@ export function registryOf(text: string): Registry {
     const space = line.lastIndexOf(' ');
     const name = brace >= 0 && brace < space ? line.slice(0, brace) : line.slice(0, space);
     const labels: Record<string, string> = {};
-    if (brace >= 0 && brace < space) for (const [, key, value] of line.slice(brace, space).matchAll(LABEL)) labels[key!] = unescape(value!);
+    if (brace >= 0 && brace < space)
+      for (const [, key, value] of line.slice(brace, space).matchAll(LABEL)) labels[key!] = unescape(value!);
     let list = series.get(name);
     if (!list) series.set(name, (list = []));
     list.push({ labels, value: Number(line.slice(space + 1)) });
@@ -44,7 +45,10 @@ export function registryOf(text: string): Registry {
 }
 
 /** Median milliseconds of `runs` renders of `registry`, plain and gzipped. */
-export async function promClientTimes(registry: Registry, runs: number): Promise<{ plainMs: number; gzipMs: number; bytes: number }> {
+export async function promClientTimes(
+  registry: Registry,
+  runs: number,
+): Promise<{ plainMs: number; gzipMs: number; bytes: number }> {
   const plain: number[] = [];
   const zipped: number[] = [];
   let bytes = 0;

@@ -43,7 +43,13 @@ class RawConnection {
   #open(): TLSSocket {
     if (this.#socket && !this.#socket.destroyed) return this.#socket;
     const url = new URL(this.#target.origin);
-    const socket = connect({ host: url.hostname, port: Number(url.port || 443), ca: this.#target.tls.ca, servername: this.#target.tls.serverName ?? (/^[\d.]+$/.test(url.hostname) ? undefined : url.hostname), rejectUnauthorized: !this.#target.tls.insecureSkipVerify });
+    const socket = connect({
+      host: url.hostname,
+      port: Number(url.port || 443),
+      ca: this.#target.tls.ca,
+      servername: this.#target.tls.serverName ?? (/^[\d.]+$/.test(url.hostname) ? undefined : url.hostname),
+      rejectUnauthorized: !this.#target.tls.insecureSkipVerify,
+    });
     this.#buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
     const fail = (error: Error) => {
@@ -117,7 +123,8 @@ class RawNode {
 }
 
 const intervalMs = targets[0]?.intervalMs ?? 0;
-if (targets.length === 0 || targets.some((target) => target.intervalMs !== intervalMs)) throw new Error('raw-client: needs targets that share one interval');
+if (targets.length === 0 || targets.some((target) => target.intervalMs !== intervalMs))
+  throw new Error('raw-client: needs targets that share one interval');
 const slotCount = Math.max(1, Math.round(intervalMs / GRID_MS));
 const slots: RawNode[][] = Array.from({ length: slotCount }, () => []);
 targets.forEach((target, i) => slots[Math.floor((i / targets.length) * slotCount)]!.push(new RawNode(target)));

@@ -44,13 +44,24 @@ async function reading(url: string, pid: number) {
 }
 
 runScript('soak', async (dir) => {
-  const { url, pid } = await startStack(dir, nodes, ['--scenarios', scenarios(), '--flap-period-ms', '60000'], values.interval);
+  const { url, pid } = await startStack(
+    dir,
+    nodes,
+    ['--scenarios', scenarios(), '--flap-period-ms', '60000'],
+    values.interval,
+  );
   process.stderr.write(`soak: ${nodes} nodes, ${faultyPercent}% faulty, ${minutes} min; warming up for one interval\n`);
-  await sleep(Math.min(60_000, minutes * 60_000 / 5));
+  await sleep(Math.min(60_000, (minutes * 60_000) / 5));
   const begin = await reading(url, pid);
   await sleep(minutes * 60_000);
   const end = await reading(url, pid);
   const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)}%`;
-  const report = { begin, end, rss_growth: growth(begin.rss_mb, end.rss_mb), heap_growth: growth(begin.heap_used_mb, end.heap_used_mb), sockets_bounded_by_nodes: end.open_sockets <= nodes + 10 };
+  const report = {
+    begin,
+    end,
+    rss_growth: growth(begin.rss_mb, end.rss_mb),
+    heap_growth: growth(begin.heap_used_mb, end.heap_used_mb),
+    sockets_bounded_by_nodes: end.open_sockets <= nodes + 10,
+  };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 });

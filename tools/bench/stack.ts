@@ -10,14 +10,20 @@ import { fileURLToPath } from 'node:url';
 const CLK_TCK = 100;
 const children: ChildProcess[] = [];
 /** A script of this build: the exporter (main.js) from dist/, a tool (simulator/main.js, ...) from build/tools/. */
-const dist = (file: string) => fileURLToPath(new URL(file === 'main.js' ? '../../../dist/main.js' : `../${file}`, import.meta.url));
+const dist = (file: string) =>
+  fileURLToPath(new URL(file === 'main.js' ? '../../../dist/main.js' : `../${file}`, import.meta.url));
 
 function command(script: string, args: string[], nodeFlags: string[]): [string, string[]] {
   return [process.execPath, [...nodeFlags, isAbsolute(script) ? script : dist(script), ...args]];
 }
 
 /** Starts a script of this build (see dist) or another build's exporter (an absolute path); resolves once its output matches `ready`. */
-export function start(script: string, args: string[], ready: RegExp, nodeFlags: string[] = []): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+export function start(
+  script: string,
+  args: string[],
+  ready: RegExp,
+  nodeFlags: string[] = [],
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const [file, argv] = command(script, args, nodeFlags);
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
@@ -27,15 +33,15 @@ export function start(script: string, args: string[], ready: RegExp, nodeFlags: 
       out += chunk.toString();
       const match = out.match(ready);
       if (match) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        child.stderr!.resume();
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        child.stderr.resume();
         resolve({ child, match });
       }
       if (out.length > 1_000_000) out = out.slice(-10_000);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${out.slice(-2000)}`)));
   });
 }
@@ -51,7 +57,12 @@ const NODES_PER_SIMULATOR = 8_000;
  * Starts simulators for `nodes` nodes (several processes for a large fleet) and an exporter polling
  * all of them; resolves with the exporter's /metrics URL and pid.
  */
-export async function startStack(dir: string, nodes: number, simulatorArgs: string[], interval: string): Promise<{ url: string; pid: number }> {
+export async function startStack(
+  dir: string,
+  nodes: number,
+  simulatorArgs: string[],
+  interval: string,
+): Promise<{ url: string; pid: number }> {
   return startExporter(await startSimulators(dir, nodes, simulatorArgs, interval));
 }
 
@@ -59,13 +70,28 @@ export async function startStack(dir: string, nodes: number, simulatorArgs: stri
  * Starts an exporter on `config`, listening on a free loopback port: this build's (main.js) or
  * another build's (an absolute path, see start); resolves with its /metrics URL and pid.
  */
-export async function startExporter(config: string, args: string[] = [], script = 'main.js', nodeFlags: string[] = []): Promise<{ url: string; pid: number }> {
-  const { child, match } = await start(script, [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info', ...args], /"port":(\d+)/, nodeFlags);
+export async function startExporter(
+  config: string,
+  args: string[] = [],
+  script = 'main.js',
+  nodeFlags: string[] = [],
+): Promise<{ url: string; pid: number }> {
+  const { child, match } = await start(
+    script,
+    [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info', ...args],
+    /"port":(\d+)/,
+    nodeFlags,
+  );
   return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
 }
 
 /** Starts simulators for `nodes` nodes (several processes for a large fleet); resolves with the path of an exporter config polling all of them. */
-export async function startSimulators(dir: string, nodes: number, simulatorArgs: string[], interval: string): Promise<string> {
+export async function startSimulators(
+  dir: string,
+  nodes: number,
+  simulatorArgs: string[],
+  interval: string,
+): Promise<string> {
   const count = Math.ceil(nodes / NODES_PER_SIMULATOR);
   const targets: unknown[] = [];
   let defaults: Record<string, unknown> = {};
@@ -73,8 +99,27 @@ export async function startSimulators(dir: string, nodes: number, simulatorArgs:
     const share = Math.floor(nodes / count) + (i < nodes % count ? 1 : 0);
     const simDir = join(dir, `simulator-${i}`);
     const prefix = count > 1 ? `sps-${i}-` : 'sps-';
-    await start('simulator/main.js', [...simulatorArgs, '--nodes', String(share), '--name-prefix', prefix, '--port', '0', '--write-config', simDir, '--interval', interval], /simulator listening/);
-    const written = parse(readFileSync(join(simDir, 'exporter.yaml'), 'utf8')) as { defaults: Record<string, unknown>; targets: Record<string, unknown>[] };
+    await start(
+      'simulator/main.js',
+      [
+        ...simulatorArgs,
+        '--nodes',
+        String(share),
+        '--name-prefix',
+        prefix,
+        '--port',
+        '0',
+        '--write-config',
+        simDir,
+        '--interval',
+        interval,
+      ],
+      /simulator listening/,
+    );
+    const written = parse(readFileSync(join(simDir, 'exporter.yaml'), 'utf8')) as {
+      defaults: Record<string, unknown>;
+      targets: Record<string, unknown>[];
+    };
     defaults = written.defaults;
     // Each simulator has its own CA.
     for (const target of written.targets) targets.push({ ...target, tls: { ca_file: join(simDir, 'ca.pem') } });
@@ -95,7 +140,11 @@ const READ_BUFFER = Buffer.allocUnsafe(1 << 20);
  * exporter's latency, not this client's. Against the same exporter at the same
  * time it read 16.6 and 19.9 ms where curl read 17.9 and 17.2 (README, Benchmarks).
  */
-export function scrape(url: string, decode = true, acceptEncoding?: string): Promise<{ ms: number; text: string; bytes: number }> {
+export function scrape(
+  url: string,
+  decode = true,
+  acceptEncoding?: string,
+): Promise<{ ms: number; text: string; bytes: number }> {
   const { hostname, port, pathname, search } = new URL(url);
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -146,7 +195,9 @@ export function scrape(url: string, decode = true, acceptEncoding?: string): Pro
     });
     const encoding = acceptEncoding ? `accept-encoding: ${acceptEncoding}\r\n` : '';
     // connection: close, so a body without a length (gzipped, chunked) ends with the connection.
-    socket.once('connect', () => socket.write(`GET ${pathname}${search} HTTP/1.1\r\nhost: ${hostname}\r\n${encoding}connection: close\r\n\r\n`));
+    socket.once('connect', () =>
+      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nhost: ${hostname}\r\n${encoding}connection: close\r\n\r\n`),
+    );
     socket.on('end', finish);
     socket.on('error', (error) => {
       if (!done) reject(error);
@@ -162,7 +213,9 @@ export function percentile(sorted: readonly number[], p: number): number {
 /** The sum of every sample of a metric in an exposition. */
 export function sum(text: string, name: string): number {
   let total = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  for (const line of text.split('\n'))
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
   return total;
 }
 
@@ -176,7 +229,9 @@ export function cpuSeconds(pid: number): { user: number; system: number; total: 
 
 /** VmHWM (peak resident set) or VmRSS (now), in bytes. */
 export function memoryBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`))!;
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 

@@ -16,12 +16,21 @@ export interface CertOptions {
 }
 
 function newKey(): { key: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const key = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const key = forge.pki.privateKeyFromPem(privateKey);
   return { key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e), keyPem: privateKey };
 }
 
-function build(options: CertOptions, publicKey: forge.pki.PublicKey, issuer: forge.pki.CertificateField[] | undefined, isCa: boolean) {
+function build(
+  options: CertOptions,
+  publicKey: forge.pki.PublicKey,
+  issuer: forge.pki.CertificateField[] | undefined,
+  isCa: boolean,
+) {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
@@ -33,8 +42,13 @@ function build(options: CertOptions, publicKey: forge.pki.PublicKey, issuer: for
   const extensions: object[] = [{ name: 'basicConstraints', cA: isCa, critical: true }];
   if (isCa) extensions.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true });
   else {
-    extensions.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true }, { name: 'extKeyUsage', serverAuth: true });
-    const altNames = (options.hosts ?? []).map((host) => (isIP(host) ? { type: 7, ip: host } : { type: 2, value: host }));
+    extensions.push(
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+    );
+    const altNames = (options.hosts ?? []).map((host) =>
+      isIP(host) ? { type: 7, ip: host } : { type: 2, value: host },
+    );
     if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   }
   cert.setExtensions(extensions);
@@ -53,7 +67,7 @@ export class TestCa {
   constructor(commonName = 'sps-exporter test CA', saved?: KeyPair) {
     if (saved) {
       this.#cert = forge.pki.certificateFromPem(saved.certPem);
-      this.#key = forge.pki.privateKeyFromPem(saved.keyPem) as forge.pki.rsa.PrivateKey;
+      this.#key = forge.pki.privateKeyFromPem(saved.keyPem);
       this.certPem = saved.certPem;
       this.keyPem = saved.keyPem;
       return;

@@ -13,7 +13,8 @@ import { SCENARIOS, type Scenario } from './responses.js';
 export function persistentCa(dir: string): TestCa {
   const certFile = join(dir, 'ca.pem');
   const keyFile = join(dir, 'ca-key.pem');
-  if (existsSync(certFile) && existsSync(keyFile)) return new TestCa(undefined, { certPem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8') });
+  if (existsSync(certFile) && existsSync(keyFile))
+    return new TestCa(undefined, { certPem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8') });
   mkdirSync(dir, { recursive: true });
   const ca = new TestCa('sps-exporter simulator CA');
   writeFileSync(certFile, ca.certPem);
@@ -29,13 +30,16 @@ export function persistentCa(dir: string): TestCa {
 export async function startControl(fleet: Fleet, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://control');
-    const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+    const send = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
     if (url.pathname !== '/scenario') return send(404, { error: 'use /scenario' });
-    if (req.method === 'GET') return send(200, Object.fromEntries(fleet.nodes.map((node) => [node.name, node.scenario])));
+    if (req.method === 'GET')
+      return send(200, Object.fromEntries(fleet.nodes.map((node) => [node.name, node.scenario])));
     if (req.method !== 'POST') return send(405, { error: 'GET or POST' });
     const node = url.searchParams.get('node') ?? '';
     const scenario = url.searchParams.get('scenario') ?? '';
-    if (!(SCENARIOS as readonly string[]).includes(scenario)) return send(400, { error: `scenario must be one of ${SCENARIOS.join(', ')}` });
+    if (!(SCENARIOS as readonly string[]).includes(scenario))
+      return send(400, { error: `scenario must be one of ${SCENARIOS.join(', ')}` });
     if (!fleet.setScenario(node, scenario as Scenario)) return send(404, { error: `no node named "${node}"` });
     send(200, { node, scenario });
   });

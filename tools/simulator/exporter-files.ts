@@ -4,7 +4,12 @@ import { stringify } from 'yaml';
 import type { Fleet } from './fleet.js';
 
 /** Writes an exporter config for the fleet, with the CA and the password in files of their own. */
-export function writeExporterFiles(fleet: Fleet, dir: string, interval: string, extra: Record<string, unknown> = {}): string {
+export function writeExporterFiles(
+  fleet: Fleet,
+  dir: string,
+  interval: string,
+  extra: Record<string, unknown> = {},
+): string {
   const root = resolve(dir);
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'ca.pem'), fleet.caPem);

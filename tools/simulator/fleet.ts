@@ -3,7 +3,22 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createListener, type AddressInfo, type Server as Listener } from 'node:net';
 import { LOOPBACK_HOSTS, TestCa, type KeyPair } from './certs.js';
-import { clusterKey, clusterNode, clusterNodes, clusterStatus, diskFillupPrevention, firmwareSlots, FQDN_SUFFIX, healthMonitoring, healthStatus, indexerDashboard, info, MALFORMED_JSON, type Scenario, type SimNodeModel } from './responses.js';
+import {
+  clusterKey,
+  clusterNode,
+  clusterNodes,
+  clusterStatus,
+  diskFillupPrevention,
+  firmwareSlots,
+  FQDN_SUFFIX,
+  healthMonitoring,
+  healthStatus,
+  indexerDashboard,
+  info,
+  MALFORMED_JSON,
+  type Scenario,
+  type SimNodeModel,
+} from './responses.js';
 
 export const SESSION_IDLE_MS = 20 * 60_000;
 
@@ -105,10 +120,17 @@ export class Fleet {
     this.username = options.username ?? 'monitoring';
     this.password = options.password ?? 'simulated-password';
     this.#cluster = options.cluster ?? false;
-    this.#options = { idleTimeoutMs: options.idleTimeoutMs ?? SESSION_IDLE_MS, slowMs: options.slowMs ?? 3_000, flapPeriodMs: options.flapPeriodMs ?? 60_000, now };
+    this.#options = {
+      idleTimeoutMs: options.idleTimeoutMs ?? SESSION_IDLE_MS,
+      slowMs: options.slowMs ?? 3_000,
+      flapPeriodMs: options.flapPeriodMs ?? 60_000,
+      now,
+    };
     const startedAt = now();
     this.nodes = options.nodes.map((spec, index) => ({
-      name: spec.name ?? `${options.namePrefix ?? 'sps-'}${String(index + 1).padStart(String(options.nodes.length).length, '0')}`,
+      name:
+        spec.name ??
+        `${options.namePrefix ?? 'sps-'}${String(index + 1).padStart(String(options.nodes.length).length, '0')}`,
       index,
       scenario: spec.scenario ?? 'healthy',
       startedAt,
@@ -125,8 +147,15 @@ export class Fleet {
   }
 
   static async start(options: FleetOptions): Promise<Fleet> {
-    if (options.cluster && (options.nodes.length > MAX_CLUSTER_NODES || options.advertiseHost !== undefined || (options.host ?? '127.0.0.1') !== '127.0.0.1')) {
-      throw new Error(`a simulated cluster has at most ${MAX_CLUSTER_NODES} nodes on loopback addresses (no advertise host, host 127.0.0.1)`);
+    if (
+      options.cluster &&
+      (options.nodes.length > MAX_CLUSTER_NODES ||
+        options.advertiseHost !== undefined ||
+        (options.host ?? '127.0.0.1') !== '127.0.0.1')
+    ) {
+      throw new Error(
+        `a simulated cluster has at most ${MAX_CLUSTER_NODES} nodes on loopback addresses (no advertise host, host 127.0.0.1)`,
+      );
     }
     let tls = options.tls;
     const ca = tls ? undefined : (options.ca ?? new TestCa('sps-exporter simulator CA'));
@@ -135,7 +164,8 @@ export class Fleet {
     if (options.cluster) hosts.push(...options.nodes.map((_, index) => loopbackAddress(index)));
     if (ca) tls = { ...ca.issue({ commonName: 'sps-simulator', hosts }), caPem: ca.certPem };
     if (!tls) throw new Error('unreachable: a fleet has a certificate');
-    if (!ca && options.nodes.some((spec) => spec.certificateDays !== undefined)) throw new Error('certificateDays needs the fleet\'s own CA (no tls option)');
+    if (!ca && options.nodes.some((spec) => spec.certificateDays !== undefined))
+      throw new Error("certificateDays needs the fleet's own CA (no tls option)");
     const fleet = new Fleet(options, tls.caPem);
     // One HTTPS server for the whole fleet; each node's port is a plain listener that hands it the connection.
     const https = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => fleet.#handle(req, res));
@@ -150,7 +180,12 @@ export class Fleet {
         if (days !== undefined && ca) {
           const DAY = 86_400_000;
           const notAfter = new Date(Date.now() + days * DAY);
-          const own = ca.issue({ commonName: `${node.name}${FQDN_SUFFIX}`, hosts, notBefore: new Date(Math.min(Date.now(), notAfter.getTime()) - 365 * DAY), notAfter });
+          const own = ca.issue({
+            commonName: `${node.name}${FQDN_SUFFIX}`,
+            hosts,
+            notBefore: new Date(Math.min(Date.now(), notAfter.getTime()) - 365 * DAY),
+            notAfter,
+          });
           server = createServer({ cert: own.certPem, key: own.keyPem }, (req, res) => fleet.#handle(req, res));
           server.keepAliveTimeout = https.keepAliveTimeout;
           fleet.#ownServers.push(server);
@@ -162,7 +197,13 @@ export class Fleet {
           server.emit('connection', socket);
         });
         fleet.#listeners.push(listener);
-        const port = options.cluster ? (node.index === 0 ? options.basePort ?? 0 : fleet.nodes[0]!.port) : options.basePort ? options.basePort + node.index : 0;
+        const port = options.cluster
+          ? node.index === 0
+            ? (options.basePort ?? 0)
+            : fleet.nodes[0]!.port
+          : options.basePort
+            ? options.basePort + node.index
+            : 0;
         node.address = options.cluster ? loopbackAddress(node.index) : host;
         await new Promise<void>((resolve, reject) => {
           listener.once('error', reject);
@@ -213,11 +254,18 @@ export class Fleet {
     for (const listener of this.#listeners) listener.close();
     this.#https?.closeAllConnections();
     for (const server of this.#ownServers) server.closeAllConnections();
-    await Promise.all(this.#listeners.map((listener) => new Promise((resolve) => (listener.listening ? listener.once('close', resolve) : resolve(undefined)))));
+    await Promise.all(
+      this.#listeners.map(
+        (listener) =>
+          new Promise((resolve) => (listener.listening ? listener.once('close', resolve) : resolve(undefined))),
+      ),
+    );
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    const node = this.#cluster ? this.#byAddress.get(req.socket.localAddress ?? '') : this.#byPort.get(req.socket.localPort ?? 0);
+    const node = this.#cluster
+      ? this.#byAddress.get(req.socket.localAddress ?? '')
+      : this.#byPort.get(req.socket.localPort ?? 0);
     if (!node) return spsError(res, 404, 'NotFound', 'No such node', req.url ?? '/');
     node.requests++;
     const delay = node.scenario === 'slow' ? this.#options.slowMs : 0;
@@ -237,7 +285,8 @@ export class Fleet {
     if (node.scenario === 'flapping' && Math.floor((now - node.startedAt) / this.#options.flapPeriodMs) % 2 === 1) {
       return spsError(res, 503, 'ServiceUnavailable', 'The service is temporarily unavailable', path);
     }
-    if (path === '/api/health_status') return json(res, 200, node.scenario === 'malformed_json' ? MALFORMED_JSON : healthStatus(node, now));
+    if (path === '/api/health_status')
+      return json(res, 200, node.scenario === 'malformed_json' ? MALFORMED_JSON : healthStatus(node, now));
     if (path === '/api/indexer/dashboard') return json(res, 200, indexerDashboard(node));
     if (path.startsWith('/api/cluster/') && node.index === 0) {
       const members = this.nodes.filter((n) => n.inCluster);
@@ -248,7 +297,8 @@ export class Fleet {
     }
     if (node.scenario !== 'legacy_firmware') {
       if (path === '/api/configuration/management/health_monitoring') return json(res, 200, healthMonitoring(node));
-      if (path === '/api/configuration/management/disk_fillup_prevention') return json(res, 200, diskFillupPrevention(node));
+      if (path === '/api/configuration/management/disk_fillup_prevention')
+        return json(res, 200, diskFillupPrevention(node));
       if (path === '/api/firmware/slots') return json(res, 200, firmwareSlots(node));
     }
     return spsError(res, 404, 'NotFound', 'Resource was not found', path);
@@ -261,12 +311,23 @@ export class Fleet {
     const expected = node.scenario === 'wrong_password' ? this.password + WRONG_PASSWORD_SUFFIX : this.password;
     if (colon < 0 || decoded.slice(0, colon) !== this.username || !sameSecret(decoded.slice(colon + 1), expected)) {
       node.failedLogins++;
-      return spsError(res, 401, 'AuthenticationFailure', 'Authenticating the user with the given credentials has failed', '/api/authentication');
+      return spsError(
+        res,
+        401,
+        'AuthenticationFailure',
+        'Authenticating the user with the given credentials has failed',
+        '/api/authentication',
+      );
     }
     node.logins++;
     const id = randomBytes(20).toString('hex');
     node.sessions.set(id, this.#options.now());
-    json(res, 200, { meta: { href: '/api/authentication', parent: '/api' } }, { 'set-cookie': `session_id=${id}; Path=/; Secure; HttpOnly` });
+    json(
+      res,
+      200,
+      { meta: { href: '/api/authentication', parent: '/api' } },
+      { 'set-cookie': `session_id=${id}; Path=/; Secure; HttpOnly` },
+    );
   }
 
   /** True if the request carries a live session; a session idle for too long is dropped, as SPS does. */

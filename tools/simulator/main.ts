@@ -39,7 +39,18 @@ const FileSchema = z.strictObject({
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   cluster: z.boolean().optional(),
-  nodes: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(), scenario: scenario.optional(), certificate_days: z.number().optional() })).min(1),
+  nodes: z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+          .optional(),
+        scenario: scenario.optional(),
+        certificate_days: z.number().optional(),
+      }),
+    )
+    .min(1),
 });
 
 interface SimulatorOptions {
@@ -77,7 +88,8 @@ function options(argv: string[]): SimulatorOptions {
   }
   const int = (name: string, text: string, min: number, max: number) => {
     const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name}: must be a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${name}: must be a whole number from ${min} to ${max}`);
     return n;
   };
   const common = {
@@ -90,14 +102,23 @@ function options(argv: string[]): SimulatorOptions {
   };
   const rehearsal = {
     stateDir: values['state-dir'],
-    controlPort: values['control-port'] === undefined ? undefined : int('control-port', values['control-port'], 0, 65535),
+    controlPort:
+      values['control-port'] === undefined ? undefined : int('control-port', values['control-port'], 0, 65535),
   };
   if (values.config) {
     const parsed = FileSchema.safeParse(parse(readFileSync(values.config, 'utf8')));
     if (!parsed.success) throw new Error(`${values.config}: ${z.prettifyError(parsed.error)}`);
     const file = parsed.data;
     return {
-      fleet: { ...common, cluster: file.cluster ?? common.cluster, host: file.host, basePort: file.port, username: file.username, password: file.password ?? common.password, nodes: file.nodes.map(({ certificate_days, ...node }) => ({ ...node, certificateDays: certificate_days })) },
+      fleet: {
+        ...common,
+        cluster: file.cluster ?? common.cluster,
+        host: file.host,
+        basePort: file.port,
+        username: file.username,
+        password: file.password ?? common.password,
+        nodes: file.nodes.map(({ certificate_days, ...node }) => ({ ...node, certificateDays: certificate_days })),
+      },
       writeConfig: values['write-config'],
       interval: values.interval,
       ...rehearsal,
@@ -109,8 +130,15 @@ function options(argv: string[]): SimulatorOptions {
     return result.data;
   });
   const count = int('nodes', values.nodes, 1, 20_000);
-  const nodes = Array.from({ length: count }, (_, i): { scenario: Scenario } => ({ scenario: cycle[i % cycle.length]! }));
-  return { fleet: { ...common, host: values.host, basePort: int('port', values.port, 0, 65535), nodes }, writeConfig: values['write-config'], interval: values.interval, ...rehearsal };
+  const nodes = Array.from({ length: count }, (_, i): { scenario: Scenario } => ({
+    scenario: cycle[i % cycle.length]!,
+  }));
+  return {
+    fleet: { ...common, host: values.host, basePort: int('port', values.port, 0, 65535), nodes },
+    writeConfig: values['write-config'],
+    interval: values.interval,
+    ...rehearsal,
+  };
 }
 
 async function main(): Promise<void> {
@@ -123,7 +151,9 @@ async function main(): Promise<void> {
   const stop = () => void fleet.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  process.stdout.write(`${JSON.stringify({ msg: 'simulator listening', nodes: fleet.nodes.length, first: first.url, last: last.url, config: writeConfig ?? null, control: control ? controlUrl(control) : null })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ msg: 'simulator listening', nodes: fleet.nodes.length, first: first.url, last: last.url, config: writeConfig ?? null, control: control ? controlUrl(control) : null })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

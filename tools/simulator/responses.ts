@@ -4,7 +4,17 @@
  * data request; `firmware_staged` has a newer firmware waiting for the next reboot.
  */
 export const SCENARIOS = [
-  'healthy', 'raid_degraded', 'cert_expiring', 'indexer_down', 'slow', 'flapping', 'wrong_password', 'malformed_json', 'legacy_firmware', 'hang', 'firmware_staged',
+  'healthy',
+  'raid_degraded',
+  'cert_expiring',
+  'indexer_down',
+  'slow',
+  'flapping',
+  'wrong_password',
+  'malformed_json',
+  'legacy_firmware',
+  'hang',
+  'firmware_staged',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -43,7 +53,7 @@ export function healthStatus(node: SimNodeModel, nowMs: number): object {
   const memPercent = round(wave(node, 1, nowMs, 35, 70));
   const memUsed = Math.round((memTotal * memPercent) / 100);
   const diskTotal = 500 * GIB;
-  const diskPercent = round(20 + node.index % 50 + ((nowMs - node.startedAt) / DAY_MS) * 2);
+  const diskPercent = round(20 + (node.index % 50) + ((nowMs - node.startedAt) / DAY_MS) * 2);
   const diskUsed = Math.round((diskTotal * diskPercent) / 100);
   const swapTotal = 2 * GIB;
   const swapPercent = round(wave(node, 2, nowMs, 0, 6));
@@ -52,7 +62,9 @@ export function healthStatus(node: SimNodeModel, nowMs: number): object {
   const cpuUser = round(wave(node, 3, nowMs, 2, 30));
   const cpuSystem = round(wave(node, 4, nowMs, 1, 8));
   const cpuIowait = round(wave(node, 5, nowMs, 0, 3));
-  const sessions = Object.fromEntries(PROTOCOLS.map((p, i) => [p, Math.round(wave(node, 10 + i, nowMs, 0, 12 - i, 120))]));
+  const sessions = Object.fromEntries(
+    PROTOCOLS.map((p, i) => [p, Math.round(wave(node, 10 + i, nowMs, 0, 12 - i, 120))]),
+  );
   const sessionCount = Object.values(sessions).reduce((a, b) => a + b, 0);
   const degraded = node.scenario === 'raid_degraded';
   const worker = (capabilities: string[], seed: number) => {
@@ -85,22 +97,61 @@ export function healthStatus(node: SimNodeModel, nowMs: number): object {
     load15: load(31),
     load5: load(32),
     memory: memPercent,
-    pipeline_queues: { session_events: round(wave(node, 40, nowMs, 0, 20)), indexer_events: round(wave(node, 41, nowMs, 0, 35)) },
+    pipeline_queues: {
+      session_events: round(wave(node, 40, nowMs, 0, 20)),
+      indexer_events: round(wave(node, 41, nowMs, 0, 35)),
+    },
     raid: {
-      disks: { '252:0': { status: 'OK' }, '252:1': { status: degraded ? 'FAULTY' : 'OK' }, '252:2': { status: 'OK' }, '252:3': { status: degraded ? 'OK' : 'SPARE' } },
-      status: { detailed_status: degraded ? 'degraded' : 'OK', operation_progress: 0, status: degraded ? 'DEGRADED' : 'OK' },
+      disks: {
+        '252:0': { status: 'OK' },
+        '252:1': { status: degraded ? 'FAULTY' : 'OK' },
+        '252:2': { status: 'OK' },
+        '252:3': { status: degraded ? 'OK' : 'SPARE' },
+      },
+      status: {
+        detailed_status: degraded ? 'degraded' : 'OK',
+        operation_progress: 0,
+        status: degraded ? 'DEGRADED' : 'OK',
+      },
     },
     sessions,
     sessions_total: sessionCount,
     swap: swapPercent,
     system_details: {
-      cpu: { guest: 0.0, guest_nice: 0.0, idle: round(100 - cpuUser - cpuSystem - cpuIowait), iowait: cpuIowait, irq: 0.0, nice: 0.0, softirq: 0.1, steal: 0.0, system: cpuSystem, user: cpuUser },
+      cpu: {
+        guest: 0.0,
+        guest_nice: 0.0,
+        idle: round(100 - cpuUser - cpuSystem - cpuIowait),
+        iowait: cpuIowait,
+        irq: 0.0,
+        nice: 0.0,
+        softirq: 0.1,
+        steal: 0.0,
+        system: cpuSystem,
+        user: cpuUser,
+      },
       disk: { free: diskTotal - diskUsed, percent: diskPercent, total: diskTotal, used: diskUsed },
       memory: {
-        active: Math.round(memUsed * 0.8), available: memTotal - memUsed, buffers: 265_920_512, cached: 3_269_304_320, free: Math.round((memTotal - memUsed) * 0.4),
-        inactive: 1_109_909_504, percent: memPercent, shared: 117_671_424, slab: 325_619_712, total: memTotal, used: memUsed,
+        active: Math.round(memUsed * 0.8),
+        available: memTotal - memUsed,
+        buffers: 265_920_512,
+        cached: 3_269_304_320,
+        free: Math.round((memTotal - memUsed) * 0.4),
+        inactive: 1_109_909_504,
+        percent: memPercent,
+        shared: 117_671_424,
+        slab: 325_619_712,
+        total: memTotal,
+        used: memUsed,
       },
-      swap: { free: swapTotal - swapUsed, percent: swapPercent, sin: Math.round(uptimeS * 4096), sout: Math.round(uptimeS * 8192), total: swapTotal, used: swapUsed },
+      swap: {
+        free: swapTotal - swapUsed,
+        percent: swapPercent,
+        sin: Math.round(uptimeS * 4096),
+        sout: Math.round(uptimeS * 8192),
+        total: swapTotal,
+        used: swapUsed,
+      },
     },
   };
   if (node.scenario === 'legacy_firmware') {
@@ -161,7 +212,13 @@ export const MALFORMED_JSON = '{"health_status": {"cpu": 1.0, "disk": 2.0 "load1
 /** The appliance's own thresholds; `legacy_firmware` nodes do not have these endpoints (404). */
 export function healthMonitoring(node: SimNodeModel): object {
   return {
-    body: { maximum_disk_utilization_ratio: 80, maximum_load1: null, maximum_load15: 8 + (node.index % 4), maximum_load5: null, maximum_swap_utilization_ratio: 70 },
+    body: {
+      maximum_disk_utilization_ratio: 80,
+      maximum_load1: null,
+      maximum_load15: 8 + (node.index % 4),
+      maximum_load5: null,
+      maximum_swap_utilization_ratio: 70,
+    },
     key: 'health_monitoring',
     meta: { href: '/api/configuration/management/health_monitoring', parent: '/api/configuration/management' },
   };
@@ -173,11 +230,26 @@ export function healthMonitoring(node: SimNodeModel): object {
  */
 export function firmwareSlots(node: SimNodeModel): object {
   const staged = node.scenario === 'firmware_staged';
-  const slot = (key: number, body: object) => ({ key: String(key), body, meta: { href: `/api/firmware/slots/${key}`, parent: '/api/firmware/slots' } });
+  const slot = (key: number, body: object) => ({
+    key: String(key),
+    body,
+    meta: { href: `/api/firmware/slots/${key}`, parent: '/api/firmware/slots' },
+  });
   return {
     items: [
       slot(1, { after_reboot: !staged, current: true, version: '7.5.1', upgrade_notes: null, upgrade_news: null }),
-      slot(2, staged ? { after_reboot: true, current: false, version: '7.6.0', upgrade_notes: 'Reboot to finish the upgrade.', upgrade_news: null } : {}),
+      slot(
+        2,
+        staged
+          ? {
+              after_reboot: true,
+              current: false,
+              version: '7.6.0',
+              upgrade_notes: 'Reboot to finish the upgrade.',
+              upgrade_news: null,
+            }
+          : {},
+      ),
     ],
     meta: {
       href: '/api/firmware/slots',
@@ -234,9 +306,16 @@ export function clusterStatus(members: readonly SimNodeModel[], nowMs: number): 
         configuration_sync: {
           last_updated: new Date(node.startedAt).toISOString(),
           last_checked: new Date(nowMs).toISOString(),
-          issues: { warnings: node.scenario === 'legacy_firmware' ? ['the node runs a different firmware version'] : [] },
+          issues: {
+            warnings: node.scenario === 'legacy_firmware' ? ['the node runs a different firmware version'] : [],
+          },
         },
-        health_status: down ? null : { total_sessions: Math.round(wave(node, 50, nowMs, 0, 30)), load1: round(wave(node, 30, nowMs, 0.2, 2.5), 2) },
+        health_status: down
+          ? null
+          : {
+              total_sessions: Math.round(wave(node, 50, nowMs, 0, 30)),
+              load1: round(wave(node, 30, nowMs, 0.2, 2.5), 2),
+            },
       };
       if (node.scenario !== 'legacy_firmware') item.sync_status = 'synced';
       return item;
