@@ -1,3 +1,4 @@
+import { fqdnsOf } from '../sps/cluster.js';
 import { SpsError } from '../sps/errors.js';
 import {
   ClusterStatusSchema,
@@ -47,6 +48,8 @@ export interface Endpoint<T = unknown> {
   readonly servedWhile: 'fresh' | 'node fresh';
   /** Its success makes the node up (sps_up), its failure down; the first endpoint of a poll. */
   readonly upSignal?: boolean;
+  /** The cluster members' names in its answer, which the member discovery takes instead of reading them again. */
+  memberNames?(data: T): ReadonlyMap<string, string>;
   collect(data: T, nowMs: number): Collected;
 }
 
@@ -102,6 +105,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     clusterOnly: true,
     servedWhile: 'fresh',
     collect: collectClusterStatus,
+    memberNames: fqdnsOf,
   }),
   endpoint({
     name: 'disk_fillup_prevention',
@@ -125,5 +129,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   }),
 ];
 
-/** The member list a `discover: cluster` target reads every discovery interval (sps/cluster.ts); optional like the above. */
+/**
+ * The member list a `discover: cluster` target reads on its own schedule, beside its polls
+ * (poller/member-discovery.ts, sps/cluster.ts); optional like the above.
+ */
 export const CLUSTER_NODES = 'cluster_nodes';

@@ -13,6 +13,7 @@ import type { SecureContexts } from '../sps/secure-contexts.js';
 import { LoginError, SpsError, type FailureReason } from '../sps/errors.js';
 import { parseResponse } from '../sps/schemas.js';
 import { LoginRateWatch } from './login-rate.js';
+import { MemberDiscovery } from './member-discovery.js';
 
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
 export const STALE_AFTER_INTERVALS = 3;
@@ -85,9 +86,8 @@ export class NodePoller {
   #certificateSet: ServerCertificate | undefined;
   /** When the view must be made again: a part went stale, or a read replaced one. */
   #viewUntil = -Infinity;
-  #discoveryTriedAt = -Infinity;
-  /** The member list being read, if a read is under way. */
-  #discovery: Promise<void> | undefined;
+  /** A `discover: cluster` target's member list. */
+  readonly #discovery: MemberDiscovery | undefined;
 
   constructor({
     target,
@@ -106,6 +106,15 @@ export class NodePoller {
     this.client = client ?? new SpsClient({ target, now, secureContexts });
     this.#series = exposition.nodeSeries({ node: target.name, ...target.labels });
     this.staleAfterMs = STALE_AFTER_INTERVALS * target.intervalMs;
+    if (target.discover === 'cluster') {
+      this.#discovery = new MemberDiscovery({
+        intervalMs: target.intervalMs,
+        everyMs: target.discoveryIntervalMs,
+        read: (fqdns) => readClusterMembers(this.client, fqdns),
+        onMembers: (members) => this.#membersRead(members),
+        onFailure: (error) => this.#membersFailed(error),
+      });
+    }
   }
 
   get name(): string {
@@ -165,12 +174,7 @@ export class NodePoller {
         if ((failure instanceof LoginError || NODE_WIDE.has(failure.reason)) && !endpoint.optional) nodeWide = failure;
       }
     }
-    if (!nodeWide && this.#discovery === undefined && this.#discoveryDue(started)) {
-      this.#discoveryTriedAt = started;
-      // Not awaited: a member list is a request per member, and however long it takes, the node's
-      // own polls go on meanwhile (one discovery at a time).
-      this.#discovery = this.#discover().finally(() => (this.#discovery = undefined));
-    }
+    if (!nodeWide) this.#discovery?.pollEnded(started);
     this.#lastDurationSeconds = (this.#now() - started) / 1000;
     this.#loginRate.polled(this.client.logins);
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');
@@ -211,28 +215,17 @@ export class NodePoller {
     return now - (endpoint.retryAtNextPoll ? state.readAt : state.attemptedAt) >= endpoint.refreshMs;
   }
 
-  /** Due at the last poll before a discovery interval has passed, so reads are never further apart than that. */
-  #discoveryDue(now: number): boolean {
-    return (
-      this.target.discover === 'cluster' &&
-      now - this.#discoveryTriedAt + this.target.intervalMs > this.target.discoveryIntervalMs
+  #membersFailed(error: unknown): void {
+    // The previous member list stays in use: a failed read must not stop the polling of members.
+    this.#failed(
+      CLUSTER_NODES,
+      error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'),
+      false,
     );
+    this.#viewUntil = -Infinity; // the status changed after the poll made its view
   }
 
-  async #discover(): Promise<void> {
-    let members: ClusterMember[];
-    try {
-      members = await readClusterMembers(this.client);
-    } catch (error) {
-      // The previous member list stays in use: a failed read must not stop the polling of members.
-      this.#failed(
-        CLUSTER_NODES,
-        error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'),
-        false,
-      );
-      this.#viewUntil = -Infinity; // the status changed after the poll made its view
-      return;
-    }
+  #membersRead(members: ClusterMember[]): void {
     if (this.#closed) return;
     this.#endpointUp.set(CLUSTER_NODES, true);
     this.#viewUntil = -Infinity;
@@ -243,7 +236,9 @@ export class NodePoller {
   async #read(endpoint: Endpoint): Promise<void> {
     const json = await this.client.getJson(endpoint.path);
     const at = this.#now();
-    this.#setSamples(endpoint.name, endpoint.collect(parseResponse(endpoint.schema, json, endpoint.path), at));
+    const data = parseResponse(endpoint.schema, json, endpoint.path);
+    this.#setSamples(endpoint.name, endpoint.collect(data, at));
+    if (endpoint.memberNames) this.#discovery?.namesRead(endpoint.memberNames(data));
     const state = this.#stateOf(endpoint);
     state.readAt = at;
     state.loginsAtRead = this.client.logins;

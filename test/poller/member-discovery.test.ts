@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { Exposition } from '../../src/exposition/exposition.js';
+import { MemberDiscovery } from '../../src/poller/member-discovery.js';
+import { NodePoller } from '../../src/poller/node.js';
+import type { ClusterMember } from '../../src/sps/cluster.js';
+import { fixture } from '../helpers/fixtures.js';
+import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
+import { silentLog } from '../helpers/targets.js';
+
+describe('MemberDiscovery schedule', () => {
+  const member = (key: string): ClusterMember => ({ key, address: `10.0.0.${key}`, roles: [] });
+
+  it('reads at the last poll before its interval has passed, one read at a time, with the names only the same poll read', async () => {
+    const reads: (ReadonlyMap<string, string> | undefined)[] = [];
+    let finish: (members: ClusterMember[]) => void = () => {};
+    const found: ClusterMember[][] = [];
+    const discovery = new MemberDiscovery({
+      intervalMs: 30_000,
+      everyMs: 300_000,
+      read: (fqdns) => {
+        reads.push(fqdns);
+        return new Promise((resolve) => (finish = resolve));
+      },
+      onMembers: (members) => found.push(members),
+      onFailure: (error) => {
+        throw error;
+      },
+    });
+    const names = new Map([['1', 'one.example']]);
+    discovery.namesRead(names);
+    discovery.pollEnded(0);
+    expect(reads).toEqual([names]);
+    expect(discovery.reading).toBe(true);
+    finish([member('1')]);
+    await vi.waitFor(() => expect(discovery.reading).toBe(false));
+    expect(found).toEqual([[member('1')]]);
+    for (let t = 30_000; t <= 270_000; t += 30_000) discovery.pollEnded(t);
+    expect(reads).toHaveLength(1); // at 270 s the next poll, at 300 s, is still within the interval
+    discovery.pollEnded(300_000);
+    expect(reads).toEqual([names, undefined]); // names from an earlier poll are not used
+    discovery.pollEnded(600_000); // due, but the read is still under way
+    expect(reads).toHaveLength(2);
+    finish([member('1')]);
+    await vi.waitFor(() => expect(found).toHaveLength(2));
+  });
+
+  it('hands a failed read to onFailure and reads again when due', async () => {
+    const failures: unknown[] = [];
+    const discovery = new MemberDiscovery({
+      intervalMs: 1_000,
+      everyMs: 2_000,
+      read: () => Promise.reject(new Error('list unreadable')),
+      onMembers: () => {},
+      onFailure: (error) => failures.push(error),
+    });
+    discovery.pollEnded(0);
+    await vi.waitFor(() => expect(failures).toHaveLength(1));
+    discovery.pollEnded(1_500);
+    await vi.waitFor(() => expect(failures).toHaveLength(2));
+  });
+});
+
+describe('member discovery of a Central Management node', () => {
+  const servers: LocalServer[] = [];
+  const pollers: NodePoller[] = [];
+  afterEach(async () => {
+    await Promise.all(pollers.splice(0).map((p) => p.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  async function centralManagement(status: (res: Parameters<Handler>[1]) => void) {
+    const server = await startHttps((req, res) => {
+      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
+      if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
+      if (req.url === '/api/cluster/status') return status(res);
+      if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
+      const key = /^\/api\/cluster\/nodes\/(k\d)$/.exec(req.url ?? '')?.[1];
+      if (key) return sendJson(res, 200, { body: { address: `10.0.0.${key.slice(1)}`, roles: [] } });
+      return sendJson(res, 404, {});
+    });
+    servers.push(server);
+    const doc = {
+      targets: [{ name: 'cm', url: server.url, username: 'u', password: 'p', discover: 'cluster', interval: '30s' }],
+    };
+    const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
+    target.tls.ca = testTls().ca.certPem;
+    const found: ClusterMember[][] = [];
+    const p = new NodePoller({
+      target,
+      log: silentLog,
+      exposition: new Exposition(),
+      onMembers: (members) => found.push(members),
+    });
+    pollers.push(p);
+    const statusReads = () => server.requests.filter((r) => r.path === '/api/cluster/status').length;
+    return { p, found, statusReads };
+  }
+
+  it("reads /api/cluster/status once: the members are named from the poll's answer", async () => {
+    const { p, found, statusReads } = await centralManagement((res) =>
+      sendJson(res, 200, {
+        items: [
+          { key: 'k1', fqdn: 'm1.sps.example', health_status: {} },
+          { key: 'k2', fqdn: 'm2.sps.example', health_status: null },
+        ],
+      }),
+    );
+    await p.poll();
+    await vi.waitFor(() => expect(found).toHaveLength(1));
+    expect(found[0]!.map((m) => m.fqdn)).toEqual(['m1.sps.example', 'm2.sps.example']);
+    expect(statusReads()).toBe(1);
+  });
+
+  it("reads /api/cluster/status itself when the poll's read failed, and names members by address if it fails again", async () => {
+    const { p, found, statusReads } = await centralManagement((res) => sendJson(res, 500, {}));
+    await p.poll();
+    await vi.waitFor(() => expect(found).toHaveLength(1));
+    expect(found[0]!.map((m) => m.fqdn)).toEqual([undefined, undefined]);
+    expect(found[0]!.map((m) => m.address)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(statusReads()).toBe(2);
+  });
+});
