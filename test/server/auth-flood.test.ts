@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Scheduler } from '../../src/poller/scheduler.js';
 import { Exposition } from '../../src/exposition/exposition.js';
 import { createApp } from '../../src/server/app.js';
@@ -71,7 +71,7 @@ async function window(ms: number, flood: boolean) {
 
 describe('basic auth under a flood of wrong passwords', () => {
   it('keeps polls on their cadence and /-/healthy prompt, compared with the same window without the flood', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // every node logged in
+    await vi.waitFor(() => expect(scheduler.nodes.every((node) => node.healthOk)).toBe(true), { timeout: 10_000 });
     const quiet = await window(4_000, false);
     const flooded = await window(4_000, true);
     // Each wrong password is a bcrypt of cost 10: on the event loop, 30 clients would hold it for seconds.

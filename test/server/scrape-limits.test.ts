@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
 import { viewOf } from '../../src/exposition/node-view.js';
 import { readerOf, renderContext, renderWhole } from '../helpers/exposition.js';
@@ -16,9 +16,14 @@ const part = renderWhole(
   Array.from({ length: 200_000 }, (_, i) => ({ family, labels: { i: `series-${i}-${'x'.repeat(80)}` }, value: i })),
   'node="big"',
 );
+/** Scrapes started (each takes a reader of the fleet). */
+let scrapesStarted = 0;
 const scheduler = {
   nodes: [],
-  fleetReader: () => readerOf(context, [viewOf([part])]),
+  fleetReader: () => {
+    scrapesStarted++;
+    return readerOf(context, [viewOf([part])]);
+  },
   renderTarget: () => undefined,
 } as unknown as Scheduler;
 
@@ -50,7 +55,7 @@ function stalledScrape(): Socket {
 describe('scrapes at once and slow readers', () => {
   it('answers 503 past --web.max-requests, and closes a client that stops reading after the write timeout', async () => {
     const stalled = [stalledScrape(), stalledScrape()];
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.waitFor(() => expect(scrapesStarted).toBe(2), { timeout: 5_000 });
     const refused = await fetch(`${server.url}/metrics`);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');

@@ -1,6 +1,6 @@
 import express from 'express';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
 import { viewOf } from '../../src/exposition/node-view.js';
 import { PartRenderer } from '../../src/exposition/part.js';
@@ -87,7 +87,8 @@ describe('streamed exposition', () => {
     );
     stalled.pause();
     await until(() => taken.length === WINDOW_BLOCKS);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quiet();
+    expect(taken.length).toBe(WINDOW_BLOCKS); // its window is full: it takes no more while it does not read
     const held = taken.splice(0);
     const res = await fetch(`${server.url}/metrics`);
     expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.concat([renderExposition(parts), tail]))).toBe(true);
@@ -124,7 +125,8 @@ describe('streamed exposition', () => {
     ); // ~22 MB gzipped
     stalled.pause();
     await until(() => taken.length === WINDOW_BLOCKS);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quiet();
+    expect(taken.length).toBe(WINDOW_BLOCKS);
     expect(bigEnded).toBe(false);
     stalled.destroy();
     await until(() => bigEnded);
@@ -150,6 +152,9 @@ describe('streamed exposition', () => {
 });
 
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
+  await vi.waitFor(() => expect(condition()).toBe(true), { timeout: 5_000, interval: 10 });
 }
+
+/** A negative check's window: a stalled client takes no further block, and its scrape does not end, within it. */
+const QUIET_MS = 200;
+const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
