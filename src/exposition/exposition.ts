@@ -48,6 +48,19 @@ export class NodeSeries {
 }
 
 /**
+ * A reader of `views` through the fleet's merged groups: it holds the groups' memory, and the
+ * parts' when a group is read from them. Exposition.reader's, and its tests'.
+ */
+export function fleetReader(
+  { fleet, context, bands }: { fleet: FleetView; context: RenderContext; bands: BandPool },
+  views: readonly NodeView[],
+): ExpositionReader {
+  const { views: groups, readsParts } = fleet.groups(views);
+  const guards = readsParts ? [fleet.guard, context.guard] : [fleet.guard];
+  return new ExpositionReader({ views: groups, table: context.table, guards, bands });
+}
+
+/**
  * The exporter's exposition: every node's rendered series, and readers of them for scrapes.
  * One is made by the server and handed to the scheduler; all the memory and scratch that
  * rendering and reading reuse belong to it.
@@ -73,9 +86,7 @@ export class Exposition {
    * into is not rewritten until the reader is closed (or read to the end).
    */
   reader(views: readonly NodeView[]): ExpositionReader {
-    const { views: groups, readsParts } = this.#fleet.groups(views);
-    const guards = readsParts ? [this.#fleet.guard, this.#context.guard] : [this.#fleet.guard];
-    return new ExpositionReader({ views: groups, table: this.#context.table, guards, bands: this.#bands });
+    return fleetReader({ fleet: this.#fleet, context: this.#context, bands: this.#bands }, views);
   }
 
   /** One node's exposition in one buffer (/probe). */

@@ -4,7 +4,7 @@ import { FleetView, GROUP_NODES } from '../../src/exposition/fleet.js';
 import { viewOf, type NodeView } from '../../src/exposition/node-view.js';
 import { PartRenderer } from '../../src/exposition/part.js';
 import type { ExpositionReader } from '../../src/exposition/reader.js';
-import { fleetReader, readerOf, renderContext } from '../helpers/exposition.js';
+import { readerOf, readerOfFleet, renderContext } from '../helpers/exposition.js';
 import { promtoolCheckMetrics } from '../helpers/http.js';
 
 const up: Family = { name: 'test_fleet_up', help: 'Up.', type: 'gauge' };
@@ -74,7 +74,7 @@ describe.each([Infinity, 0, 50])('fleet exposition merging families under %s byt
   it('reads the same bytes as the nodes themselves, scrape after scrape, as nodes change, come and go', () => {
     let nodes = Array.from({ length: 2 * GROUP_NODES + 5 }, (_, i) => new FakeNode(i, i % 5 !== 4));
     const fleet = new FleetView(context.table, mergeBelow);
-    const reader = (views: NodeView[]) => fleetReader(context, fleet, views);
+    const reader = (views: NodeView[]) => readerOfFleet(context, fleet, views);
     let random = 7;
     const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let scrape = 0; scrape < 40; scrape++) {
@@ -98,7 +98,7 @@ describe.each([Infinity, 0, 50])('fleet exposition merging families under %s byt
   it('keeps what an open reader reads while later scrapes merge changed nodes again', () => {
     const nodes = Array.from({ length: GROUP_NODES + 1 }, (_, i) => new FakeNode(i, true));
     const fleet = new FleetView(context.table, mergeBelow);
-    const reader = (views: NodeView[]) => fleetReader(context, fleet, views);
+    const reader = (views: NodeView[]) => readerOfFleet(context, fleet, views);
     readAll(reader(nodes.map((node) => node.view()))); // merged once, with no reader open
     const before = direct(nodes);
     const slow = reader(nodes.map((node) => node.view()));
@@ -134,7 +134,7 @@ describe('fleet exposition: merged and direct families', () => {
   it('keeps parts from being rewritten in place while a scrape reads families straight from them', () => {
     const renderer = new PartRenderer(context, 'node="n"');
     const first = renderer.render([{ family: load, value: 1 }]);
-    const reader = fleetReader(context, new FleetView(context.table, 0), [viewOf([first])]);
+    const reader = readerOfFleet(context, new FleetView(context.table, 0), [viewOf([first])]);
     const second = renderer.render([{ family: load, value: 2 }]);
     expect(second.memory).not.toBe(first.memory);
     expect(readAll(reader).toString('utf8')).toContain('test_fleet_load1{node="n"} 1\n');
@@ -144,7 +144,7 @@ describe('fleet exposition: merged and direct families', () => {
   it('leaves polls free to rewrite their parts in place while a scrape reads the merged copies', () => {
     const renderer = new PartRenderer(context, 'node="n"');
     const first = renderer.render([{ family: load, value: 1 }]);
-    const reader = fleetReader(context, new FleetView(context.table), [viewOf([first])]);
+    const reader = readerOfFleet(context, new FleetView(context.table), [viewOf([first])]);
     const second = renderer.render([{ family: load, value: 2 }]);
     expect(second.memory).toBe(first.memory); // patched in place under an open fleet reader
     expect(readAll(reader).toString('utf8')).toContain('test_fleet_load1{node="n"} 1\n');

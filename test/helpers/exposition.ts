@@ -1,5 +1,5 @@
 import type { Labels, Sample } from '../../src/collect/families.js';
-import { Exposition } from '../../src/exposition/exposition.js';
+import { Exposition, fleetReader } from '../../src/exposition/exposition.js';
 import { FamilyTable } from '../../src/exposition/family-table.js';
 import type { FleetView } from '../../src/exposition/fleet.js';
 import { formatLabels } from '../../src/exposition/format.js';
@@ -24,15 +24,9 @@ export function readerOf(context: RenderContext, views: readonly NodeView[], ban
   });
 }
 
-/** A reader of a fleet's merged groups, as Exposition.reader makes one. */
-export function fleetReader(context: RenderContext, fleet: FleetView, views: readonly NodeView[]): ExpositionReader {
-  const { views: groups, readsParts } = fleet.groups(views);
-  return new ExpositionReader({
-    views: groups,
-    table: context.table,
-    guards: readsParts ? [fleet.guard, context.guard] : [fleet.guard],
-    bands: new BandPool(),
-  });
+/** A reader of a fleet's merged groups, made by the function Exposition.reader calls. */
+export function readerOfFleet(context: RenderContext, fleet: FleetView, views: readonly NodeView[]): ExpositionReader {
+  return fleetReader({ fleet, context, bands: new BandPool() }, views);
 }
 
 /** The exposition of parts (one node's, side by side) as text. */
