@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrape } from '../../tools/bench/stack.js';
+import { readFileSync } from 'node:fs';
+import { imageRuntime, scrape } from '../../tools/bench/stack.js';
 
 // Larger than scrape's 1 MiB read buffer, with a line pattern so a lost or repeated read shows.
 const body = Array.from({ length: 120_000 }, (_, i) => `sps_metric{node="sps-${i}"} ${i}\n`).join('');
@@ -52,5 +53,25 @@ describe('bench scrape client', () => {
 
   it('rejects a status other than 200', async () => {
     await expect(scrape(`${base}/missing`)).rejects.toThrow(/404/);
+  });
+});
+
+describe('imageRuntime', () => {
+  it("is the production stage's node flags and ENV, so the bench runs the exporter as the image does", () => {
+    const runtime = imageRuntime(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
+    expect(runtime.nodeFlags).toEqual(['--max-semi-space-size=8', '--heap-growing-percent=30']);
+    expect(runtime.env).toEqual({ NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' });
+  });
+
+  it('takes only the last stage', () => {
+    const dockerfile = [
+      'FROM node AS build',
+      'ENV STAGE=build',
+      'ENTRYPOINT ["node", "--build-flag", "x.js"]',
+      'FROM node AS production',
+      'ENV A=1',
+      'ENTRYPOINT ["node", "--f", "dist/main.js"]',
+    ].join('\n');
+    expect(imageRuntime(dockerfile)).toEqual({ nodeFlags: ['--f'], env: { A: '1' } });
   });
 });

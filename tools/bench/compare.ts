@@ -60,7 +60,7 @@ runScript('compare', async (dir) => {
   for (const build of builds) {
     exporters.push({
       ...build,
-      ...(await startExporter(config, [], build.main, build.flags)),
+      ...(await startExporter(config, { script: build.main, runtime: { nodeFlags: build.flags, env: {} } })),
       cpu: [] as number[],
       rss: [] as number[],
     });

@@ -11,7 +11,8 @@
  *   registry.metrics() holding the same series (and + gzip level 1), and the ratios.
  * Also: steady RSS (the median of once-a-second samples over the polling window), peak RSS (before
  * the gzipped scrapes and after), logins and connections per node, poll errors. The exporter runs with the node
- * flags of the production image's ENTRYPOINT (BENCH_NODE_FLAGS="..." tries others). --exporter
+ * flags of the production image's ENTRYPOINT (BENCH_NODE_FLAGS="..." tries others) and its ENV (a variable set for the
+ * bench wins: MALLOC_ARENA_MAX=16 npm run bench tries glibc's default on 2 cores). --exporter
  * runs another build's dist/main.js (an earlier release) in this harness. Linux only: CPU and RSS
  * come from /proc.
  */
@@ -28,6 +29,7 @@ import {
   runScript,
   scrape,
   sleep,
+  imageRuntime,
   start,
   startExporter,
   startSimulators,
@@ -49,14 +51,6 @@ const interval = values.interval ?? `${Math.max(1_000, nodes * 5)}ms`;
 const intervalMs = parseDuration(interval) ?? 5_000;
 const seconds = Number(values.seconds);
 const scrapes = Number(values.scrapes);
-
-/** The node flags of the production image's ENTRYPOINT, so the exporter is measured as it ships. */
-function imageNodeFlags(): string[] {
-  const dockerfile = readFileSync(new URL('../../../Dockerfile', import.meta.url), 'utf8');
-  const last = [...dockerfile.matchAll(/^ENTRYPOINT (\["node", .*\])$/gm)].at(-1)!; // the production stage's
-  const entrypoint = JSON.parse(last[1]!) as string[];
-  return entrypoint.slice(1, -1);
-}
 
 /** Splits a config of 2N targets into the exporter's N and the raw client's N. */
 function splitConfig(file: string, dir: string): { exporter: string; raw: string } {
@@ -81,13 +75,12 @@ const round = (value: number, digits = 3) => +value.toFixed(digits);
 
 runScript('bench', async (dir) => {
   const configs = splitConfig(await startSimulators(dir, 2 * nodes, [], interval), dir);
-  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ') ?? imageNodeFlags();
-  const exporter = await startExporter(
-    configs.exporter,
-    [],
-    values.exporter ? resolve(values.exporter) : 'main.js',
-    nodeFlags,
-  );
+  const image = imageRuntime(readFileSync(new URL('../../../Dockerfile', import.meta.url), 'utf8'));
+  const runtime = { ...image, nodeFlags: process.env.BENCH_NODE_FLAGS?.split(' ') ?? image.nodeFlags };
+  const exporter = await startExporter(configs.exporter, {
+    script: values.exporter ? resolve(values.exporter) : 'main.js',
+    runtime,
+  });
   let raw = { polls: 0, errors: 0, logins: 0, answered: 0 };
   const { child: rawChild } = await start('bench/raw-client.js', [`--config.file=${configs.raw}`], /^\{"polls"/m);
   rawChild.stdout!.on('data', (chunk: Buffer) => {

@@ -13,8 +13,24 @@ const children: ChildProcess[] = [];
 const dist = (file: string) =>
   fileURLToPath(new URL(file === 'main.js' ? '../../../dist/main.js' : `../${file}`, import.meta.url));
 
-function command(script: string, args: string[], nodeFlags: string[]): [string, string[]] {
+function command(script: string, args: string[], nodeFlags: readonly string[]): [string, string[]] {
   return [process.execPath, [...nodeFlags, isAbsolute(script) ? script : dist(script), ...args]];
+}
+
+/** How a process is run: node flags before the script, and variables added to the environment. */
+export interface Runtime {
+  nodeFlags: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+const PLAIN: Runtime = { nodeFlags: [], env: {} };
+
+/** The node flags of the production image's ENTRYPOINT and its ENV, so the exporter is measured as it ships. */
+export function imageRuntime(dockerfile: string): Runtime {
+  const production = dockerfile.slice(dockerfile.lastIndexOf('\nFROM ')); // the last stage
+  const entrypoint = JSON.parse(/^ENTRYPOINT (\["node", .*\])$/m.exec(production)![1]!) as string[];
+  const env = Object.fromEntries([...production.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  return { nodeFlags: entrypoint.slice(1, -1), env };
 }
 
 /** Starts a script of this build (see dist) or another build's exporter (an absolute path); resolves once its output matches `ready`. */
@@ -22,10 +38,11 @@ export function start(
   script: string,
   args: string[],
   ready: RegExp,
-  nodeFlags: string[] = [],
+  { nodeFlags, env }: Runtime = PLAIN,
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const [file, argv] = command(script, args, nodeFlags);
-  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A variable set where the bench runs wins over the image's, to try another value.
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...process.env } });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
@@ -72,15 +89,13 @@ export async function startStack(
  */
 export async function startExporter(
   config: string,
-  args: string[] = [],
-  script = 'main.js',
-  nodeFlags: string[] = [],
+  { script = 'main.js', runtime = PLAIN }: { script?: string; runtime?: Runtime } = {},
 ): Promise<{ url: string; pid: number }> {
   const { child, match } = await start(
     script,
-    [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info', ...args],
+    [`--config.file=${config}`, '--web.listen-address=127.0.0.1:0', '--log.level=info'],
     /"port":(\d+)/,
-    nodeFlags,
+    runtime,
   );
   return { url: `http://127.0.0.1:${match[1]}/metrics`, pid: child.pid! };
 }
