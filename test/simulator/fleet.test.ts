@@ -3,6 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'undici';
 import { Fleet, SESSION_IDLE_MS } from '../../tools/simulator/fleet.js';
 import {
+  clusterKey,
+  clusterNode,
+  clusterNodes,
+  clusterStatus,
+  diskFillupPrevention,
+  firmwareSlots,
+  healthMonitoring,
   healthStatus,
   indexerDashboard,
   info,
@@ -11,7 +18,8 @@ import {
   type SimNodeModel,
 } from '../../tools/simulator/responses.js';
 import { parseOpensslDate } from '../../src/collect/openssl-date.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture, parseBody } from '../helpers/fixtures.js';
+import { ClusterNodesSchema, ClusterStatusSchema, FirmwareSlotsSchema } from '../../src/sps/schemas.js';
 
 /** Every key path of a JSON value, arrays by their first element. */
 function shape(value: unknown, prefix = ''): string[] {
@@ -37,6 +45,30 @@ describe('simulated responses', () => {
     expect(sorted((info(model('healthy'), false) as { body: unknown }).body)).toEqual(
       sorted(fixture('info_anonymous.json').body),
     );
+    expect(sorted(healthMonitoring(model('healthy')))).toEqual(sorted(fixture('health_monitoring.json')));
+    expect(sorted(diskFillupPrevention(model('healthy')))).toEqual(sorted(fixture('disk_fillup_prevention.json')));
+    expect(sorted(clusterNode({ ...model('healthy'), address: '127.0.0.2' }))).toEqual(
+      sorted(fixture('cluster_node.json')),
+    );
+  });
+
+  // The REST reference pages have no sample of these answers (only field tables, or nothing for
+  // firmware slots before 7.1): the simulator's are read by the exporter's own schemas instead.
+  it('has answers without a reference sample that the exporter reads whole, nothing skipped', () => {
+    const members = [0, 1, 2].map((index) => ({ ...model(index === 2 ? 'hang' : 'healthy'), index }));
+    const status = parseBody(ClusterStatusSchema, clusterStatus(members, Date.now()));
+    expect(status.items.map((item) => [item?.fqdn, item?.sync_status])).toEqual([
+      ['n.sps.example', 'synced'],
+      ['n.sps.example', 'synced'],
+      ['n.sps.example', 'synced'],
+    ]);
+    expect(parseBody(ClusterNodesSchema, clusterNodes(members)).items.map((item) => item?.key)).toEqual(
+      members.map((node) => clusterKey(node)),
+    );
+    for (const scenario of ['healthy', 'firmware_staged'] as const) {
+      const slots = parseBody(FirmwareSlotsSchema, firmwareSlots(model(scenario)));
+      expect(slots.items.every((item) => item !== undefined)).toBe(true);
+    }
   });
 
   it("legacy firmware sends the field table's shapes: total_sessions and boolean service states", () => {

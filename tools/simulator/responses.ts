@@ -220,7 +220,15 @@ export function healthMonitoring(node: SimNodeModel): object {
       maximum_swap_utilization_ratio: 70,
     },
     key: 'health_monitoring',
-    meta: { href: '/api/configuration/management/health_monitoring', parent: '/api/configuration/management' },
+    meta: {
+      first: '/api/configuration/management/certificates',
+      href: '/api/configuration/management/health_monitoring',
+      last: '/api/configuration/management/webinterface',
+      next: '/api/configuration/management/snmp',
+      parent: '/api/configuration/management',
+      previous: '/api/configuration/management/email',
+      transaction: '/api/transaction',
+    },
   };
 }
 
