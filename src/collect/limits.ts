@@ -66,3 +66,14 @@ function outOfRange({ family, value }: Sample): boolean {
   if (family.domain === 'ratio') return !(value >= 0 && value <= RATIO_MAX);
   return false;
 }
+
+/** Why samples of `family` are dropped, once per node in the log. */
+export function droppedNote({ family, reason }: Pick<Dropped, 'family' | 'reason'>, limits: SeriesLimits): string {
+  const why = {
+    series_limit: `more than ${limits.seriesPerFamily} series (series_limit_per_family)`,
+    label_value_length: `a label value longer than ${limits.labelValueLength} characters (label_value_length_limit)`,
+    out_of_range:
+      "a value outside the metric's range (a negative count or size, or a ratio far outside 0..1: a broken answer)",
+  }[reason];
+  return `${family}: samples with ${why} are dropped and counted in sps_exporter_samples_dropped_total`;
+}

@@ -1,7 +1,6 @@
 import type { TargetConfig } from '../config/types.js';
 import { CLUSTER_NODES, ENDPOINTS, type Endpoint } from '../collect/endpoints.js';
-import { METRICS, type Sample } from '../collect/families.js';
-import { applyLimits, type Dropped } from '../collect/limits.js';
+import { applyLimits, droppedNote, type Dropped } from '../collect/limits.js';
 import type { Collected } from '../collect/samples.js';
 import { collectServerCertificate } from '../collect/server-certificate.js';
 import type { ServerCertificate } from '../sps/server-certificate.js';
@@ -14,13 +13,13 @@ import { LoginError, SpsError, type FailureReason } from '../sps/errors.js';
 import { parseResponse } from '../sps/schemas.js';
 import { LoginRateWatch } from './login-rate.js';
 import { MemberDiscovery } from './member-discovery.js';
+import { NotesOnce } from './notes.js';
+import { statusSamples } from './status.js';
 
 /** Data is served for this many intervals after it was read, then only sps_up 0 and poll metrics remain. */
 export const STALE_AFTER_INTERVALS = 3;
 /** Failures that would hit every other endpoint of the node too, so the rest of the poll is skipped. */
 const NODE_WIDE: ReadonlySet<FailureReason> = new Set(['auth', 'timeout', 'connect', 'tls', 'proxy']);
-/** Distinct warnings logged per node at most: a node cannot flood the log with new ones. */
-const MAX_WARNINGS = 200;
 /** The source of the node's own poll metrics (sps_up, counters) among its series. */
 const STATUS = 'status';
 /** The source of the certificate the node presented on its connection. */
@@ -79,8 +78,8 @@ export class NodePoller {
   readonly #failing = new Map<string, FailureReason>();
   /** Samples dropped by the node's limits, by family and reason. */
   readonly #dropped = new Map<string, number>();
-  readonly #noted = new Set<string>();
   readonly #loginRate: LoginRateWatch;
+  readonly #notes: NotesOnce;
   #view: NodeView | undefined;
   /** The server certificate whose samples the series holds. */
   #certificateSet: ServerCertificate | undefined;
@@ -101,6 +100,7 @@ export class NodePoller {
     this.target = target;
     this.log = log;
     this.#loginRate = new LoginRateWatch(log);
+    this.#notes = new NotesOnce(log);
     this.#now = now;
     this.#onMembers = onMembers;
     this.client = client ?? new SpsClient({ target, now, secureContexts });
@@ -259,7 +259,7 @@ export class NodePoller {
 
   /** Renders what a collector returned as the part of `source`, through the node's limits. */
   #setSamples(source: string, collected: Collected): void {
-    for (const warning of collected.warnings) this.#warnOnce(source, warning);
+    for (const warning of collected.warnings) this.#notes.once(source, warning);
     const { samples, dropped } = applyLimits(collected.samples, this.target.limits);
     for (const drop of dropped) this.#droppedSamples(source, drop);
     this.#series.set(source, samples);
@@ -279,7 +279,7 @@ export class NodePoller {
       // Not offered to this user (older firmware, no privilege): counted, logged once, never the node's
       // state. A 404 is firmware that does not have the endpoint: said once, quietly.
       const notServed = error.status === 404;
-      this.#noteOnce(
+      this.#notes.once(
         name,
         notServed
           ? `${name} is not served by this node's firmware (HTTP 404); its metrics are not exported`
@@ -301,33 +301,27 @@ export class NodePoller {
   #droppedSamples(endpoint: string, { family, reason, count }: Dropped): void {
     const key = `${family}\0${reason}`;
     this.#dropped.set(key, (this.#dropped.get(key) ?? 0) + count);
-    const why = {
-      series_limit: `more than ${this.target.limits.seriesPerFamily} series (series_limit_per_family)`,
-      label_value_length: `a label value longer than ${this.target.limits.labelValueLength} characters (label_value_length_limit)`,
-      out_of_range:
-        "a value outside the metric's range (a negative count or size, or a ratio far outside 0..1: a broken answer)",
-    }[reason];
-    this.#warnOnce(
-      endpoint,
-      `${family}: samples with ${why} are dropped and counted in sps_exporter_samples_dropped_total`,
-    );
-  }
-
-  #warnOnce(endpoint: string, warning: string): void {
-    this.#noteOnce(endpoint, warning, 'warn');
-  }
-
-  #noteOnce(endpoint: string, note: string, level: 'info' | 'warn'): void {
-    if (this.#noted.has(note) || this.#noted.size >= MAX_WARNINGS) return;
-    this.#noted.add(note);
-    this.log[level]({ endpoint }, note);
+    this.#notes.once(endpoint, droppedNote({ family, reason }, this.target.limits));
   }
 
   /** The view of the status and of every endpoint whose data is fresh at `now`, valid until the first of them goes stale. */
   #makeView(now: number): NodeView {
     const fresh = (readAt: number) => now - readAt < this.staleAfterMs;
     const nodeReadAt = this.#state.get(UP_SIGNAL)?.readAt ?? -Infinity;
-    this.#series.set(STATUS, this.#statusSamples(fresh(nodeReadAt)));
+    this.#series.set(
+      STATUS,
+      statusSamples({
+        up: this.healthOk && fresh(nodeReadAt),
+        endpointUp: this.#endpointUp,
+        lastPollAt: this.lastPollAt,
+        lastSuccessAt: this.lastSuccessAt,
+        lastDurationSeconds: this.lastDurationSeconds,
+        polls: this.polls,
+        errors: this.#errors,
+        dropped: this.#dropped,
+        client: this.client,
+      }),
+    );
     const sources = [STATUS];
     let until = Infinity;
     // Read from the connection, so it is as fresh as the node's data, and cut with it.
@@ -347,32 +341,5 @@ export class NodePoller {
     }
     this.#viewUntil = until;
     return (this.#view = this.#series.view(sources));
-  }
-
-  #statusSamples(nodeFresh: boolean): Sample[] {
-    const samples: Sample[] = [{ family: METRICS.up, value: this.healthOk && nodeFresh ? 1 : 0 }];
-    for (const [endpoint, up] of this.#endpointUp)
-      samples.push({ family: METRICS.endpointUp, labels: { api_endpoint: endpoint }, value: up ? 1 : 0 });
-    if (this.lastPollAt !== undefined) samples.push({ family: METRICS.lastPoll, value: this.lastPollAt / 1000 });
-    if (this.lastSuccessAt !== undefined)
-      samples.push({ family: METRICS.lastSuccess, value: this.lastSuccessAt / 1000 });
-    if (this.lastDurationSeconds !== undefined)
-      samples.push({ family: METRICS.pollDuration, value: this.lastDurationSeconds });
-    samples.push({ family: METRICS.polls, value: this.polls });
-    for (const [key, count] of this.#errors) {
-      const [endpoint, reason] = key.split('\0') as [string, string];
-      samples.push({ family: METRICS.pollErrors, labels: { api_endpoint: endpoint, reason }, value: count });
-    }
-    for (const [key, count] of this.#dropped) {
-      const [family, reason] = key.split('\0') as [string, string];
-      samples.push({ family: METRICS.samplesDropped, labels: { family, reason }, value: count });
-    }
-    samples.push(
-      { family: METRICS.logins, value: this.client.logins },
-      { family: METRICS.connections, value: this.client.connections },
-    );
-    for (const [reason, count] of this.client.loginFailures)
-      samples.push({ family: METRICS.loginFailures, labels: { reason }, value: count });
-    return samples;
   }
 }

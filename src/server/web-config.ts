@@ -1,7 +1,7 @@
 import { createSecureContext } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { ConfigError, formatIssue, formatPath } from '../config/load.js';
+import { ConfigError, formatIssue, formatPath } from '../config/problems.js';
 import { exposedSecret, FileReadError, readTextFile } from '../config/file.js';
 import { dirname, resolve } from 'node:path';
 import { readYaml } from '../config/yaml.js';

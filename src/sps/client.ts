@@ -1,9 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { buildConnector, Client, type Dispatcher } from 'undici';
-import { isIP } from 'node:net';
-import { connectThroughProxy } from './proxy-tunnel.js';
-import { TLSSocket } from 'node:tls';
-import { readServerCertificate, type ServerCertificate } from './server-certificate.js';
+import type { Client, Dispatcher } from 'undici';
+import { connectionTo } from './connection.js';
+import type { ServerCertificate } from './server-certificate.js';
 import type { TargetConfig } from '../config/types.js';
 import { classifyTransportError, LoginError, SpsError, type FailureReason } from './errors.js';
 import { loginBackoffMs, retryAfterMs } from './backoff.js';
@@ -26,17 +24,6 @@ interface Session {
   id: string;
   issuedAt: number;
   served: number;
-}
-
-/**
- * How long an idle connection is kept: long enough to outlast a skipped poll. When a poll overruns
- * its interval (a login burst queued behind the concurrency limit at start-up), the node's next
- * request comes two intervals after its last; with only one interval of slack, most nodes of a
- * large fleet would pay a second TLS handshake in the exporter's busiest minutes. A server that
- * closes sooner says so in its Keep-Alive header, and undici honours that.
- */
-export function idleTimeoutMs(intervalMs: number): number {
-  return 2 * intervalMs + 15_000;
 }
 
 function sameProxy(a: TargetConfig['proxy'], b: TargetConfig['proxy']): boolean {
@@ -82,45 +69,9 @@ export class SpsClient {
   constructor({ target, now = Date.now, secureContexts = new SecureContexts() }: SpsClientOptions) {
     this.#target = target;
     this.#now = now;
-    const keepAlive = idleTimeoutMs(target.intervalMs);
-    const tls = {
-      // Built once: passing `ca` instead would parse the PEM again on every reconnect.
-      secureContext: secureContexts.for(target.tls.ca),
-      rejectUnauthorized: !target.tls.insecureSkipVerify,
-      servername: target.tls.serverName,
-    };
-    const { proxy } = target;
-    const connector: buildConnector.connector = proxy
-      ? (options, callback) => {
-          const servername = tls.servername ?? (isIP(options.hostname) ? undefined : options.hostname);
-          connectThroughProxy(
-            {
-              proxy,
-              hostname: options.hostname,
-              port: Number(options.port || 443),
-              tls: { ...tls, servername },
-              timeoutMs: target.timeoutMs,
-            },
-            callback,
-          );
-        }
-      : buildConnector({ ...tls, timeout: target.timeoutMs });
-    this.#http = new Client(target.origin, {
-      // Each new connection's peer certificate is read as it is made (also with insecure_skip_verify,
-      // when an expired one most needs reporting): the exporter reports it with no extra request.
-      connect: (options, callback) =>
-        connector(options, (...result) => {
-          const [, socket] = result;
-          if (socket instanceof TLSSocket)
-            this.#serverCertificate = readServerCertificate(socket.getPeerCertificate(true)) ?? this.#serverCertificate;
-          callback(...result);
-        }),
-      headersTimeout: target.timeoutMs,
-      bodyTimeout: target.timeoutMs,
-      keepAliveTimeout: keepAlive,
-      keepAliveMaxTimeout: keepAlive,
-      pipelining: 1,
-      maxResponseSize: target.maxResponseBytes, // enforced by undici while the body streams in
+    this.#http = connectionTo(target, {
+      secureContexts,
+      onCertificate: (certificate) => (this.#serverCertificate = certificate ?? this.#serverCertificate),
     });
     this.#http.on('connect', () => {
       this.#connections++;

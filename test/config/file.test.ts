@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES, readTextFile } from '../../src/config/file.js';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/problems.js';
 import { loadWebConfig } from '../../src/server/web-config.js';
 import { TestCa } from '../../tools/simulator/certs.js';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sps-config-'));
 const passwordFile = join(dir, 'password');

@@ -2,7 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
-import { idleTimeoutMs, SpsClient } from '../../src/sps/client.js';
+import { SpsClient } from '../../src/sps/client.js';
 import { SpsError, type FailureReason } from '../../src/sps/errors.js';
 import { loginBackoffMs } from '../../src/sps/backoff.js';
 import { TestCa } from '../../tools/simulator/certs.js';
@@ -76,13 +76,6 @@ async function expectReason(promise: Promise<unknown>, reason: FailureReason): P
   expect(error.reason).toBe(reason);
   return error;
 }
-
-describe('idleTimeoutMs', () => {
-  it('keeps a connection past a skipped poll (two intervals), so a late poll needs no new handshake', () => {
-    for (const interval of [1_000, 5_000, 30_000, 300_000])
-      expect(idleTimeoutMs(interval)).toBeGreaterThan(2 * interval);
-  });
-});
 
 describe('SpsClient sessions', () => {
   it('logs in once and sends the session cookie on every later request', async () => {
