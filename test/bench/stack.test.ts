@@ -60,7 +60,7 @@ describe('imageRuntime', () => {
   it("is the production stage's node flags and ENV, so the bench runs the exporter as the image does", () => {
     const runtime = imageRuntime(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
     expect(runtime.nodeFlags).toEqual(['--max-semi-space-size=8', '--heap-growing-percent=30']);
-    expect(runtime.env).toEqual({ NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' });
+    expect(runtime.env).toEqual({ NODE_ENV: 'production' });
   });
 
   it('takes only the last stage', () => {

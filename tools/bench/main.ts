@@ -12,7 +12,7 @@
  * Also: steady RSS (the median of once-a-second samples over the polling window), peak RSS (before
  * the gzipped scrapes and after), logins and connections per node, poll errors. The exporter runs with the node
  * flags of the production image's ENTRYPOINT (BENCH_NODE_FLAGS="..." tries others) and its ENV (a variable set for the
- * bench wins: MALLOC_ARENA_MAX=16 npm run bench tries glibc's default on 2 cores). --exporter
+ * bench wins: MALLOC_ARENA_MAX=2 npm run bench tries two malloc arenas). --exporter
  * runs another build's dist/main.js (an earlier release) in this harness. Linux only: CPU and RSS
  * come from /proc.
  */
