@@ -1,10 +1,11 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { checkAll } from './checks.js';
 import {
-  ConfigSchema,
-  DefaultsSchema,
+  checkConfig,
+  checkDefaultsDroppingUnknown,
+  checkTargetDroppingUnknown,
   duplicateNames,
-  TargetSchema,
   type RawDefaults,
   type RawTarget,
 } from './schema.js';
@@ -20,7 +21,7 @@ import {
   type ProxyRule,
   type ProxySettings,
 } from './proxy.js';
-import { ConfigError, formatIssue } from './problems.js';
+import { ConfigError } from './problems.js';
 import { inShard, type Shard } from './shard.js';
 import type { ExporterConfig, TargetConfig } from './types.js';
 
@@ -252,12 +253,11 @@ export function parseConfig(
   const yaml = readYaml(text);
   if (yaml.problems.length > 0) throw new ConfigError(yaml.problems, source);
   const input = yaml.value;
-  const result = ConfigSchema.safeParse(input, { reportInput: true });
-  const problems = result.success ? [] : result.error.issues.flatMap(formatIssue);
+  const { value: checked, problems } = checkAll(checkConfig, input);
   problems.push(...duplicateNames(input));
   // What parsed is resolved even when something else did not, so one check names every unreadable
   // file and unset variable too. Without readable defaults, every target would seem to lack them.
-  const parsed = result.success ? result.data : parsedParts(input);
+  const parsed = checked ?? parsedParts(input);
   // Secrets of other shards' targets are read too: every replica validates the whole config alike.
   const resolution: Resolution = { env, baseDir, files: new Map(), problems, warnings: new Set() };
   const targets: TargetConfig[] = [];
@@ -265,10 +265,10 @@ export function parseConfig(
     if (raw) targets.push(resolveTarget({ raw, defaults: parsed?.defaults ?? {}, index }, resolution));
   }
   // A problem in the defaults is found once per target that inherits it, and named once.
-  if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)], source);
-  const shard = shardFlag ?? result.data.shard;
+  if (problems.length > 0 || !checked) throw new ConfigError([...new Set(problems)], source);
+  const shard = shardFlag ?? checked.shard;
   return {
-    concurrency: result.data.concurrency ?? DEFAULT_CONCURRENCY,
+    concurrency: checked.concurrency ?? DEFAULT_CONCURRENCY,
     shard,
     targets: targets.filter((t) => inShard(t.name, shard)),
     warnings: [...resolution.warnings, ...sameOrigins(targets)],
@@ -296,11 +296,12 @@ function parsedParts(
 ): { defaults: RawDefaults | undefined; targets: (RawTarget | undefined)[] } | undefined {
   const { defaults, targets } = (input ?? {}) as { defaults?: unknown; targets?: unknown };
   // Unknown keys are reported already; here they are left out, so a typo hides no other problem.
-  const readDefaults = DefaultsSchema.strip().optional().safeParse(defaults);
-  if (!readDefaults.success) return undefined;
+  const readDefaults =
+    defaults === undefined ? { value: undefined, problems: [] } : checkAll(checkDefaultsDroppingUnknown, defaults);
+  if (readDefaults.problems.length > 0) return undefined;
   return {
-    defaults: readDefaults.data,
-    targets: Array.isArray(targets) ? targets.map((target) => TargetSchema.strip().safeParse(target).data) : [],
+    defaults: readDefaults.value,
+    targets: Array.isArray(targets) ? targets.map((target) => checkAll(checkTargetDroppingUnknown, target).value) : [],
   };
 }
 

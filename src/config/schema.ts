@@ -1,4 +1,21 @@
-import { z } from 'zod';
+import {
+  boolean,
+  INVALID,
+  kindOf,
+  list,
+  mapping,
+  oneOf,
+  optional,
+  problemAt,
+  record,
+  refine,
+  string,
+  text,
+  textOrMapping,
+  wholeNumber,
+  type Check,
+  type Checked,
+} from './checks.js';
 import { parseDuration } from './duration.js';
 import { parseShard } from './shard.js';
 
@@ -55,89 +72,69 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 const duration = (min: number, max: number) =>
-  z.string({ error: 'must be a duration such as 30s or 1m' }).transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (use e.g. 500ms, 30s, 5m)` });
-      return z.NEVER;
-    }
-    if (ms < min || ms > max) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" must be between ${min}ms and ${max}ms` });
-      return z.NEVER;
-    }
+  text('must be a duration such as 30s or 1m', (input, problem) => {
+    const ms = parseDuration(input);
+    if (ms === undefined) return problem(`"${input}" is not a duration (use e.g. 500ms, 30s, 5m)`);
+    if (ms < min || ms > max) return problem(`"${input}" must be between ${min}ms and ${max}ms`);
     return ms;
   });
 
-const spsUrl = z.string({ error: 'must be an https URL' }).transform((text, ctx) => {
+const spsUrl = text('must be an https URL', (input, problem) => {
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(input);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an https URL' });
-    return z.NEVER;
+    return problem('must be an https URL');
   }
-  if (url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an https URL' });
-  else if (url.username || url.password)
-    ctx.addIssue({ code: 'custom', message: 'must not contain credentials (use username and password_file)' });
-  else if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be the appliance origin only, such as https://sps1.example.com[:port]',
-    });
-  else return url.origin;
-  return z.NEVER;
-});
-
-const labels = z.record(z.string(), z.string({ error: 'label values must be strings' })).superRefine((map, ctx) => {
-  for (const name of Object.keys(map)) {
-    if (!LABEL_NAME.test(name) || name.startsWith('__'))
-      ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid Prometheus label name' });
-    else if (TARGET_LABELS.has(name))
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        message:
-          'is a label Prometheus or the Prometheus Operator sets on the scrape target; pick another name (such as site or environment)',
-      });
-    else if (RESERVED_LABELS.has(name))
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        message: "is used by the exporter's own series and cannot be set here",
-      });
-  }
-});
-
-const tls = z.strictObject({
-  ca_file: z.string().min(1).optional(),
-  insecure_skip_verify: z.boolean().optional(),
-  server_name: z.string().min(1).optional(),
-});
-
-const proxyUrl = z.string().transform((text, ctx) => {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || url.protocol !== 'http:' || url.pathname !== '/' || url.search || url.hash) {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        'must be an http:// proxy URL such as http://proxy.example.com:3128 (HTTPS to the nodes is tunnelled through it)',
-    });
-    return z.NEVER;
-  }
-  if (url.username || url.password) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must not contain credentials: send them with proxy_connect_header: { Proxy-Authorization: ... }',
-    });
-    return z.NEVER;
-  }
+  if (url.protocol !== 'https:') return problem('must be an https URL');
+  if (url.username || url.password) return problem('must not contain credentials (use username and password_file)');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
+    return problem('must be the appliance origin only, such as https://sps1.example.com[:port]');
   return url.origin;
 });
+
+/** Why a configured label name cannot be used, or undefined when it can. */
+function labelNameProblem(name: string): string | undefined {
+  if (!LABEL_NAME.test(name) || name.startsWith('__')) return 'is not a valid Prometheus label name';
+  if (TARGET_LABELS.has(name))
+    return 'is a label Prometheus or the Prometheus Operator sets on the scrape target; pick another name (such as site or environment)';
+  if (RESERVED_LABELS.has(name)) return "is used by the exporter's own series and cannot be set here";
+  return undefined;
+}
+
+const labels = refine(record(string({ notAString: () => 'label values must be strings' })), (map, path) =>
+  Object.keys(map).flatMap((name) => {
+    const problem = labelNameProblem(name);
+    return problem ? [problemAt([...path, name], problem)] : [];
+  }),
+);
+
+const nonEmpty = string({ nonEmpty: true });
+
+const tls = mapping({
+  ca_file: optional(nonEmpty),
+  insecure_skip_verify: optional(boolean),
+  server_name: optional(nonEmpty),
+});
+
+const proxyUrl = text(
+  (input) => `must be a string, not ${kindOf(input)}`,
+  (input, problem) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(input);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== 'http:' || url.pathname !== '/' || url.search || url.hash)
+      return problem(
+        'must be an http:// proxy URL such as http://proxy.example.com:3128 (HTTPS to the nodes is tunnelled through it)',
+      );
+    if (url.username || url.password)
+      return problem('must not contain credentials: send them with proxy_connect_header: { Proxy-Authorization: ... }');
+    return url.origin;
+  },
+);
 
 /**
  * The endpoints a target may turn off (`endpoints: { info: false }`), by the `api_endpoint` names
@@ -161,90 +158,87 @@ const switchProblem = (name: string) =>
   ((SWITCHABLE_ENDPOINTS as readonly string[]).includes(name)
     ? undefined
     : `is not an endpoint that can be turned off (one of ${SWITCHABLE_ENDPOINTS.join(', ')})`);
-// Each entry is checked on its own, so a bad name and a bad value are named in the same run.
-const endpointSwitches = z
-  .record(
-    z.string(),
-    z.unknown().superRefine((value, ctx) => {
-      if (typeof value !== 'boolean') ctx.addIssue({ code: 'custom', message: 'must be true or false' });
-    }),
-  )
-  .superRefine((map, ctx) => {
-    for (const name of Object.keys(map)) {
-      const problem = switchProblem(name);
-      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
-    }
-  })
-  .transform((map): Record<string, boolean> =>
-    Object.fromEntries(Object.entries(map).map(([name, on]) => [name, on === true])),
-  );
+/** Endpoint switches: every value, then every name, so a bad name and a bad value are named in the same run. */
+const endpointSwitches: Check<Record<string, boolean>> = (input, path, problems) => {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    problems.push(problemAt(path, `must be a mapping (key: value), not ${kindOf(input)}`));
+    return INVALID;
+  }
+  const found: string[] = [];
+  const switches: Record<string, boolean> = {};
+  for (const [name, on] of Object.entries(input)) {
+    if (typeof on === 'boolean') switches[name] = on;
+    else found.push(problemAt([...path, name], 'must be true or false'));
+  }
+  for (const name of Object.keys(input)) {
+    const problem = switchProblem(name);
+    if (problem) found.push(problemAt([...path, name], problem));
+  }
+  problems.push(...found);
+  return found.length > 0 ? INVALID : switches;
+};
 
 /** A CONNECT header's value: text that may hold ${VAR}, or { file: PATH } (for a secret such as Proxy-Authorization). */
-const headerValue = z.union([z.string().min(1), z.strictObject({ file: z.string().min(1) })], {
-  error: 'must be a string or { file: PATH }',
-});
+const headerValue = textOrMapping(
+  { text: nonEmpty, mapping: mapping({ file: nonEmpty }) },
+  'must be a string or { file: PATH }',
+);
 
 /** Settings a target may inherit from `defaults` or set itself. */
 const targetSettings = {
-  interval: duration(1_000, 3_600_000).optional(),
-  timeout: duration(100, 300_000).optional(),
-  username: z.string().min(1).optional(),
-  password: z.string().min(1).optional(),
-  password_file: z.string().min(1).optional(),
-  tls: tls.optional(),
-  labels: labels.optional(),
-  max_response_bytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(256 * 1024 * 1024)
-    .optional(),
-  session_min_requests: z.number().int().min(1).max(1_000_000).optional(),
-  session_min_age: duration(1_000, 86_400_000).optional(),
-  series_limit_per_family: z.number().int().min(1).max(1_000_000).optional(),
-  label_value_length_limit: z.number().int().min(16).max(65_536).optional(),
+  interval: optional(duration(1_000, 3_600_000)),
+  timeout: optional(duration(100, 300_000)),
+  username: optional(nonEmpty),
+  password: optional(nonEmpty),
+  password_file: optional(nonEmpty),
+  tls: optional(tls),
+  labels: optional(labels),
+  max_response_bytes: optional(wholeNumber(1024, 256 * 1024 * 1024)),
+  session_min_requests: optional(wholeNumber(1, 1_000_000)),
+  session_min_age: optional(duration(1_000, 86_400_000)),
+  series_limit_per_family: optional(wholeNumber(1, 1_000_000)),
+  label_value_length_limit: optional(wholeNumber(16, 65_536)),
   /** As Prometheus' http_config: an HTTP proxy for the HTTPS connections to the nodes. */
-  proxy_url: proxyUrl.optional(),
-  no_proxy: z.string().optional(),
-  proxy_from_environment: z.boolean().optional(),
+  proxy_url: optional(proxyUrl),
+  no_proxy: optional(string()),
+  proxy_from_environment: optional(boolean),
   /** Endpoints turned off (false) or back on (true, over the defaults'). */
-  endpoints: endpointSwitches.optional(),
-  proxy_connect_header: z
-    .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), headerValue)
-    .optional(),
+  endpoints: optional(endpointSwitches),
+  proxy_connect_header: optional(
+    record(headerValue, string({ pattern: { regex: /^[A-Za-z0-9-]+$/, message: 'must be an HTTP header name' } })),
+  ),
 };
 
-export const DefaultsSchema = z.strictObject(targetSettings);
-
-export const TargetSchema = z.strictObject({
-  name: z
-    .string({
-      error: (issue) =>
-        issue.input === undefined
-          ? 'is required'
-          : `must be a string (quote it: name: "${typeof issue.input === 'number' || typeof issue.input === 'boolean' ? String(issue.input).slice(0, 64) : '...'}")`,
-    })
-    .regex(TARGET_NAME, 'must be 1-128 letters, digits, ".", "_", ":" or "-"'),
+const targetFields = {
+  name: string({
+    notAString: (input) =>
+      `must be a string (quote it: name: "${typeof input === 'number' || typeof input === 'boolean' ? String(input).slice(0, 64) : '...'}")`,
+    pattern: { regex: TARGET_NAME, message: 'must be 1-128 letters, digits, ".", "_", ":" or "-"' },
+  }),
   url: spsUrl,
   /** `cluster`: the target is a Central Management node; its view of the cluster is exported. */
-  discover: z.enum(['cluster'], { error: 'must be "cluster"' }).optional(),
+  discover: optional(oneOf(['cluster'], 'must be "cluster"')),
   /** How often a `discover: cluster` target re-reads its member list. */
-  discovery_interval: duration(1_000, 86_400_000).optional(),
+  discovery_interval: optional(duration(1_000, 86_400_000)),
   ...targetSettings,
-});
+};
 
-export const ConfigSchema = z.strictObject({
-  concurrency: z.number().int().min(1).max(10_000).optional(),
-  shard: z
-    .string({ error: 'must be INDEX/COUNT, such as 0/3' })
-    .transform(
-      (text, ctx) =>
-        parseShard(text) ??
-        (ctx.addIssue({ code: 'custom', message: `"${text}" is not INDEX/COUNT with 0 <= INDEX < COUNT` }), z.NEVER),
-    )
-    .optional(),
-  defaults: DefaultsSchema.optional(),
-  targets: z.array(TargetSchema, { error: 'must be a list of targets' }),
+export const checkDefaults = mapping(targetSettings);
+export const checkTarget = mapping(targetFields);
+/** For a config that did not check whole: what can be read of its defaults and targets, unknown keys left out (they are reported already). */
+export const checkDefaultsDroppingUnknown = mapping(targetSettings, { unknownKeys: 'drop' });
+export const checkTargetDroppingUnknown = mapping(targetFields, { unknownKeys: 'drop' });
+
+export const checkConfig = mapping({
+  concurrency: optional(wholeNumber(1, 10_000)),
+  shard: optional(
+    text(
+      'must be INDEX/COUNT, such as 0/3',
+      (input, problem) => parseShard(input) ?? problem(`"${input}" is not INDEX/COUNT with 0 <= INDEX < COUNT`),
+    ),
+  ),
+  defaults: optional(checkDefaults),
+  targets: list(checkTarget, 'must be a list of targets'),
 });
 
 /** Names given to more than one target, read from the raw document so they are found whatever else is wrong. */
@@ -263,6 +257,6 @@ export function duplicateNames(input: unknown): string[] {
   return problems;
 }
 
-export type RawConfig = z.output<typeof ConfigSchema>;
-export type RawTarget = z.output<typeof TargetSchema>;
-export type RawDefaults = z.output<typeof DefaultsSchema>;
+export type RawConfig = Checked<typeof checkConfig>;
+export type RawTarget = Checked<typeof checkTarget>;
+export type RawDefaults = Checked<typeof checkDefaults>;

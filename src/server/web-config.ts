@@ -1,7 +1,7 @@
 import { createSecureContext } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
-import { z } from 'zod';
-import { ConfigError, formatIssue, formatPath } from '../config/problems.js';
+import { checkAll, mapping, optional, record, string } from '../config/checks.js';
+import { ConfigError } from '../config/problems.js';
 import { exposedSecret, FileReadError, readTextFile } from '../config/file.js';
 import { dirname, resolve } from 'node:path';
 import { readYaml } from '../config/yaml.js';
@@ -11,17 +11,25 @@ import { PasswordCheck } from './password-check.js';
  * --web.config.file, in the Prometheus exporter-toolkit format (the subset an exporter needs:
  * a TLS certificate and key, and basic-auth users with bcrypt hashes).
  */
-const WebConfigSchema = z.strictObject({
-  tls_server_config: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
-  basic_auth_users: z
-    .record(
-      z.string().min(1),
-      z
-        .string()
-        .regex(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, 'must be a bcrypt hash (htpasswd -nBC 10 "" | tr -d \':\')'),
-    )
-    .optional(),
-});
+const nonEmpty = string({ nonEmpty: true });
+
+const checkWebConfig = mapping(
+  {
+    tls_server_config: optional(mapping({ cert_file: nonEmpty, key_file: nonEmpty })),
+    basic_auth_users: optional(
+      record(
+        string({
+          pattern: {
+            regex: /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/,
+            message: 'must be a bcrypt hash (htpasswd -nBC 10 "" | tr -d \':\')',
+          },
+        }),
+        nonEmpty,
+      ),
+    ),
+  },
+  { unknownKeys: (keys) => `unsupported key(s) ${keys.join(', ')}` },
+);
 
 export interface WebConfig {
   tls?: { cert: string; key: string };
@@ -44,14 +52,7 @@ export function loadWebConfig(file: string): WebConfig {
   }
   const yaml = readYaml(text);
   if (yaml.problems.length > 0) throw new ConfigError(['is not valid YAML', ...yaml.problems], file);
-  const parsed = WebConfigSchema.safeParse(yaml.value, { reportInput: true });
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.flatMap((i) =>
-        i.code === 'unrecognized_keys'
-          ? [`${formatPath(i.path)}: unsupported key(s) ${i.keys.join(', ')}`]
-          : formatIssue(i),
-      );
+  const { value: parsed, problems } = checkAll(checkWebConfig, yaml.value);
   // The certificate files are read whatever else is wrong, so one run names every problem.
   const tls = (yaml.value as { tls_server_config?: { cert_file?: unknown; key_file?: unknown } } | null)
     ?.tls_server_config;
@@ -78,17 +79,15 @@ export function loadWebConfig(file: string): WebConfig {
       );
     }
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems, file);
+  if (!parsed || problems.length > 0) throw new ConfigError(problems, file);
   const warnings: string[] = [];
-  const exposedConfig = parsed.data.basic_auth_users ? exposedSecret(file) : undefined;
+  const exposedConfig = parsed.basic_auth_users ? exposedSecret(file) : undefined;
   if (exposedConfig) warnings.push(`--web.config.file: ${exposedConfig} (it holds the basic auth hashes)`);
-  const exposedKey = parsed.data.tls_server_config
-    ? exposedSecret(fromHere(parsed.data.tls_server_config.key_file))
-    : undefined;
+  const exposedKey = parsed.tls_server_config ? exposedSecret(fromHere(parsed.tls_server_config.key_file)) : undefined;
   if (exposedKey) warnings.push(`--web.config.file: tls_server_config.key_file: ${exposedKey}`);
   const config: WebConfig = { warnings };
-  if (parsed.data.tls_server_config) config.tls = { cert: cert!, key: key! };
-  if (parsed.data.basic_auth_users) config.users = new Map(Object.entries(parsed.data.basic_auth_users));
+  if (parsed.tls_server_config) config.tls = { cert: cert!, key: key! };
+  if (parsed.basic_auth_users) config.users = new Map(Object.entries(parsed.basic_auth_users));
   return config;
 }
 

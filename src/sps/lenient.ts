@@ -1,11 +1,8 @@
 /**
  * Readers for what SPS nodes send: small functions from parsed JSON to typed data, composed like a
- * schema, and the types derived from them (Infer). They replace zod on the polling path, where
- * zod's parse and its parsed copies were a large share of a poll's cost (docs/performance.md).
- * The semantics are zod's for the same
- * schema, but that `unknown` also takes a missing key (zod 4's z.unknown() demands it): a reader
- * answers INVALID for input of another shape; `lenient` turns that into undefined, so a field that
- * is missing or of the wrong type is skipped instead of failing the whole response.
+ * schema, and the types derived from them (Infer). A reader answers INVALID for input of another
+ * shape; `lenient` turns that into undefined, so a field that is missing or of the wrong type is
+ * skipped instead of failing the whole response. `unknown` also takes a missing key.
  */
 export const INVALID: unique symbol = Symbol('invalid');
 
@@ -61,7 +58,7 @@ export function array<T>(item: Reader<T>): Reader<T[]> {
 export const list: Reader<unknown[]> = (input) => (Array.isArray(input) ? input : INVALID);
 
 type Shape = Record<string, Reader<unknown>>;
-/** Fields that may be undefined are optional keys, as in zod's output types. */
+/** Fields that may be undefined are optional keys. */
 type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
 type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
   [K in OptionalKeys<S>]?: Infer<S[K]>;

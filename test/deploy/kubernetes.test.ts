@@ -10,7 +10,8 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { GENERATED } from '../../deploy/kubernetes/generate.js';
-import { ConfigSchema } from '../../src/config/schema.js';
+import { checkAll } from '../../src/config/checks.js';
+import { checkConfig } from '../../src/config/schema.js';
 
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const update = process.env.UPDATE_MANIFESTS === '1';
@@ -179,8 +180,7 @@ describe('deploy/kubernetes', () => {
     expect(container.readinessProbe.httpGet.path).toBe('/-/ready');
     const configMap = find('ConfigMap', 'sps-exporter-config');
     expect(pod.volumes.find((v: any) => v.name === 'config').configMap.name).toBe(configMap.metadata.name); // hash suffix followed
-    const config = ConfigSchema.safeParse(parse(configMap.data!['config.yaml']!));
-    expect(config.success, JSON.stringify(config.error?.issues)).toBe(true);
+    expect(checkAll(checkConfig, parse(configMap.data!['config.yaml']!)).problems).toEqual([]);
     expect(find('Service').spec.ports[0].port).toBe(9684);
     expect(find('ServiceMonitor').spec.endpoints[0].port).toBe('http');
   });
