@@ -50,12 +50,20 @@ const RAID_MAPPING: dashboard.ValueMapping[] = [
   },
 ];
 const RAID_THRESHOLDS = () => steps([null, 'green'], [1, 'yellow'], [2, 'red']);
-const UP_MAPPING: dashboard.ValueMapping[] = [
-  {
-    type: dashboard.MappingType.ValueToText,
-    options: { '0': { text: 'DOWN', color: 'red', index: 0 }, '1': { text: 'UP', color: 'green', index: 1 } },
-  },
-];
+/** Text and colour for a 0/1 series: what 0 means, then what 1 means. */
+function twoStates(zero: [text: string, color: string], one: [text: string, color: string]): dashboard.ValueMapping[] {
+  return [
+    {
+      type: dashboard.MappingType.ValueToText,
+      options: {
+        '0': { text: zero[0], color: zero[1], index: 0 },
+        '1': { text: one[0], color: one[1], index: 1 },
+      },
+    },
+  ];
+}
+const UP_MAPPING = twoStates(['DOWN', 'red'], ['UP', 'green']);
+const OK_MAPPING = twoStates(['FAILED', 'red'], ['OK', 'green']);
 const CERT_THRESHOLDS = () => steps([null, 'red'], [7, 'orange'], [30, 'green']);
 
 function statPanel(title: string, unit: string, ...targets: DataqueryBuilder[]): stat.PanelBuilder {
@@ -375,15 +383,7 @@ export function nodeDetail(): dashboard.Dashboard {
     .withPanel(
       layout(
         statPanel('Firmware integrity', 'none', query(`min(sps_firmware_integrity_ok{${n}})`))
-          .mappings([
-            {
-              type: dashboard.MappingType.ValueToText,
-              options: {
-                '0': { text: 'FAILED', color: 'red', index: 0 },
-                '1': { text: 'OK', color: 'green', index: 1 },
-              },
-            },
-          ])
+          .mappings(OK_MAPPING)
           .thresholds(steps([null, 'red'], [1, 'green'])),
         4,
         4,
@@ -401,15 +401,7 @@ export function nodeDetail(): dashboard.Dashboard {
     .withPanel(
       layout(
         statPanel('Firmware reboot pending', 'none', query(`sps_firmware_reboot_pending{${n}}`))
-          .mappings([
-            {
-              type: dashboard.MappingType.ValueToText,
-              options: {
-                '0': { text: 'no', color: 'green', index: 0 },
-                '1': { text: 'STAGED', color: 'orange', index: 1 },
-              },
-            },
-          ])
+          .mappings(twoStates(['no', 'green'], ['STAGED', 'orange']))
           .thresholds(steps([null, 'green'], [1, 'orange'])),
         4,
         4,
@@ -714,15 +706,7 @@ export function exporterHealth(): dashboard.Dashboard {
       .withPanel(
         layout(
           statPanel('Config reload', 'none', query('min(sps_exporter_config_last_reload_successful)'))
-            .mappings([
-              {
-                type: dashboard.MappingType.ValueToText,
-                options: {
-                  '0': { text: 'FAILED', color: 'red', index: 0 },
-                  '1': { text: 'OK', color: 'green', index: 1 },
-                },
-              },
-            ])
+            .mappings(OK_MAPPING)
             .thresholds(steps([null, 'red'], [1, 'green'])),
           6,
           4,
