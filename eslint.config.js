@@ -5,7 +5,8 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', '.container-node/', 'coverage/'] },
+  // What .gitignore leaves out of the repository: builds, installs and local scratch.
+  { ignores: ['dist/', 'build/', 'node_modules/', '.container-node/', 'coverage/', '.demo/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
