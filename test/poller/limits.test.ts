@@ -6,6 +6,7 @@ import { Exposition } from '../../src/exposition/exposition.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
 import { lines, silentLog } from '../helpers/targets.js';
+import { fakeAppliance } from '../../tools/simulator/appliance.js';
 import { DAYS_NOTE, promtoolCheckMetrics } from '../helpers/http.js';
 
 let now = Date.now();
@@ -26,11 +27,10 @@ async function nodeServing(
   log = silentLog,
 ): Promise<NodePoller> {
   const handler: Handler = (req, res) => {
-    if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
     const body = bodies[req.url ?? ''];
     return body === undefined ? sendJson(res, 404, {}) : sendJson(res, 200, body);
   };
-  const server = await startHttps(handler);
+  const server = await startHttps(fakeAppliance({ username: 'u', password: 'p', answer: handler }).handler);
   servers.push(server);
   const doc = {
     targets: [

@@ -7,6 +7,7 @@ import type { ClusterMember } from '../../src/sps/cluster.js';
 import { fixture } from '../helpers/fixtures.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { silentLog } from '../helpers/targets.js';
+import { fakeAppliance } from '../../tools/simulator/appliance.js';
 
 describe('MemberDiscovery schedule', () => {
   const member = (key: string): ClusterMember => ({ key, address: `10.0.0.${key}`, roles: [] });
@@ -70,15 +71,19 @@ describe('member discovery of a Central Management node', () => {
   });
 
   async function centralManagement(status: (res: Parameters<Handler>[1]) => void) {
-    const server = await startHttps((req, res) => {
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
-      if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
-      if (req.url === '/api/cluster/status') return status(res);
-      if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
-      const key = /^\/api\/cluster\/nodes\/(k\d)$/.exec(req.url ?? '')?.[1];
-      if (key) return sendJson(res, 200, { body: { address: `10.0.0.${key.slice(1)}`, roles: [] } });
-      return sendJson(res, 404, {});
+    const appliance = fakeAppliance({
+      username: 'u',
+      password: 'p',
+      answer: (req, res) => {
+        if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
+        if (req.url === '/api/cluster/status') return status(res);
+        if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
+        const key = /^\/api\/cluster\/nodes\/(k\d)$/.exec(req.url ?? '')?.[1];
+        if (key) return sendJson(res, 200, { body: { address: `10.0.0.${key.slice(1)}`, roles: [] } });
+        return sendJson(res, 404, {});
+      },
     });
+    const server = await startHttps(appliance.handler);
     servers.push(server);
     const doc = {
       targets: [{ name: 'cm', url: server.url, username: 'u', password: 'p', discover: 'cluster', interval: '30s' }],

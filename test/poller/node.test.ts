@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Exposition } from '../../src/exposition/exposition.js';
 import { NodePoller } from '../../src/poller/node.js';
 import { SLOW_REFRESH_MS } from '../../src/collect/endpoints.js';
+import { fakeAppliance } from '../../tools/simulator/appliance.js';
 import { Fleet } from '../../tools/simulator/fleet.js';
 import { fleetTarget, lines, silentLog } from '../helpers/targets.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -41,13 +42,14 @@ function poller(name: string): NodePoller {
   return p;
 }
 
-/** A poller for node "good" pointed at a local HTTPS server with this handler instead of the fleet. */
+/** A poller for node "good" pointed at a local HTTPS appliance (SPS's sessions) whose requests after login `handler` answers. */
 async function pollerAgainst(
   handler: Handler,
   targetExtra: Record<string, unknown> = {},
   { onMembers, log = silentLog }: { onMembers?: (members: ClusterMember[]) => void; log?: Logger } = {},
 ): Promise<{ server: LocalServer; p: NodePoller }> {
-  const server = await startHttps(handler);
+  const appliance = fakeAppliance({ username: fleet.username, password: fleet.password, answer: handler });
+  const server = await startHttps(appliance.handler);
   servers.push(server);
   const doc = {
     targets: [
@@ -193,7 +195,6 @@ describe('NodePoller', () => {
     let status = 500;
     const { p } = await pollerAgainst(
       (req, res) => {
-        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=s1' });
         if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
         sendJson(res, status, status === 200 ? '{"truncated' : { error: 'broken' }); // indexer_dashboard and info, whose failed read is tried at every poll
       },
@@ -218,7 +219,6 @@ describe('NodePoller', () => {
     let broken = true;
     const { p } = await pollerAgainst(
       (req, res) => {
-        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=s1' });
         if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
         if (req.url === '/api/indexer/dashboard' && broken) return sendJson(res, 503, 'busy');
         if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
@@ -240,7 +240,6 @@ describe('NodePoller', () => {
     const health = fixture('health_status.json');
     const { server, p } = await pollerAgainst(
       (req, res) => {
-        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=s1' });
         if (req.url === '/api/health_status') return sendJson(res, 200, health);
         if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
         if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
@@ -285,7 +284,6 @@ describe('NodePoller', () => {
     const health = fixture('health_status.json');
     let nullHealth = true;
     const { p } = await pollerAgainst((req, res) => {
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
       if (req.url === '/api/health_status') return sendJson(res, 200, nullHealth ? { health_status: null } : health);
       if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
       return sendJson(res, 404, { error: { type: 'NotFound' } });
@@ -310,7 +308,6 @@ describe('NodePoller', () => {
     const health = fixture('health_status.json');
     let configStatus = 200;
     const { server, p } = await pollerAgainst((req, res) => {
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
       if (req.url === '/api/health_status') return sendJson(res, 200, health);
       if (req.url === '/api/indexer/dashboard') return sendJson(res, 200, fixture('indexer_dashboard.json'));
       if (req.url === '/api/info') return sendJson(res, 200, fixture('info_authenticated.json'));
@@ -435,7 +432,6 @@ describe('NodePoller', () => {
     const found: ClusterMember[][] = [];
     const { p } = await pollerAgainst(
       (req, res) => {
-        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
         if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
         if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
         if (req.url === '/api/cluster/nodes/k1')
@@ -463,7 +459,6 @@ describe('NodePoller', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const { server, p } = await pollerAgainst(
       (req, res) => {
-        if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
         if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
         if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
         // The first member's details wait until the test lets them go: as long as it likes.
@@ -513,7 +508,6 @@ describe('NodePoller', () => {
     let load = 1;
     let hold: ((res: ServerResponse) => void) | undefined;
     const { p } = await pollerAgainst((req, res) => {
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
       if (req.url === '/api/health_status')
         return sendJson(res, 200, { health_status: { ...health.health_status, load1: load } });
       if (req.url === '/api/indexer/dashboard') {

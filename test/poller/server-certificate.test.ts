@@ -5,6 +5,7 @@ import { Exposition } from '../../src/exposition/exposition.js';
 import { NodePoller } from '../../src/poller/node.js';
 import { sendJson, startHttps, testTls, type LocalServer } from '../helpers/https-server.js';
 import { fixture } from '../helpers/fixtures.js';
+import { fakeAppliance } from '../../tools/simulator/appliance.js';
 import { lines, silentLog } from '../helpers/targets.js';
 
 let now = Date.now();
@@ -25,11 +26,13 @@ describe('the certificate each node presents', () => {
       notBefore: new Date(Date.now() - 20 * DAY),
       notAfter: new Date(Date.now() - DAY),
     });
-    const server = await startHttps((req, res) => {
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': 'session_id=abc' });
-      if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
-      return sendJson(res, 404, {});
-    }, expired);
+    const appliance = fakeAppliance({
+      username: 'u',
+      password: 'p',
+      answer: (req, res) =>
+        req.url === '/api/health_status' ? sendJson(res, 200, fixture('health_status.json')) : sendJson(res, 404, {}),
+    });
+    const server = await startHttps(appliance.handler, expired);
     servers.push(server);
     const doc = {
       targets: [

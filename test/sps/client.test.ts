@@ -1,10 +1,11 @@
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
 import { SpsClient } from '../../src/sps/client.js';
 import { SpsError, type FailureReason } from '../../src/sps/errors.js';
 import { loginBackoffMs } from '../../src/sps/backoff.js';
+import { fakeAppliance } from '../../tools/simulator/appliance.js';
 import { TestCa } from '../../tools/simulator/certs.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { failedLogins } from '../helpers/logins.js';
@@ -17,25 +18,16 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/** A small SPS: checks basic auth, issues numbered sessions, and lets a test revoke them. */
+/** The simulator's appliance with the test's credentials: sessions s1, s2, ...; `data` answers each authenticated request. */
 function fakeSps(options: { password?: string; data?: Handler } = {}) {
-  const live = new Set<string>();
-  let issued = 0;
-  const handler: Handler = (req, res) => {
-    if (req.url === '/api/authentication') {
-      const expected = `Basic ${Buffer.from(`monitor:${options.password ?? PASSWORD}`).toString('base64')}`;
-      if (req.headers.authorization !== expected)
-        return sendJson(res, 401, { error: { type: 'AuthenticationFailure' } });
-      const id = `s${++issued}`;
-      live.add(id);
-      return sendJson(res, 200, {}, { 'set-cookie': `session_id=${id}; Path=/; Secure; HttpOnly` });
-    }
-    const id = /session_id=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-    if (!id || !live.has(id)) return sendJson(res, 401, { error: { type: 'Unauthenticated' } });
-    if (options.data) return options.data(req, res);
-    sendJson(res, 200, { health_status: { load1: 1, session: id } });
-  };
-  return { handler, live, issued: () => issued };
+  const { data } = options;
+  const sps = fakeAppliance({
+    username: 'monitor',
+    password: options.password ?? PASSWORD,
+    countedSessionIds: true,
+    ...(data ? { answer: (req: IncomingMessage, res: ServerResponse) => data(req, res) } : {}),
+  });
+  return { handler: sps.handler, live: sps.state.sessions, issued: () => sps.state.logins };
 }
 
 function client(

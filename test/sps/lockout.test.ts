@@ -7,6 +7,7 @@ import { LOGIN_BACKOFF_MAX_MS, loginBackoffMs } from '../../src/sps/backoff.js';
 import type { FailureReason } from '../../src/sps/errors.js';
 import { sendJson, startHttps, testTls, type Handler, type LocalServer } from '../helpers/https-server.js';
 import { failedLogins } from '../helpers/logins.js';
+import { fakeAppliance } from '../../tools/simulator/appliance.js';
 import { silentLog } from '../helpers/targets.js';
 
 const DAY_MS = 24 * 3_600_000;
@@ -28,10 +29,7 @@ const rawAnswer = (res: ServerResponse, raw: string) => {
   res.socket!.destroy();
 };
 /** A node that answers every login with `answer`, and every other request with 401 (no session). */
-const loginAnswers =
-  (answer: (res: ServerResponse) => void): Handler =>
-  (req, res) =>
-    isLogin(req) ? answer(res) : sendJson(res, 401, {});
+const loginAnswers = (answer: (res: ServerResponse) => void): Handler => fakeAppliance({ loginAnswer: answer }).handler;
 
 interface HostileNode {
   handler: () => Handler;

@@ -1,8 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createListener, type AddressInfo, type Server as Listener } from 'node:net';
 import { LOOPBACK_HOSTS, TestCa, type KeyPair } from './certs.js';
+import { json, SESSION_IDLE_MS, spsError, SpsSessions } from './sessions.js';
 import {
   clusterKey,
   clusterNode,
@@ -20,7 +20,7 @@ import {
   type SimNodeModel,
 } from './responses.js';
 
-export const SESSION_IDLE_MS = 20 * 60_000;
+export { SESSION_IDLE_MS } from './sessions.js';
 
 export interface SimNodeSpec {
   name?: string;
@@ -81,22 +81,6 @@ export function loopbackAddress(index: number): string {
   return `127.0.${n >> 8}.${n & 255}`;
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function spsError(res: ServerResponse, status: number, type: string, message: string, path: string): void {
-  json(res, status, { error: { details: { path }, message, type }, meta: { href: path, parent: '/api' } });
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** A fleet of fake SPS nodes on 127.0.0.1, one HTTPS port each. */
 export class Fleet {
   readonly nodes: SimNode[];
@@ -108,6 +92,8 @@ export class Fleet {
   /** The HTTPS servers of nodes with a web certificate of their own (certificateDays). */
   readonly #ownServers: Server[] = [];
   readonly #options: Required<Pick<FleetOptions, 'idleTimeoutMs' | 'slowMs' | 'flapPeriodMs' | 'now'>>;
+  /** Each node's logins and sessions, kept as SPS keeps them (the counts on the node itself). */
+  readonly #sessions = new Map<SimNode, SpsSessions>();
   readonly #byPort = new Map<number, SimNode>();
   readonly #byAddress = new Map<string, SimNode>();
   readonly #cluster: boolean;
@@ -144,6 +130,15 @@ export class Fleet {
       connections: 0,
       sessions: new Map(),
     }));
+    for (const node of this.nodes) {
+      const rules = {
+        username: this.username,
+        password: () => (node.scenario === 'wrong_password' ? this.password + WRONG_PASSWORD_SUFFIX : this.password),
+        now,
+        idleTimeoutMs: this.#options.idleTimeoutMs,
+      };
+      this.#sessions.set(node, new SpsSessions(rules, node));
+    }
   }
 
   static async start(options: FleetOptions): Promise<Fleet> {
@@ -276,8 +271,9 @@ export class Fleet {
   #route(node: SimNode, req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method !== 'GET') return spsError(res, 405, 'MethodNotAllowed', 'Method not allowed', path);
-    if (path === '/api/authentication') return this.#login(node, req, res);
-    const authenticated = this.#session(node, req);
+    const sessions = this.#sessions.get(node)!;
+    if (path === '/api/authentication') return sessions.login(req, res);
+    const authenticated = sessions.session(req) !== undefined;
     if (node.scenario === 'hang' && authenticated) return; // never answers; the client's timeout must cut it
     if (path === '/api/info') return json(res, 200, info(node, authenticated));
     if (!authenticated) return spsError(res, 401, 'Unauthenticated', 'Authentication is required', path);
@@ -302,46 +298,5 @@ export class Fleet {
       if (path === '/api/firmware/slots') return json(res, 200, firmwareSlots(node));
     }
     return spsError(res, 404, 'NotFound', 'Resource was not found', path);
-  }
-
-  #login(node: SimNode, req: IncomingMessage, res: ServerResponse): void {
-    const header = req.headers.authorization ?? '';
-    const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    const expected = node.scenario === 'wrong_password' ? this.password + WRONG_PASSWORD_SUFFIX : this.password;
-    if (colon < 0 || decoded.slice(0, colon) !== this.username || !sameSecret(decoded.slice(colon + 1), expected)) {
-      node.failedLogins++;
-      return spsError(
-        res,
-        401,
-        'AuthenticationFailure',
-        'Authenticating the user with the given credentials has failed',
-        '/api/authentication',
-      );
-    }
-    node.logins++;
-    const id = randomBytes(20).toString('hex');
-    node.sessions.set(id, this.#options.now());
-    json(
-      res,
-      200,
-      { meta: { href: '/api/authentication', parent: '/api' } },
-      { 'set-cookie': `session_id=${id}; Path=/; Secure; HttpOnly` },
-    );
-  }
-
-  /** True if the request carries a live session; a session idle for too long is dropped, as SPS does. */
-  #session(node: SimNode, req: IncomingMessage): boolean {
-    const match = /(?:^|;\s*)session_id=([^;]+)/.exec(req.headers.cookie ?? '');
-    if (!match) return false;
-    const lastUsed = node.sessions.get(match[1]!);
-    const now = this.#options.now();
-    if (lastUsed === undefined) return false;
-    if (now - lastUsed > this.#options.idleTimeoutMs) {
-      node.sessions.delete(match[1]!);
-      return false;
-    }
-    node.sessions.set(match[1]!, now);
-    return true;
   }
 }
