@@ -42,4 +42,15 @@ describe('fakeAppliance', () => {
     expect((await get(server, '/api/health_status')).status).toBe(401);
     expect(sps.state.logins).toBe(0);
   });
+
+  it('refuses a session after the requests it was given, for a node that does not let one last', async () => {
+    const sps = fakeAppliance({ username: 'mon', password: 'pw', countedSessionIds: true, sessionRequests: 1 });
+    const server = await startHttps(sps.handler);
+    servers.push(server);
+    await get(server, '/api/authentication', basic('mon', 'pw'));
+    const statuses = [];
+    for (let i = 0; i < 2; i++)
+      statuses.push((await get(server, '/api/health_status', { cookie: 'session_id=s1' })).status);
+    expect(statuses).toEqual([200, 401]);
+  });
 });

@@ -11,6 +11,8 @@ import { fakeAppliance } from '../../tools/simulator/appliance.js';
 import { silentLog } from '../helpers/targets.js';
 
 const DAY_MS = 24 * 3_600_000;
+/** What the pollers log in with. */
+const CREDENTIALS = { username: 'monitor', password: 'pw' };
 const POLL_MS = 30_000;
 
 /** Login attempts the documented curve allows in `span`: one now, then after 30s, 1m, 2m, 4m, 8m, then every 10m. */
@@ -21,8 +23,6 @@ function allowedAttempts(span: number): number {
 }
 
 const isLogin = (req: IncomingMessage) => req.url === '/api/authentication';
-const cookieOf = (req: IncomingMessage) => /session_id=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-const healthy = (res: ServerResponse) => sendJson(res, 200, { health_status: { load1: 1 } });
 /** Writes `raw` as the whole answer, bypassing Node's HTTP writer (which would refuse to send it). */
 const rawAnswer = (res: ServerResponse, raw: string) => {
   res.socket!.write(raw);
@@ -107,25 +107,12 @@ const hostile: Record<string, HostileNode> = {
   },
   'refuses every session it issues': {
     reason: 'auth',
-    handler: () => (req, res) =>
-      isLogin(req)
-        ? sendJson(res, 200, {}, { 'set-cookie': `session_id=s${Date.now()}` })
-        : sendJson(res, 401, { error: { type: 'Unauthenticated' } }),
+    handler: () => fakeAppliance({ ...CREDENTIALS, sessionRequests: 0 }).handler,
   },
   // A load balancer without sticky sessions in front of two nodes behaves the same.
   'honours each session for exactly one request': {
     reason: 'auth',
-    handler: () => {
-      const used = new Set<string>();
-      let issued = 0;
-      return (req, res) => {
-        if (isLogin(req)) return sendJson(res, 200, {}, { 'set-cookie': `session_id=s${++issued}` });
-        const id = cookieOf(req);
-        if (!id || used.has(id)) return sendJson(res, 401, {});
-        used.add(id);
-        healthy(res);
-      };
-    },
+    handler: () => fakeAppliance({ ...CREDENTIALS, sessionRequests: 1 }).handler,
   },
   'sets its cookie under another name': {
     reason: 'auth',
@@ -155,7 +142,7 @@ afterAll(async () => {
 async function pollForADay(server: LocalServer, timeout = '5s'): Promise<{ attempts: number; poller: NodePoller }> {
   let now = 0;
   const doc = {
-    targets: [{ name: 'hostile', url: server.url, username: 'monitor', password: 'pw', interval: '30s', timeout }],
+    targets: [{ name: 'hostile', url: server.url, ...CREDENTIALS, interval: '30s', timeout }],
   };
   const target = parseConfig(JSON.stringify(doc), 'test', {}).targets[0]!;
   target.tls.ca = testTls().ca.certPem;

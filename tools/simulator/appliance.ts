@@ -17,6 +17,11 @@ export interface FakeApplianceOptions {
    * (a 5xx or 429, a redirect to a login page, HTML without a cookie, bytes that are not HTTP).
    */
   loginAnswer?: (res: ServerResponse) => void;
+  /**
+   * A node that does not let a session last: each session is refused after serving this many
+   * requests (0: refused at once). A load balancer without sticky sessions behaves the same.
+   */
+  sessionRequests?: number;
 }
 
 /**
@@ -39,12 +44,20 @@ export function fakeAppliance(options: FakeApplianceOptions = {}): { handler: Re
     state,
   );
   const answer = options.answer ?? ((_req, res, session) => json(res, 200, { health_status: { load1: 1, session } }));
+  const limit = options.sessionRequests;
+  /** Requests each session has served, for a node with sessionRequests. */
+  const requests = new Map<string, number>();
   const handler: RequestHandler = (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/api/authentication')
       return options.loginAnswer ? options.loginAnswer(res) : sessions.login(req, res);
     const session = sessions.session(req);
     if (session === undefined) return spsError(res, 401, 'Unauthenticated', 'Authentication is required', path);
+    if (limit !== undefined) {
+      const served = requests.get(session) ?? 0;
+      if (served >= limit) return spsError(res, 401, 'Unauthenticated', 'Authentication is required', path);
+      requests.set(session, served + 1);
+    }
     answer(req, res, session);
   };
   return { handler, state };
