@@ -41,13 +41,15 @@ export class MemberDiscovery {
   }
 
   /**
-   * Called at the end of each poll that reached the node: starts a read if one is due and none is
-   * under way. Due at the last poll before `everyMs` has passed, so reads are never further apart.
+   * Called at the end of each poll: after one that reached the node, starts a read if one is due
+   * and none is under way. Due at the last poll before `everyMs` has passed, so reads are never
+   * further apart.
    */
-  pollEnded(now: number): void {
+  pollEnded(now: number, { reachedNode }: { reachedNode: boolean }): void {
     const fqdns = this.#fqdns;
     this.#fqdns = undefined;
-    if (this.#reading || now - this.#triedAt + this.#options.intervalMs <= this.#options.everyMs) return;
+    if (!reachedNode || this.#reading) return;
+    if (now - this.#triedAt + this.#options.intervalMs <= this.#options.everyMs) return;
     this.#triedAt = now;
     this.#reading = this.#options
       .read(fqdns)

@@ -174,7 +174,7 @@ export class NodePoller {
         if ((failure instanceof LoginError || NODE_WIDE.has(failure.reason)) && !endpoint.optional) nodeWide = failure;
       }
     }
-    if (!nodeWide) this.#discovery?.pollEnded(started);
+    this.#discovery?.pollEnded(started, { reachedNode: !nodeWide });
     this.#lastDurationSeconds = (this.#now() - started) / 1000;
     this.#loginRate.polled(this.client.logins);
     this.log.debug({ seconds: this.lastDurationSeconds, up: this.healthOk, logins: this.client.logins }, 'poll done');

@@ -30,17 +30,19 @@ describe('MemberDiscovery schedule', () => {
     });
     const names = new Map([['1', 'one.example']]);
     discovery.namesRead(names);
-    discovery.pollEnded(0);
+    discovery.pollEnded(0, { reachedNode: true });
     expect(reads).toEqual([names]);
     expect(discovery.reading).toBe(true);
     finish([member('1')]);
     await vi.waitFor(() => expect(discovery.reading).toBe(false));
     expect(found).toEqual([[member('1')]]);
-    for (let t = 30_000; t <= 270_000; t += 30_000) discovery.pollEnded(t);
+    for (let t = 30_000; t <= 270_000; t += 30_000) discovery.pollEnded(t, { reachedNode: true });
     expect(reads).toHaveLength(1); // at 270 s the next poll, at 300 s, is still within the interval
-    discovery.pollEnded(300_000);
+    discovery.namesRead(names);
+    discovery.pollEnded(285_000, { reachedNode: false }); // a poll that failed node-wide starts nothing and keeps no names
+    discovery.pollEnded(300_000, { reachedNode: true });
     expect(reads).toEqual([names, undefined]); // names from an earlier poll are not used
-    discovery.pollEnded(600_000); // due, but the read is still under way
+    discovery.pollEnded(600_000, { reachedNode: true }); // due, but the read is still under way
     expect(reads).toHaveLength(2);
     finish([member('1')]);
     await vi.waitFor(() => expect(found).toHaveLength(2));
@@ -55,9 +57,9 @@ describe('MemberDiscovery schedule', () => {
       onMembers: () => {},
       onFailure: (error) => failures.push(error),
     });
-    discovery.pollEnded(0);
+    discovery.pollEnded(0, { reachedNode: true });
     await vi.waitFor(() => expect(failures).toHaveLength(1));
-    discovery.pollEnded(1_500);
+    discovery.pollEnded(1_500, { reachedNode: true });
     await vi.waitFor(() => expect(failures).toHaveLength(2));
   });
 });
