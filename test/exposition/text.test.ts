@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../src/collect/families.js';
-import { escapeLabelValue, formatLabels, formatValue } from '../../src/exposition/format.js';
 import { viewOf } from '../../src/exposition/node-view.js';
 import { PartRenderer, type RenderedPart } from '../../src/exposition/part.js';
 import type { Sample } from '../../src/collect/families.js';
@@ -16,10 +15,7 @@ const a: Family = { name: 'test_a', help: 'A with a \\ backslash\nand newline.',
 const b: Family = { name: 'test_events_total', help: 'B.', type: 'counter' };
 
 describe('text exposition', () => {
-  it('escapes label values and help text as the format requires', () => {
-    expect(escapeLabelValue('plain')).toBe('plain');
-    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
-    expect(formatLabels({ x: '1', y: '"' })).toBe('x="1",y="\\""');
+  it('escapes label values and help text as the format requires, in a whole exposition promtool reads', () => {
     const text = renderExposition([
       renderSamples([{ family: a, labels: { disk: '252:0 "x"\n\\' }, value: 1 }], 'node="n"'),
     ]);
@@ -27,14 +23,6 @@ describe('text exposition', () => {
       '# HELP test_a A with a \\\\ backslash\\nand newline.\n# TYPE test_a gauge\ntest_a{node="n",disk="252:0 \\"x\\"\\n\\\\"} 1\n',
     );
     expect(promtoolCheckMetrics(text)).toEqual([]);
-  });
-
-  it('formats special values', () => {
-    expect(formatValue(Infinity)).toBe('+Inf');
-    expect(formatValue(-Infinity)).toBe('-Inf');
-    expect(formatValue(NaN)).toBe('NaN');
-    expect(formatValue(1e21)).toBe('1e+21');
-    expect(formatValue(-0.25)).toBe('-0.25');
   });
 
   it("groups every node's samples under one HELP/TYPE per family", () => {
