@@ -63,6 +63,9 @@ export function wholeNumber(min: number, max: number): Check<number> {
   };
 }
 
+/** Text that is not empty. */
+export const nonEmpty = string({ nonEmpty: true });
+
 export const boolean: Check<boolean> = (input, path, problems) =>
   typeof input === 'boolean' ? input : fail(problems, path, `must be true or false, not ${kindOf(input)}`);
 
@@ -142,18 +145,21 @@ export function mapping<S extends Shape>(shape: S, { unknownKeys }: MappingRules
   };
 }
 
-/** A mapping of any keys, each value checked (and each key, by `key`, when given). */
+/**
+ * A mapping of any keys: every value checked, then every key (by `key`, when given), so a bad key
+ * and a bad value are both named in one run.
+ */
 export function record<T>(value: Check<T>, key?: Check<string>): Check<Record<string, T>> {
   return (input, path, problems) => {
     if (!isMapping(input)) return fail(problems, path, notAMapping(input));
     let valid = true;
     const out: Record<string, T> = {};
     for (const [name, item] of Object.entries(input)) {
-      const keyChecked = key ? key(name, [...path, name], problems) : name;
       const checked = value(item, [...path, name], problems);
-      if (keyChecked === INVALID || checked === INVALID) valid = false;
+      if (checked === INVALID) valid = false;
       else out[name] = checked;
     }
+    if (key) for (const name of Object.keys(input)) if (key(name, [...path, name], problems) === INVALID) valid = false;
     return valid ? out : INVALID;
   };
 }
@@ -185,7 +191,7 @@ export function refine<T>(check: Check<T>, rule: (value: T, path: Path) => strin
 }
 
 /** One of these exact values. */
-export function oneOf<const T extends string>(values: readonly T[], message: string): Check<T> {
+export function oneOf<const T extends string | boolean>(values: readonly T[], message: string): Check<T> {
   return (input, path, problems) => (values.includes(input as T) ? (input as T) : fail(problems, path, message));
 }
 

@@ -1,9 +1,9 @@
 import {
   boolean,
-  INVALID,
   kindOf,
   list,
   mapping,
+  nonEmpty,
   oneOf,
   optional,
   problemAt,
@@ -13,7 +13,6 @@ import {
   text,
   textOrMapping,
   wholeNumber,
-  type Check,
   type Checked,
 } from './checks.js';
 import { parseDuration } from './duration.js';
@@ -109,8 +108,6 @@ const labels = refine(record(string({ notAString: () => 'label values must be st
   }),
 );
 
-const nonEmpty = string({ nonEmpty: true });
-
 const tls = mapping({
   ca_file: optional(nonEmpty),
   insecure_skip_verify: optional(boolean),
@@ -158,25 +155,14 @@ const switchProblem = (name: string) =>
   ((SWITCHABLE_ENDPOINTS as readonly string[]).includes(name)
     ? undefined
     : `is not an endpoint that can be turned off (one of ${SWITCHABLE_ENDPOINTS.join(', ')})`);
-/** Endpoint switches: every value, then every name, so a bad name and a bad value are named in the same run. */
-const endpointSwitches: Check<Record<string, boolean>> = (input, path, problems) => {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    problems.push(problemAt(path, `must be a mapping (key: value), not ${kindOf(input)}`));
-    return INVALID;
-  }
-  const found: string[] = [];
-  const switches: Record<string, boolean> = {};
-  for (const [name, on] of Object.entries(input)) {
-    if (typeof on === 'boolean') switches[name] = on;
-    else found.push(problemAt([...path, name], 'must be true or false'));
-  }
-  for (const name of Object.keys(input)) {
-    const problem = switchProblem(name);
-    if (problem) found.push(problemAt([...path, name], problem));
-  }
-  problems.push(...found);
-  return found.length > 0 ? INVALID : switches;
-};
+/** Endpoint switches by name: on (true) or off (false). */
+const endpointSwitches = record(
+  oneOf([true, false], 'must be true or false'),
+  text('', (name, problem) => {
+    const why = switchProblem(name);
+    return why === undefined ? name : problem(why);
+  }),
+);
 
 /** A CONNECT header's value: text that may hold ${VAR}, or { file: PATH } (for a secret such as Proxy-Authorization). */
 const headerValue = textOrMapping(

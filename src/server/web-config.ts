@@ -1,6 +1,6 @@
 import { createSecureContext } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
-import { checkAll, mapping, optional, record, string } from '../config/checks.js';
+import { checkAll, mapping, nonEmpty, optional, record, string } from '../config/checks.js';
 import { ConfigError } from '../config/problems.js';
 import { exposedSecret, FileReadError, readTextFile } from '../config/file.js';
 import { dirname, resolve } from 'node:path';
@@ -11,8 +11,6 @@ import { PasswordCheck } from './password-check.js';
  * --web.config.file, in the Prometheus exporter-toolkit format (the subset an exporter needs:
  * a TLS certificate and key, and basic-auth users with bcrypt hashes).
  */
-const nonEmpty = string({ nonEmpty: true });
-
 const checkWebConfig = mapping(
   {
     tls_server_config: optional(mapping({ cert_file: nonEmpty, key_file: nonEmpty })),
