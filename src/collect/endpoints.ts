@@ -1,4 +1,5 @@
-import { fqdnsOf } from '../sps/cluster.js';
+import type { SpsClient } from '../sps/client.js';
+import { fqdnsOf, readClusterMembers, type ClusterMember } from '../sps/cluster.js';
 import { SpsError } from '../sps/errors.js';
 import {
   ClusterStatusSchema,
@@ -130,7 +131,22 @@ export const ENDPOINTS: readonly Endpoint[] = [
 ];
 
 /**
- * The member list a `discover: cluster` target reads on its own schedule, beside its polls
- * (poller/member-discovery.ts, sps/cluster.ts); optional like the above.
+ * A list read beside the polls, on the target's own schedule (its discovery_interval), one read at a
+ * time and never awaited by a poll (poller/member-discovery.ts). Optional like the endpoints above:
+ * a failed read is counted under its name, and the list read before stays in use.
  */
-export const CLUSTER_NODES = 'cluster_nodes';
+export interface Discovery<T> {
+  /** The `api_endpoint` label of its state and failures. */
+  readonly name: string;
+  /**
+   * Reads the list over the node's client; `names` are what the endpoint with `memberNames` answered
+   * in the poll that started this read, when it did.
+   */
+  read(client: SpsClient, names: ReadonlyMap<string, string> | undefined): Promise<T>;
+}
+
+/** The members a `discover: cluster` target lists (/api/cluster/nodes and each member's own entry). */
+export const MEMBER_LIST: Discovery<ClusterMember[]> = {
+  name: 'cluster_nodes',
+  read: readClusterMembers,
+};

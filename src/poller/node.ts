@@ -1,12 +1,12 @@
 import type { TargetConfig } from '../config/types.js';
-import { CLUSTER_NODES, ENDPOINTS, type Endpoint } from '../collect/endpoints.js';
+import { ENDPOINTS, MEMBER_LIST, type Endpoint } from '../collect/endpoints.js';
 import { applyLimits, droppedNote, type Dropped } from '../collect/limits.js';
 import type { Collected } from '../collect/samples.js';
 import { collectServerCertificate } from '../collect/server-certificate.js';
 import type { ServerCertificate } from '../sps/server-certificate.js';
 import type { Exposition, NodeSeries, NodeView } from '../exposition/exposition.js';
 import type { Logger } from '../log.js';
-import { readClusterMembers, type ClusterMember } from '../sps/cluster.js';
+import type { ClusterMember } from '../sps/cluster.js';
 import { SpsClient } from '../sps/client.js';
 import type { SecureContexts } from '../sps/secure-contexts.js';
 import { LoginError, SpsError, type FailureReason } from '../sps/errors.js';
@@ -110,7 +110,7 @@ export class NodePoller {
       this.#discovery = new MemberDiscovery({
         intervalMs: target.intervalMs,
         everyMs: target.discoveryIntervalMs,
-        read: (fqdns) => readClusterMembers(this.client, fqdns),
+        read: (names) => MEMBER_LIST.read(this.client, names),
         onMembers: (members) => this.#membersRead(members),
         onFailure: (error) => this.#membersFailed(error),
       });
@@ -218,7 +218,7 @@ export class NodePoller {
   #membersFailed(error: unknown): void {
     // The previous member list stays in use: a failed read must not stop the polling of members.
     this.#failed(
-      CLUSTER_NODES,
+      MEMBER_LIST.name,
       error instanceof SpsError ? error : new SpsError('parse', 'could not read the cluster member list'),
       false,
     );
@@ -227,7 +227,7 @@ export class NodePoller {
 
   #membersRead(members: ClusterMember[]): void {
     if (this.#closed) return;
-    this.#endpointUp.set(CLUSTER_NODES, true);
+    this.#endpointUp.set(MEMBER_LIST.name, true);
     this.#viewUntil = -Infinity;
     this.log.debug({ members: members.length }, 'cluster members read');
     this.#onMembers(members);
