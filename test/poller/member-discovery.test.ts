@@ -72,16 +72,21 @@ describe('member discovery of a Central Management node', () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  async function centralManagement(status: (res: Parameters<Handler>[1]) => void) {
+  async function centralManagement(
+    status: (res: Parameters<Handler>[1]) => void,
+    { members = 2, memberDelayMs = 0 }: { members?: number; memberDelayMs?: number } = {},
+  ) {
+    const keys = Array.from({ length: members }, (_, i) => ({ key: `k${i + 1}` }));
     const appliance = fakeAppliance({
       username: 'u',
       password: 'p',
       answer: (req, res) => {
         if (req.url === '/api/health_status') return sendJson(res, 200, fixture('health_status.json'));
         if (req.url === '/api/cluster/status') return status(res);
-        if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: [{ key: 'k1' }, { key: 'k2' }] });
-        const key = /^\/api\/cluster\/nodes\/(k\d)$/.exec(req.url ?? '')?.[1];
-        if (key) return sendJson(res, 200, { body: { address: `10.0.0.${key.slice(1)}`, roles: [] } });
+        if (req.url === '/api/cluster/nodes') return sendJson(res, 200, { items: keys });
+        const key = /^\/api\/cluster\/nodes\/k(\d+)$/.exec(req.url ?? '')?.[1];
+        const body = { body: { address: `10.0.${Math.floor(Number(key) / 256)}.${Number(key) % 256}`, roles: [] } };
+        if (key) return void setTimeout(() => sendJson(res, 200, body), memberDelayMs);
         return sendJson(res, 404, {});
       },
     });
@@ -101,7 +106,9 @@ describe('member discovery of a Central Management node', () => {
     });
     pollers.push(p);
     const statusReads = () => server.requests.filter((r) => r.path === '/api/cluster/status').length;
-    return { p, found, statusReads };
+    const requests = (path: string | RegExp) =>
+      server.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path))).length;
+    return { p, found, statusReads, requests };
   }
 
   it("reads /api/cluster/status once: the members are named from the poll's answer", async () => {
@@ -126,5 +133,19 @@ describe('member discovery of a Central Management node', () => {
     expect(found[0]!.map((m) => m.fqdn)).toEqual([undefined, undefined]);
     expect(found[0]!.map((m) => m.address)).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(statusReads()).toBe(2);
+  });
+
+  it('a node listing 200 slow members is polled meanwhile: no poll waits for the list', async () => {
+    const { p, found, requests } = await centralManagement((res) => sendJson(res, 200, { items: [] }), {
+      members: 200,
+      memberDelayMs: 10,
+    });
+    await p.poll(); // starts the discovery: 200 member reads of 10 ms each, one after the other
+    for (let poll = 0; poll < 3; poll++) await p.poll();
+    expect(requests('/api/health_status')).toBe(4);
+    expect(requests(/^\/api\/cluster\/nodes\/k/)).toBeLessThan(200); // the list was still being read
+    expect(found).toHaveLength(0);
+    await vi.waitFor(() => expect(found).toHaveLength(1), { timeout: 20_000 });
+    expect(found[0]).toHaveLength(200);
   });
 });
