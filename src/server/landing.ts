@@ -1,4 +1,6 @@
+import type { TargetConfig } from '../config/types.js';
 import type { NodePoller } from '../poller/node.js';
+import type { SpsClient } from '../sps/client.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -10,9 +12,15 @@ function when(ms: number | undefined): string {
   return ms === undefined ? 'never' : new Date(ms).toISOString();
 }
 
+/** What the page shows of a node's poller. */
+export type LandingNode = Pick<NodePoller, 'name' | 'healthOk' | 'lastSuccessAt' | 'lastError'> & {
+  readonly target: Pick<TargetConfig, 'origin' | 'discoveredBy'>;
+  readonly client: Pick<SpsClient, 'loginBlockedForMs'>;
+};
+
 export interface LandingPage {
   version: string;
-  nodes: readonly NodePoller[];
+  nodes: readonly LandingNode[];
   /** Where the whole fleet's metrics are served (--web.telemetry-path). */
   telemetryPath: string;
 }
