@@ -128,3 +128,55 @@ describe('PartRenderer', () => {
     expect(text(grown)).toBe(text(renderWhole(context, many(-Number.MAX_VALUE), 'node="n"')));
   });
 });
+
+describe('PartRenderer and open readers', () => {
+  const a: Family = { name: 'test_a', help: 'A.', type: 'gauge' };
+  const b: Family = { name: 'test_events_total', help: 'B.', type: 'counter' };
+  const renderExposition = (parts: RenderedPart[]) => partsText(context, parts);
+
+  it('rewrites a part in place only while no reader is open, so an open reader reads what it was given', () => {
+    const renderer = new PartRenderer(context, 'node="n"');
+    const poll = (value: number) =>
+      renderer.render([
+        { family: a, value },
+        { family: b, labels: { k: 'v' }, value: value * 2 },
+      ]);
+    const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
+    const first = poll(1);
+    const second = poll(2);
+    expect(second.memory).toBe(first.memory); // nothing was reading it: same memory
+    expect(lines(renderExposition([second]))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
+
+    const reader = readerOf(context, [viewOf([second])]);
+    const third = poll(3);
+    expect(third.memory).not.toBe(second.memory);
+    const held = poll(33); // a fresh part is not rewritten under an open reader either
+    expect(held.memory).not.toBe(third.memory);
+    const out = Buffer.alloc(reader.size);
+    expect(reader.read(out)).toBe(reader.size);
+    expect(lines(out.toString('utf8'))).toEqual(['test_a{node="n"} 2', 'test_events_total{node="n",k="v"} 4']);
+    expect(reader.read(out)).toBe(0); // read to the end: closed, so polls rewrite in place again
+
+    const fourth = poll(4);
+    expect(fourth.memory).toBe(held.memory);
+    const abandoned = readerOf(context, [viewOf([fourth])]);
+    const fifth = poll(5);
+    expect(fifth.memory).not.toBe(fourth.memory);
+    abandoned.close();
+    abandoned.close(); // idempotent: one close never counts for another open reader
+    expect(abandoned.read(out)).toBe(0);
+    const open = readerOf(context, [viewOf([fifth])]);
+    abandoned.close();
+    const sixth = poll(6);
+    expect(sixth.memory).not.toBe(fifth.memory);
+    open.toBuffer(); // one buffer made: closed too
+    expect(poll(7).memory).toBe(sixth.memory);
+
+    // Text that outgrows the memory moves to new memory.
+    const long = renderer.render(
+      Array.from({ length: 50 }, (_, i) => ({ family: a, labels: { i: String(i) }, value: i })),
+    );
+    expect(long.memory).not.toBe(sixth.memory);
+    expect(lines(renderExposition([long]))).toHaveLength(50);
+  });
+});
