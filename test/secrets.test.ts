@@ -5,6 +5,7 @@ import { Scheduler } from '../src/poller/scheduler.js';
 import { Exposition } from '../src/exposition/exposition.js';
 import { createApp } from '../src/server/app.js';
 import { createSelfRegistry } from '../src/server/self-metrics.js';
+import { fakeAppliance, type FakeApplianceOptions } from '../tools/simulator/appliance.js';
 import { Fleet } from '../tools/simulator/fleet.js';
 import { SCENARIOS } from '../tools/simulator/responses.js';
 import { serve } from './helpers/http.js';
@@ -16,7 +17,8 @@ const logged: string[] = [];
 const log = createLogger('debug', new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) }));
 
 let fleet: Fleet;
-let misbehaving: LocalServer[] = [];
+let appliances: ReturnType<typeof fakeAppliance>[] = [];
+let servers: LocalServer[] = [];
 let scheduler: Scheduler;
 let http: Awaited<ReturnType<typeof serve>>;
 
@@ -26,25 +28,19 @@ beforeAll(async () => {
     password: PASSWORD,
     flapPeriodMs: 1_000,
   });
-  const issued = (res: import('node:http').ServerResponse) =>
-    sendJson(res, 200, {}, { 'set-cookie': 'session_id=misbehaving-session-0123456789' });
-  misbehaving = await Promise.all([
-    startHttps((req, res) => (req.url === '/api/authentication' ? issued(res) : sendJson(res, 401, {}))), // 401 after every login
-    startHttps((req, res) =>
-      req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, 'x'.repeat(100_000)),
-    ), // too large
-    startHttps((req, res) =>
-      req.url === '/api/authentication'
-        ? issued(res)
-        : (res.writeHead(302, { location: 'https://elsewhere/' }), res.end()),
-    ),
-    startHttps((req, res) =>
-      req.url === '/api/authentication' ? issued(res) : sendJson(res, 200, '<html>oops</html>'),
-    ),
-  ]);
+  // Appliances that log in as SPS does, then misbehave on every other request.
+  const misbehaving = (fields: Omit<FakeApplianceOptions, 'username' | 'password'>) =>
+    fakeAppliance({ username: fleet.username, password: PASSWORD, ...fields });
+  appliances = [
+    misbehaving({ sessionRequests: 0 }), // 401 after every login
+    misbehaving({ answer: (_req, res) => sendJson(res, 200, 'x'.repeat(100_000)) }), // too large
+    misbehaving({ answer: (_req, res) => res.writeHead(302, { location: 'https://elsewhere/' }).end() }),
+    misbehaving({ answer: (_req, res) => sendJson(res, 200, '<html>oops</html>') }),
+  ];
+  servers = await Promise.all(appliances.map((appliance) => startHttps(appliance.handler)));
   const config = fleetConfig(fleet, { interval: '1s', timeout: '800ms', max_response_bytes: 65_536 });
   const template = config.targets[0]!;
-  misbehaving.forEach((server, i) =>
+  servers.forEach((server, i) =>
     config.targets.push({
       ...template,
       name: `bad-${i}`,
@@ -72,7 +68,7 @@ afterAll(async () => {
   await http.close();
   await scheduler.stop();
   await fleet.close();
-  await Promise.all(misbehaving.map((s) => s.close()));
+  await Promise.all(servers.map((s) => s.close()));
 });
 
 describe('secrets', () => {
@@ -88,14 +84,13 @@ describe('secrets', () => {
     for (const reason of ['auth', 'parse', 'too_large', 'http', 'timeout'])
       expect(everything, reason).toContain(`"reason":"${reason}"`);
 
-    const sessions = fleet.nodes.flatMap((n) => [...n.sessions.keys()]);
-    expect(sessions.length).toBeGreaterThan(3);
-    const forbidden = [
-      PASSWORD,
-      Buffer.from(`${fleet.username}:${PASSWORD}`).toString('base64'),
-      'misbehaving-session-0123456789',
-      ...sessions,
+    const sessions = [
+      ...fleet.nodes.flatMap((n) => [...n.sessions.keys()]),
+      ...appliances.flatMap((a) => [...a.state.sessions.keys()]),
     ];
+    expect(sessions.length).toBeGreaterThan(3);
+    expect(appliances.every((a) => a.state.logins > 0)).toBe(true);
+    const forbidden = [PASSWORD, Buffer.from(`${fleet.username}:${PASSWORD}`).toString('base64'), ...sessions];
     for (const secret of forbidden) expect(everything.includes(secret), `leaked ${secret.slice(0, 6)}...`).toBe(false);
   });
 });
