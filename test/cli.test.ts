@@ -1,27 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fleetWithFiles } from './helpers/fleet-files.js';
 import { parseCli, parseListenAddress } from '../src/cli.js';
-import { Fleet } from '../tools/simulator/fleet.js';
-import { writeExporterFiles } from '../tools/simulator/exporter-files.js';
 import { EXPORTER_MAIN, run } from './helpers/process.js';
 import { toLogfmt } from '../src/log.js';
 
-let dir: string;
-let fleet: Fleet;
-let configFile: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sps-cli-'));
-  fleet = await Fleet.start({ nodes: [{ name: 'alpha' }, { name: 'beta' }, { name: 'gamma' }] });
-  configFile = writeExporterFiles(fleet, dir, '1s');
-});
-afterAll(async () => {
-  await fleet.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = fleetWithFiles('cli', [{ name: 'alpha' }, { name: 'beta' }, { name: 'gamma' }]);
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [EXPORTER_MAIN, ...args], { encoding: 'utf8' });
 /** The exporter run from `cwd`, as an operator in another directory would. */
@@ -36,7 +23,7 @@ describe('command line', () => {
   it('reads relative paths in the config and the web config from their own directory, whatever the working directory', () => {
     const etc = mkdtempSync(join(tmpdir(), 'sps-etc-'));
     writeFileSync(join(etc, 'password'), 'pw\n', { mode: 0o600 });
-    writeFileSync(join(etc, 'ca.pem'), fleet.caPem);
+    writeFileSync(join(etc, 'ca.pem'), files.fleet.caPem);
     writeFileSync(
       join(etc, 'config.yaml'),
       'defaults: { username: u, password_file: ./password, tls: { ca_file: ca.pem } }\ntargets: [{ name: a, url: "https://a.example" }]\n',
@@ -128,13 +115,13 @@ describe('command line', () => {
   });
 
   it('--check-config accepts a good config', () => {
-    const result = cli(`--config.file=${configFile}`, '--check-config');
+    const result = cli(`--config.file=${files.configFile}`, '--check-config');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('ok, 3 target(s)');
   });
 
   it('--check-config warns of two targets with the same url', () => {
-    const twice = join(dir, 'twice.yaml');
+    const twice = join(files.dir, 'twice.yaml');
     writeFileSync(
       twice,
       'defaults: { username: u, password: p }\ntargets:\n  - { name: a, url: "https://sps.example.com" }\n  - { name: b, url: "https://SPS.example.com:443/" }\n',
@@ -145,7 +132,7 @@ describe('command line', () => {
   });
 
   it('--check-config lists every problem and exits non-zero, without a stack trace', () => {
-    const bad = join(dir, 'bad.yaml');
+    const bad = join(files.dir, 'bad.yaml');
     writeFileSync(
       bad,
       'defaults: { username: u, password: "s3cret-value" }\ntargets:\n  - { name: a, url: "http://a" }\n  - { name: b, url: "https://b", bogus: 1 }\n',
@@ -170,7 +157,7 @@ describe('command line', () => {
   it('--log.format=logfmt prints logfmt lines, quoting what needs it', async () => {
     const exporter = run(process.execPath, [
       EXPORTER_MAIN,
-      `--config.file=${configFile}`,
+      `--config.file=${files.configFile}`,
       '--web.listen-address=127.0.0.1:0',
       '--log.format=logfmt',
     ]);

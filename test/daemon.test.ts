@@ -1,55 +1,48 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fleetWithFiles } from './helpers/fleet-files.js';
 import { parse, stringify } from 'yaml';
-import { writeExporterFiles } from '../tools/simulator/exporter-files.js';
-import { Fleet } from '../tools/simulator/fleet.js';
 import { eventually, startExporter } from './helpers/process.js';
 import { lines } from './helpers/targets.js';
 
-let dir: string;
-let fleet: Fleet;
-let configFile: string;
+/** Resolves once the exporter at `url` reports every node of the fleet up. */
+const allNodesUp = (url: string) =>
+  eventually(
+    async () => {
+      const up = lines(await (await fetch(`${url}/metrics`)).text(), 'sps_up').filter((l) => l.endsWith(' 1'));
+      return up.length === files.fleet.nodes.length ? true : undefined;
+    },
+    20_000,
+    'every node up',
+  );
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sps-daemon-'));
-  fleet = await Fleet.start({ nodes: [{ name: 'alpha' }, { name: 'beta' }, { name: 'gamma' }] });
-  configFile = writeExporterFiles(fleet, dir, '1s');
-});
-afterAll(async () => {
-  await fleet.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = fleetWithFiles('daemon', [{ name: 'alpha' }, { name: 'beta' }, { name: 'gamma' }]);
 
 describe('running exporter', () => {
   it("reloads on SIGHUP: adds and removes nodes, keeps the others' sessions, refuses a bad config", async () => {
-    const exporter = await startExporter(configFile);
+    const exporter = await startExporter(files.configFile);
     try {
       const metrics = async () => (await fetch(`${exporter.url}/metrics`)).text();
-      await eventually(
-        async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined),
-        20_000,
-        'three nodes up',
-      );
-      const original = readFileSync(configFile, 'utf8');
+      await allNodesUp(exporter.url);
+      const original = readFileSync(files.configFile, 'utf8');
       const doc = parse(original) as { targets: { name: string }[] };
       doc.targets = doc.targets.filter((t) => t.name !== 'gamma');
-      writeFileSync(configFile, stringify(doc));
+      writeFileSync(files.configFile, stringify(doc));
       exporter.child.kill('SIGHUP');
       await exporter.waitFor(/"removed":\["gamma"\].*"msg":"config reloaded"/, 10_000);
       expect(await metrics()).not.toContain('node="gamma"');
 
-      writeFileSync(configFile, 'targets: [{ name: broken, url: "ftp://x" }]\n');
+      writeFileSync(files.configFile, 'targets: [{ name: broken, url: "ftp://x" }]\n');
       exporter.child.kill('SIGHUP');
       await exporter.waitFor(/config reload rejected/, 10_000);
       const afterBad = await metrics();
       expect(afterBad).toContain('node="alpha"');
       expect(afterBad).toContain('sps_exporter_config_last_reload_successful 0');
 
-      writeFileSync(configFile, original);
+      writeFileSync(files.configFile, original);
       const res = await fetch(`${exporter.url}/-/reload`, { method: 'POST' });
       expect(res.status).toBe(200);
       await eventually(
@@ -58,36 +51,32 @@ describe('running exporter', () => {
         20_000,
         'gamma back',
       );
-      expect(fleet.node('alpha')!.logins).toBe(1);
-      expect(fleet.node('gamma')!.logins).toBe(2);
+      expect(files.fleet.node('alpha')!.logins).toBe(1);
+      expect(files.fleet.node('gamma')!.logins).toBe(2);
     } finally {
       await exporter.stop();
     }
   });
 
   it('refuses a reload naming /dev/zero, a FIFO or an alias as a password, keeps running, and never prints the password', async () => {
-    const exporter = await startExporter(configFile);
-    const original = readFileSync(configFile, 'utf8');
-    const fifo = join(dir, 'password.fifo');
+    const exporter = await startExporter(files.configFile);
+    const original = readFileSync(files.configFile, 'utf8');
+    const fifo = join(files.dir, 'password.fifo');
     spawnSync('mkfifo', [fifo]);
     try {
       const metrics = async () => (await fetch(`${exporter.url}/metrics`)).text();
-      await eventually(
-        async () => (lines(await metrics(), 'sps_up').filter((l) => l.endsWith(' 1')).length === 3 ? true : undefined),
-        20_000,
-        'three nodes up',
-      );
+      await allNodesUp(exporter.url);
       const doc = parse(original) as { defaults: Record<string, unknown> };
       for (const [settings, expected] of [
         [{ password_file: '/dev/zero', password: undefined }, 'cannot read /dev/zero (not a regular file)'],
         [{ password_file: fifo, password: undefined }, `cannot read ${fifo} (not a regular file)`],
       ] as const) {
-        writeFileSync(configFile, stringify({ ...doc, defaults: { ...doc.defaults, ...settings } }));
+        writeFileSync(files.configFile, stringify({ ...doc, defaults: { ...doc.defaults, ...settings } }));
         const res = await fetch(`${exporter.url}/-/reload`, { method: 'POST' });
         expect(res.status).toBe(500);
         expect(await res.text()).toContain(expected);
       }
-      writeFileSync(configFile, original.replace(/password_file: .*/, 'password: *Xy9-S3cretPassw0rd'));
+      writeFileSync(files.configFile, original.replace(/password_file: .*/, 'password: *Xy9-S3cretPassw0rd'));
       const res = await fetch(`${exporter.url}/-/reload`, { method: 'POST' });
       expect(res.status).toBe(500);
       const body = await res.text();
@@ -97,13 +86,13 @@ describe('running exporter', () => {
       expect(exporter.output()).not.toContain('S3cret');
       expect(exporter.child.exitCode).toBe(null);
     } finally {
-      writeFileSync(configFile, original);
+      writeFileSync(files.configFile, original);
       await exporter.stop();
     }
   });
 
   it('coalesces a storm of reloads and answers /-/healthy meanwhile', async () => {
-    const big = join(dir, 'big.yaml');
+    const big = join(files.dir, 'big.yaml');
     const targets = Array.from({ length: 5000 }, (_, i) => ({ name: `n${i}`, url: `https://127.0.0.1:${1 + i}` }));
     writeFileSync(big, stringify({ defaults: { interval: '1h', username: 'u', password: 'p' }, targets }));
     const exporter = await startExporter(big);
@@ -158,7 +147,7 @@ describe('running exporter', () => {
     // in four died of the default action here, so eight starts all but always catch it.
     const runs = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const exporter = await startExporter(configFile);
+        const exporter = await startExporter(files.configFile);
         const started = Date.now();
         const code = await exporter.stop('SIGTERM');
         return { code, ms: Date.now() - started, output: exporter.output() };

@@ -2,24 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeExporterFiles } from '../tools/simulator/exporter-files.js';
-import { Fleet } from '../tools/simulator/fleet.js';
+import { describe, expect, it } from 'vitest';
+import { fleetWithFiles } from './helpers/fleet-files.js';
 import { EXPORTER_MAIN, run } from './helpers/process.js';
 
-let dir: string;
-let fleet: Fleet;
-let configFile: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sps-main-'));
-  fleet = await Fleet.start({ nodes: [{ name: 'alpha' }] });
-  configFile = writeExporterFiles(fleet, dir, '1s');
-});
-afterAll(async () => {
-  await fleet.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = fleetWithFiles('main', [{ name: 'alpha' }]);
 
 describe('the entry point', () => {
   it('exits 0 and says so on a SIGTERM while its modules are still loading; the signal is never lost', async () => {
@@ -45,7 +32,7 @@ export async function resolve(specifier, context, next) {
       '--import',
       pathToFileURL(join(dir, 'register.mjs')).href,
       EXPORTER_MAIN,
-      `--config.file=${configFile}`,
+      `--config.file=${files.configFile}`,
       '--web.listen-address=127.0.0.1:0',
     ]);
     try {

@@ -38,6 +38,16 @@ async function rawProxy(answer: (client: Socket, head: string) => void): Promise
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, heads };
 }
 
+/** A proxy that accepts each CONNECT and forwards the tunnel to `port` on loopback. */
+const forwardingProxy = (port: number) =>
+  rawProxy((client) => {
+    const upstream = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\nVia: test\r\n\r\n');
+      upstream.pipe(client).pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+  });
+
 async function node(): Promise<LocalServer> {
   const server = await startHttps((_req, res) => sendJson(res, 200, { ok: true }));
   closers.push(() => server.close());
@@ -67,13 +77,7 @@ describe('connectThroughProxy', () => {
   it('sends CONNECT with the configured headers, then verifies the node inside the tunnel as a direct connection would', async () => {
     const target = await node();
     const port = Number(new URL(target.url).port);
-    const proxy = await rawProxy((client) => {
-      const upstream = connect(port, '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\nVia: test\r\n\r\n');
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-    });
+    const proxy = await forwardingProxy(port);
     const socket = await tunnel(
       options(proxy.url, {
         port,
@@ -124,13 +128,7 @@ describe('connectThroughProxy', () => {
   it('hands on a TLS failure inside the tunnel as it is, not as a proxy failure', async () => {
     const target = await node();
     const port = Number(new URL(target.url).port);
-    const proxy = await rawProxy((client) => {
-      const upstream = connect(port, '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-    });
+    const proxy = await forwardingProxy(port);
     const error = await tunnel(
       options(proxy.url, {
         port,
