@@ -182,15 +182,13 @@ describe('login rate', () => {
     const logged: { msg?: string; level?: string; logins?: number }[] = [];
     const log = createLogger('info', { write: (line: string) => void logged.push(JSON.parse(line)) });
     // A session is good for one request, and the config counts one request as proof: every request logs in.
-    let issued = 0;
-    const used = new Set<string>();
-    const server = await startHttps((req, res) => {
-      if (req.url === '/api/authentication') return sendJson(res, 200, {}, { 'set-cookie': `session_id=s${++issued}` });
-      const id = /session_id=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
-      if (used.has(id)) return sendJson(res, 401, {});
-      used.add(id);
-      return sendJson(res, 200, req.url === '/api/health_status' ? health() : {});
+    const appliance = fakeAppliance({
+      username: 'u',
+      password: 'p',
+      sessionRequests: 1,
+      answer: (req, res) => sendJson(res, 200, req.url === '/api/health_status' ? health() : {}),
     });
+    const server = await startHttps(appliance.handler);
     servers.push(server);
     const doc = { targets: [{ name: 'lb', url: server.url, username: 'u', password: 'p', session_min_requests: 1 }] };
     const target = parseConfig(JSON.stringify(doc), 't', {}).targets[0]!;
