@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { METRICS } from '../src/collect/families.js';
@@ -37,5 +37,19 @@ describe('shipped documentation', () => {
     expect(readme).toContain(String(DEFAULT_PORT));
     for (const [, flag] of USAGE.matchAll(/^ {2}(--[a-z.-]+)/gm)) expect(readme, flag).toContain(`\`${flag}`);
     expect(readme.split('\n').length).toBeLessThanOrEqual(400);
+  });
+
+  it('every source or test file the docs name exists, so a claim always points at what holds it', () => {
+    const docs = ['README.md', ...readdirSync(new URL('../docs/', import.meta.url)).map((name) => `docs/${name}`)];
+    const named = docs.flatMap((doc) =>
+      [...root(doc).matchAll(/(?<![\w/.])((?:src|test|tools)\/[\w./-]+\.(?:ts|js))\b/g)].map(
+        (m) => [doc, m[1]!] as const,
+      ),
+    );
+    expect(named.length).toBeGreaterThan(20);
+    const placeholders = new Set(['src/a/b.ts', 'test/a/b.test.ts']); // the layout rule's example
+    for (const [doc, file] of named)
+      if (!placeholders.has(file))
+        expect(existsSync(new URL(`../${file}`, import.meta.url)), `${doc}: ${file}`).toBe(true);
   });
 });
